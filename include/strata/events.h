@@ -1,0 +1,41 @@
+// Typed progress events. The engine never prints: it reports to an EventSink,
+// which the CLI renders (text, progress bar), and servers or audit logs may
+// subscribe to. Events are delivered on the thread that runs the command.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <strata/types.h>
+
+namespace strata {
+
+struct Event {
+  enum class Kind {
+    kLockWaiting,   // another runner holds the lock; message says who
+    kLockAcquired,
+    kPlan,          // total = number of steps about to run
+    kStepStarted,   // version, name, direction, index (0-based), total
+    kStepFinished,  // ... and duration_ms
+    kStepFailed,    // ... and message
+    kStepSkipped,   // dry run: a no-transaction migration was not executed
+    kRetry,         // a lock timeout; message says when it retries
+    kNotice,        // a server notice during a step
+  };
+  Kind kind = Kind::kPlan;
+  Direction direction = Direction::kUp;
+  std::string version;
+  std::string name;
+  int index = 0;
+  int total = 0;
+  int64_t duration_ms = 0;
+  std::string message;  // redacted
+};
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void OnEvent(const Event& event) = 0;
+};
+
+}  // namespace strata

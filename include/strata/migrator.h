@@ -1,0 +1,85 @@
+// strata::Migrator: everything the strata CLI does, as a library.
+//
+//   strata::Options options;
+//   options.url = "sqlite:app.db";
+//   options.dir = "migrations";
+//   auto m = strata::Migrator::Open(options);
+//   if (!m.ok()) return fail(m.status());
+//   auto report = (*m)->Up({});
+//
+// Open() reads the configuration only; the database connection is made on the
+// first command that needs it and kept until the Migrator is destroyed. Each
+// command re-reads the migration files. One Migrator is used by one thread at
+// a time. Results and Status messages never contain a password.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <strata/events.h>
+#include <strata/options.h>
+#include <strata/result.h>
+#include <strata/status.h>
+#include <strata/types.h>
+
+namespace strata {
+
+class Migrator {
+ public:
+  // Loads and resolves the configuration. Fails with kNotFound (config file or
+  // environment missing), kParse (malformed strata.toml), kInvalidArgument
+  // (bad URL, unset ${VAR}). `sink` may be null; it must outlive the Migrator.
+  static Result<std::unique_ptr<Migrator>> Open(const Options& options, EventSink* sink = nullptr);
+
+  virtual ~Migrator();
+  Migrator(const Migrator&) = delete;
+  Migrator& operator=(const Migrator&) = delete;
+
+  // The resolved environment name ("" without one), the redacted URL, the
+  // migrations directory, and whether the environment is protected.
+  virtual const std::string& environment() const = 0;
+  virtual const std::string& url() const = 0;
+  virtual const std::string& directory() const = 0;
+  virtual bool is_protected() const = 0;
+
+  // Every migration and its state. Never changes the database (does not even
+  // create the tracking tables).
+  virtual Result<StatusReport> GetStatus() = 0;
+
+  // Applies pending migrations in version order, each in its own transaction
+  // (unless no-transaction or single_transaction). Refuses with kDirty,
+  // kChecksumMismatch or kValidation (missing file, out-of-order, duplicate)
+  // before running anything. On a failing migration: that migration is rolled
+  // back, earlier ones stay applied, and the Status carries file:line.
+  virtual Result<ApplyReport> Up(const UpOptions& options) = 0;
+
+  // Rolls back using the down SQL stored when each migration was applied.
+  // kProtected without options.yes in a protected environment; kNotFound when
+  // a migration to roll back has no down SQL (nothing is changed then).
+  virtual Result<ApplyReport> Down(const DownOptions& options) = 0;
+
+  // Down then up of the newest applied migration (its current file).
+  virtual Result<ApplyReport> Redo(const RedoOptions& options) = 0;
+
+  // Checks files and records against each other; the report lists every
+  // problem. Fails only when the check itself cannot run.
+  virtual Result<ValidationReport> Validate() = 0;
+
+  // Marks every migration up to options.version as applied without running it.
+  virtual Result<BaselineReport> Baseline(const BaselineOptions& options) = 0;
+
+  // After review: clears dirty flags, accepts changed checksums, forgets
+  // records whose files are gone.
+  virtual Result<RepairReport> Repair(const RepairOptions& options) = 0;
+
+  // Creates the next up/down pair in the migrations directory.
+  virtual Result<NewReport> New(const NewOptions& options) = 0;
+
+ protected:
+  Migrator() = default;
+};
+
+// Scaffolds strata.toml, migrations/ and schema.sql; never overwrites a file.
+Result<InitReport> Init(const InitOptions& options);
+
+}  // namespace strata

@@ -1,0 +1,91 @@
+// Options for strata::Migrator and its commands. Structs with in-class
+// defaults; each comment gives meaning, default and cost.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+// Where the configuration comes from. Resolution order for each setting:
+// explicit option here > environment variable > strata.toml > built-in default.
+struct Options {
+  // Path of strata.toml. Default "": ./strata.toml when it exists, else no file.
+  // A path given here that does not exist is an error.
+  std::string config_path;
+  // Environment name from strata.toml ([env.NAME]). Default "": $STRATA_ENV,
+  // then `default_env`, then "dev" if defined, else the only environment.
+  std::string env;
+  // Database URL; overrides the environment's url. Default "": the
+  // environment's url, then $DATABASE_URL.
+  std::string url;
+  // Migrations directory; overrides `dir` in strata.toml. Default "":
+  // the file's `dir`, then "migrations". Relative to the config file's folder.
+  std::string dir;
+};
+
+struct UpOptions {
+  // Apply up to and including this version. Default: all pending.
+  std::optional<std::string> to;
+  // Run every pending migration inside one transaction and roll it back, so
+  // the SQL is really checked against the data; no-transaction migrations are
+  // only listed. Changes nothing. Cost: holds locks for the whole run.
+  bool dry_run = false;
+  // Apply all pending migrations in one transaction: all or nothing. Refused
+  // when any of them is `-- strata:no-transaction`.
+  bool single_transaction = false;
+  // Apply pending migrations older than the newest applied one. Default: refuse
+  // (exit 6) and name them.
+  bool out_of_order = false;
+};
+
+struct DownOptions {
+  // Roll back this many migrations, newest first. Default 1. Ignored when
+  // batch, to or all is set.
+  int steps = 1;
+  // Roll back the whole last batch (the last `up` that applied anything).
+  bool batch = false;
+  // Roll back every migration newer than this version (it stays applied).
+  std::optional<std::string> to;
+  // Roll back everything.
+  bool all = false;
+  // Run the rollback in one transaction and roll that back: changes nothing.
+  bool dry_run = false;
+  // Confirms the operation in a protected environment.
+  bool yes = false;
+};
+
+struct RedoOptions {
+  bool yes = false;  // confirms the operation in a protected environment
+};
+
+struct BaselineOptions {
+  std::string version;  // every migration up to and including this one is marked applied
+  bool yes = false;     // confirms the operation in a protected environment
+};
+
+struct RepairOptions {
+  // Versions to repair. Default: every dirty, modified and missing migration.
+  std::vector<std::string> versions;
+  // For dirty migrations: remove the record so the next `up` runs the migration
+  // again (use after undoing its partial effects). Default: mark it applied
+  // (use after finishing it by hand).
+  bool retry = false;
+  bool yes = false;  // confirms the operation in a protected environment
+};
+
+struct InitOptions {
+  std::string directory = ".";  // where to scaffold strata.toml, migrations/, schema.sql
+  std::string url;              // url for the dev environment; default "sqlite:dev.db"
+};
+
+struct NewOptions {
+  std::string name;  // "create users" -> "create_users"
+  // "timestamp" (UTC YYYYMMDDHHMMSS, default) or "sequence" (next number,
+  // zero-padded to the width of the existing ones, default width 4). When the
+  // directory already uses one style, that style is kept.
+  std::string style;
+};
+
+}  // namespace strata

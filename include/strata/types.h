@@ -1,0 +1,123 @@
+// Value types returned by strata::Migrator. Plain structs: copyable, no
+// behaviour beyond small helpers. Field names match docs/json.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata {
+
+// The version of strata itself ("0.1.0").
+std::string_view Version();
+
+enum class MigrationState {
+  kApplied,   // recorded clean, file present and unchanged
+  kPending,   // file present, not recorded
+  kModified,  // recorded, but the up file's checksum differs from the recorded one
+  kMissing,   // recorded, but no file has this version
+  kDirty,     // a no-transaction migration started and did not finish
+};
+// "applied", "pending", "modified", "missing", "dirty".
+std::string_view ToString(MigrationState state);
+
+// One migration as `strata status` shows it.
+struct MigrationInfo {
+  std::string version;          // as written in the file name ("0001", "20261122093000")
+  std::string name;             // "create_users"
+  MigrationState state = MigrationState::kPending;
+  bool out_of_order = false;    // pending, but older than the newest applied migration
+  bool has_down = false;        // a down file exists, or down SQL was stored at apply time
+  bool no_transaction = false;  // `-- strata:no-transaction`
+  std::string file;             // path of the up file; empty when missing
+  std::string checksum;         // SHA-256 (hex) of the up file; empty when missing
+  std::string applied_checksum; // recorded checksum; empty when pending
+  std::optional<int64_t> batch;
+  std::optional<std::string> applied_at;  // RFC 3339 UTC, "2026-11-22T09:30:00Z"
+  std::optional<std::string> applied_by;  // "user@host"
+  std::optional<int64_t> duration_ms;
+};
+
+struct StatusSummary {
+  int applied = 0;
+  int pending = 0;
+  int modified = 0;
+  int missing = 0;
+  int dirty = 0;
+};
+
+struct StatusReport {
+  std::string environment;  // "dev"; empty when no strata.toml environment is used
+  std::string url;          // redacted
+  std::vector<MigrationInfo> migrations;  // ordered by version
+  StatusSummary summary;
+};
+
+enum class Direction { kUp, kDown };
+std::string_view ToString(Direction direction);  // "up", "down"
+
+// One migration that `up`, `down` or `redo` ran (or would run, in a dry run).
+struct StepResult {
+  std::string version;
+  std::string name;
+  Direction direction = Direction::kUp;
+  bool no_transaction = false;
+  bool executed = true;         // false: dry run of a no-transaction migration (printed only)
+  int64_t duration_ms = 0;
+  std::vector<std::string> notices;  // server notices (PostgreSQL RAISE NOTICE, ...)
+};
+
+struct ApplyReport {
+  bool dry_run = false;
+  int64_t batch = 0;            // batch number given to applied migrations; 0 for down
+  std::vector<StepResult> steps;
+  int64_t total_ms = 0;
+};
+
+// One problem `strata validate` found.
+struct ValidationIssue {
+  std::string kind;     // "checksum", "duplicate", "missing", "dirty", "out_of_order",
+                        // "orphan_down", "bad_name", "bad_file"
+  std::string version;  // may be empty (bad_name)
+  std::string file;     // may be empty (missing)
+  int line = 0;
+  std::string message;
+  std::string hint;
+};
+
+struct ValidationReport {
+  std::vector<ValidationIssue> issues;
+  int migrations = 0;  // how many migration files were read
+  bool ok() const { return issues.empty(); }
+};
+
+// What `strata repair` changed.
+struct RepairAction {
+  std::string version;
+  std::string name;
+  std::string action;  // "marked_clean", "reset_to_pending", "accepted_checksum", "forgotten"
+};
+struct RepairReport {
+  std::vector<RepairAction> actions;
+};
+
+struct BaselineReport {
+  std::string version;  // the baseline version
+  int64_t batch = 0;
+  std::vector<std::string> versions;  // versions newly marked as applied
+};
+
+struct InitReport {
+  std::vector<std::string> created;  // paths created
+  std::vector<std::string> skipped;  // paths that already existed
+};
+
+struct NewReport {
+  std::string version;
+  std::string up_path;
+  std::string down_path;
+};
+
+}  // namespace strata

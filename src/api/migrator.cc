@@ -1,0 +1,1 @@
+namespace strata {}  // placeholder: replaced by migrator.cc

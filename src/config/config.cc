@@ -1,0 +1,1 @@
+namespace strata::config {}  // placeholder: replaced by config.cc

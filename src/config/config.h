@@ -1,0 +1,70 @@
+// config: strata.toml + environment variables + command-line overrides ->
+// a resolved Config for one environment.
+//
+// strata.toml (every key optional):
+//   dir = "migrations"          schema = "schema.sql"       default_env = "dev"
+//   [env.NAME]
+//   url = "${DATABASE_URL}"     protected = true            backup = true
+//   lint = "error"              lock_timeout = "5s"         lock_wait = "60s"
+//   connect_timeout = "10s"     connect_retries = 3
+//   schema = "public"  (PostgreSQL schema of the tracking tables)
+//   table = "strata_migrations" events_table = "strata_events" lock_table = "strata_lock"
+// ${VAR} is replaced from the process environment in every string value; an
+// unset VAR is an error naming the setting ("env.production.url"); "$$" is a
+// literal "$".
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <strata/options.h>
+#include <strata/result.h>
+
+namespace strata::config {
+
+struct Environment {
+  std::string name;  // "" when no environment was used (only --url / DATABASE_URL)
+  std::string url;   // interpolated; contains the password: never print it
+  bool is_protected = false;
+  bool backup = false;
+  std::string lint = "warning";  // "off", "warning", "error"
+  // PostgreSQL lock_timeout per statement; a migration that hits it is rolled
+  // back and retried with backoff. 0 = server default, no retries.
+  std::chrono::milliseconds lock_timeout{0};
+  // How long to wait for another runner's migration lock.
+  std::chrono::milliseconds lock_wait{60000};
+  std::chrono::milliseconds connect_timeout{10000};
+  int connect_retries = 3;
+  std::string schema;  // PostgreSQL schema of the tracking tables; "" = current_schema()
+  std::string table = "strata_migrations";
+  std::string events_table = "strata_events";
+  std::string lock_table = "strata_lock";
+};
+
+struct Config {
+  std::string config_path;  // strata.toml that was read; "" when none
+  std::string base_dir;     // folder of config_path, or the working directory
+  std::string dir;          // migrations directory (absolute or relative to cwd)
+  std::string schema_file;  // desired schema file (same rules as dir)
+  Environment env;          // the resolved environment
+};
+
+// Looks up an environment variable; nullopt when unset. Tests pass their own.
+using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
+GetEnv ProcessEnv();
+
+// Resolves the configuration (see Options for the order). Errors:
+// kNotFound (explicit config file or environment missing; the message lists
+// the defined environments), kParse (malformed TOML, with file:line:column),
+// kInvalidArgument (wrong type or unknown value for a setting, unset ${VAR},
+// bad duration, bad URL; the message names the setting), and kInvalidArgument
+// when no URL is configured at all (hint: --url, DATABASE_URL or strata.toml).
+// `need_url` = false lets commands that never connect (new, lint) run without one.
+Result<Config> Load(const Options& options, const GetEnv& getenv, bool need_url = true);
+
+// "5s", "250ms", "2m", "1h", or a plain number of seconds.
+Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
+
+}  // namespace strata::config

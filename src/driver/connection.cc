@@ -1,0 +1,1 @@
+namespace strata::driver {}  // placeholder: replaced by connection.cc

@@ -1,0 +1,115 @@
+// driver::Connection: the one interface through which strata talks to a
+// database. Implementations: sqlite/SqliteConnection (sqlite3 C API) and
+// postgres/PostgresConnection (libpq). Nothing above driver/ knows which one
+// it holds; dialect questions are answered here (dialect(), capabilities).
+//
+// A Connection is used by one thread at a time. It owns its native handle and
+// closes it in the destructor (rolling back an open transaction).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <strata/result.h>
+#include <strata/status.h>
+
+namespace strata::driver {
+
+enum class Dialect { kSqlite, kPostgres };
+
+// A column value as text; nullopt is SQL NULL. Integers and timestamps are
+// passed and returned in their text form.
+using Value = std::optional<std::string>;
+using Row = std::vector<Value>;
+
+struct Rows {
+  std::vector<std::string> columns;
+  std::vector<Row> rows;
+};
+
+struct ConnectOptions {
+  // How long one connection attempt may take (PostgreSQL connect_timeout).
+  std::chrono::milliseconds connect_timeout{10000};
+  // Extra attempts after a failed connection, with exponential backoff from
+  // retry_backoff (doubling). Authentication failures and bad URLs are not
+  // retried. Default 3 (waits 0.25 s, 0.5 s, 1 s).
+  int connect_retries = 3;
+  std::chrono::milliseconds retry_backoff{250};
+  // SQLite: how long to wait on a locked database file before SQLITE_BUSY.
+  std::chrono::milliseconds busy_timeout{30000};
+  // PostgreSQL application_name, unless the URL sets one.
+  std::string application_name = "strata";
+  // PostgreSQL: SET lock_timeout for the session; 0 leaves the server default.
+  std::chrono::milliseconds lock_timeout{0};
+};
+
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  virtual Dialect dialect() const = 0;
+  // The URL the connection was opened with, password shown as ****.
+  virtual const std::string& redacted_url() const = 0;
+
+  // Runs a script of zero or more statements (a migration file) in the
+  // current transaction state; does not BEGIN or COMMIT by itself. PostgreSQL
+  // sends the whole script in one round trip. On failure, the Status (code
+  // kDatabase) has line and column within `sql` (1-based), the SQLSTATE where
+  // the engine gives one, and the failing statement's text as context.
+  // Statements before the failing one have run: the caller rolls back.
+  virtual Status ExecScript(std::string_view sql) = 0;
+
+  // Like ExecScript, but sends each statement on its own so that none runs in
+  // an implicit transaction block (for `-- strata:no-transaction`, e.g.
+  // CREATE INDEX CONCURRENTLY). Statements before a failing one are committed.
+  virtual Status ExecEach(std::string_view sql) = 0;
+
+  // Runs one statement with positional parameters written $1, $2, ... and
+  // returns its rows (none for statements that return none).
+  virtual Result<Rows> Query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+
+  // Transactions. Begin() takes the write lock at once on SQLite (BEGIN
+  // IMMEDIATE, waiting up to busy_timeout) so that a re-check inside the
+  // transaction sees the final state. Nesting is an error (kInternal).
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;  // no-op when no transaction is open
+  virtual bool in_transaction() const = 0;
+
+  // Savepoints inside a transaction (name is a plain identifier).
+  virtual Status Savepoint(std::string_view name) = 0;
+  virtual Status ReleaseSavepoint(std::string_view name) = 0;
+  virtual Status RollbackToSavepoint(std::string_view name) = 0;
+
+  // Session-level advisory lock (PostgreSQL). Returns true when taken.
+  // kUnsupported on engines without one (SQLite): callers then use a lease row.
+  virtual bool supports_advisory_lock() const = 0;
+  virtual Result<bool> TryAdvisoryLock(int64_t key) = 0;
+  virtual Status AdvisoryUnlock(int64_t key) = 0;
+
+  // Whether `table` exists in `schema` ("" = the default: main / current_schema()).
+  virtual Result<bool> TableExists(std::string_view schema, std::string_view table) = 0;
+
+  // Server notices (RAISE NOTICE, warnings) received since the last call.
+  virtual std::vector<std::string> TakeNotices() = 0;
+
+  // "user" for the session (PostgreSQL current_user; SQLite: the OS user).
+  virtual std::string session_user() = 0;
+
+ protected:
+  Connection() = default;
+};
+
+// Double-quotes an identifier for both dialects ("a""b").
+std::string QuoteIdent(std::string_view ident);
+// Single-quotes a string literal for both dialects ('it''s').
+std::string QuoteLiteral(std::string_view text);
+
+}  // namespace strata::driver

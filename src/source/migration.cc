@@ -1,0 +1,1 @@
+namespace strata::source {}  // placeholder: replaced by migration.cc

@@ -1,0 +1,1 @@
+namespace strata::sql {}  // placeholder: replaced by split.cc

@@ -1,0 +1,82 @@
+// Test-only helpers shared by every test binary: temporary directories, the
+// test PostgreSQL server, and running the real strata binary.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata::testing {
+
+// A fresh directory under $TMPDIR, removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // path()/rel
+  std::string Path(const std::string& rel) const { return path_ + "/" + rel; }
+  // Writes a file (creating parent folders).
+  void Write(const std::string& rel, const std::string& content) const;
+  std::string Read(const std::string& rel) const;
+
+ private:
+  std::string path_;
+};
+
+// URL of the test PostgreSQL server: $STRATA_TEST_PG_URL, else the URL the
+// CTest fixture wrote to $STRATA_TEST_PG_URL_FILE. nullopt when neither
+// exists (tests then fail with a message saying how to provide one).
+std::optional<std::string> PgServerUrl();
+
+// A new, empty database on the test server, dropped on destruction.
+class ScopedPgDatabase {
+ public:
+  ScopedPgDatabase();  // ADD_FAILURE()s when the server is unreachable
+  ~ScopedPgDatabase();
+  ScopedPgDatabase(const ScopedPgDatabase&) = delete;
+  ScopedPgDatabase& operator=(const ScopedPgDatabase&) = delete;
+  bool ok() const { return !url_.empty(); }
+  const std::string& url() const { return url_; }  // postgres://.../strata_test_<pid>_<n>
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string server_url_;
+  std::string name_;
+  std::string url_;
+};
+
+struct CommandResult {
+  int exit_code = -1;   // -1 when killed by a signal
+  int signal = 0;       // the signal that ended it, or 0
+  std::string out;
+  std::string err;
+};
+
+struct CommandOptions {
+  std::string cwd;                               // "" = current
+  std::map<std::string, std::string> env;        // added to (or overriding) the environment
+  std::vector<std::string> unset_env;            // removed from the environment
+  std::string stdin_data;                        // fed to standard input
+  int timeout_ms = 120000;                       // SIGKILL after this
+};
+
+// Runs argv (argv[0] searched in PATH) and waits.
+CommandResult Run(const std::vector<std::string>& argv, const CommandOptions& options = {});
+
+// Path of the strata binary under test ($STRATA_BIN).
+std::string StrataBin();
+// Source tree root ($STRATA_SOURCE_DIR).
+std::string SourceDir();
+// Runs the strata binary with `args`; NO_COLOR is set, DATABASE_URL unset.
+CommandResult RunStrata(const std::vector<std::string>& args, const CommandOptions& options = {});
+
+// Runs one SQL statement on `url` through the strata driver and returns the
+// rows as text ("NULL" for NULL), one string per row, columns joined by '|'.
+// ADD_FAILURE()s and returns {} on error.
+std::vector<std::string> QueryRows(const std::string& url, const std::string& sql);
+
+}  // namespace strata::testing

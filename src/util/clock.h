@@ -1,0 +1,35 @@
+// Time and identity helpers (the Clock seam): wall-clock time as RFC 3339,
+// and who is running strata.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace strata::util {
+
+// Current UTC time, "2026-11-22T09:30:00Z" (millisecond precision when
+// `millis`: "2026-11-22T09:30:00.123Z").
+std::string NowRfc3339(bool millis = false);
+// UTC time as YYYYMMDDHHMMSS (new migration versions).
+std::string NowCompact();
+// Milliseconds since the Unix epoch.
+int64_t NowUnixMillis();
+// "user@host" of this process ($USER or the passwd entry, gethostname()).
+std::string UserAtHost();
+std::string HostName();
+
+// Measures elapsed wall time.
+class Stopwatch {
+ public:
+  Stopwatch() : start_(std::chrono::steady_clock::now()) {}
+  int64_t ElapsedMs() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_)
+        .count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace strata::util

@@ -1,0 +1,80 @@
+#include "util/fs.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace strata::util {
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Status::Io("is a directory").At(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    int err = errno;
+    if (err == ENOENT) return Status::NotFound("no such file").At(path);
+    return Status::Io(std::string("cannot read: ") + std::strerror(err)).At(path);
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) return Status::Io("read failed").At(path);
+  return ss.str();
+}
+
+Status WriteFileAtomic(const std::string& path, std::string_view content, bool exclusive) {
+  if (exclusive && Exists(path)) return Status::Io("already exists").At(path);
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Io(std::string("cannot write: ") + std::strerror(errno)).At(path);
+  size_t done = 0;
+  while (done < content.size()) {
+    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Status::Io(std::string("cannot write: ") + std::strerror(err)).At(path);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(tmp.c_str());
+    return Status::Io(std::string("cannot write: ") + std::strerror(errno)).At(path);
+  }
+  if (exclusive) {
+    // link() fails if the target exists, unlike rename(): no overwrite race.
+    if (::link(tmp.c_str(), path.c_str()) != 0) {
+      int err = errno;
+      ::unlink(tmp.c_str());
+      return Status::Io(std::string("cannot create: ") + std::strerror(err)).At(path);
+    }
+    ::unlink(tmp.c_str());
+    return Status::Ok();
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(tmp.c_str());
+    return Status::Io(std::string("cannot rename: ") + std::strerror(err)).At(path);
+  }
+  return Status::Ok();
+}
+
+bool Exists(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec);
+}
+
+std::string JoinPath(const std::string& a, const std::string& b) {
+  if (b.empty()) return a;
+  if (a.empty() || a == "." || b.front() == '/') return b;
+  if (a.back() == '/') return a + b;
+  return a + "/" + b;
+}
+
+}  // namespace strata::util

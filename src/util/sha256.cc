@@ -1,0 +1,25 @@
+#include "util/sha256.h"
+
+#include <openssl/evp.h>
+
+#include <array>
+
+namespace strata::util {
+
+std::string Sha256Hex(std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int len = 0;
+  // EVP_Digest cannot fail for SHA-256 on in-memory data short of allocation
+  // failure; an empty digest then makes every checksum comparison fail loudly.
+  if (EVP_Digest(data.data(), data.size(), digest.data(), &len, EVP_sha256(), nullptr) != 1) return {};
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(len * 2);
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+}  // namespace strata::util

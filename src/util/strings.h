@@ -1,0 +1,18 @@
+// String helpers without a better home.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::util {
+
+std::string_view Trim(std::string_view s);
+std::vector<std::string> SplitString(std::string_view s, char sep);
+bool StartsWith(std::string_view s, std::string_view prefix);
+bool EndsWith(std::string_view s, std::string_view suffix);
+std::string ToLower(std::string_view s);
+// True when `s` is valid UTF-8. On false, *bad_offset is the first bad byte.
+bool IsValidUtf8(std::string_view s, size_t* bad_offset = nullptr);
+
+}  // namespace strata::util

@@ -1,0 +1,53 @@
+#include <gtest/gtest.h>
+
+#include <strata/redact.h>
+#include <strata/status.h>
+
+#include "util/sha256.h"
+#include "util/strings.h"
+
+namespace strata {
+namespace {
+
+TEST(StatusTest, ToStringShowsLocationContextAndSqlState) {
+  Status s = Status::Database("syntax error at or near \"TABEL\"");
+  s.At("0003_orders.up.sql", 12, 5).With("apply 0003").WithSqlState("42601");
+  EXPECT_EQ(s.ToString(), "0003_orders.up.sql:12:5: apply 0003: syntax error at or near \"TABEL\" (SQLSTATE 42601)");
+  EXPECT_EQ(s.code(), Status::Code::kDatabase);
+}
+
+TEST(StatusTest, OkIgnoresDecorations) {
+  Status s;
+  s.With("x").At("f", 1);
+  EXPECT_TRUE(s.ok());
+  EXPECT_EQ(s.ToString(), "OK");
+}
+
+TEST(RedactTest, UrlPasswordIsMasked) {
+  EXPECT_EQ(RedactUrl("postgres://app:s3cr%40t@db:5432/shop?sslmode=require"),
+            "postgres://app:****@db:5432/shop?sslmode=require");
+  EXPECT_EQ(RedactUrl("postgres://db/shop?user=a&password=hunter22"), "postgres://db/shop?user=a&password=****");
+  EXPECT_EQ(RedactUrl("sqlite:dev.db"), "sqlite:dev.db");
+}
+
+TEST(RedactTest, RegisteredSecretsAreMaskedEverywhere) {
+  RegisterSecret("p%40ssw0rd");
+  EXPECT_EQ(Redact("auth failed for p@ssw0rd and p%40ssw0rd"), "auth failed for **** and ****");
+}
+
+TEST(Sha256Test, KnownVector) {
+  EXPECT_EQ(util::Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Utf8Test, RejectsInvalidSequences) {
+  size_t bad = 0;
+  EXPECT_TRUE(util::IsValidUtf8("grüße, 日本"));
+  EXPECT_FALSE(util::IsValidUtf8("ab\xff", &bad));
+  EXPECT_EQ(bad, 2u);
+  EXPECT_FALSE(util::IsValidUtf8("\xc3", &bad));         // truncated
+  EXPECT_FALSE(util::IsValidUtf8("\xc0\xaf", &bad));     // overlong
+  EXPECT_FALSE(util::IsValidUtf8("\xed\xa0\x80", &bad)); // surrogate
+}
+
+}  // namespace
+}  // namespace strata
