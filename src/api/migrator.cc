@@ -1,1 +1,224 @@
-namespace strata {}  // placeholder: replaced by migrator.cc
+#include "api/migrator_impl.h"
+
+#include <strata/redact.h>
+
+#include "config/url.h"
+#include "driver/open.h"
+#include "engine/planner.h"
+#include "engine/runner.h"
+
+namespace strata {
+
+Migrator::~Migrator() = default;
+
+Result<std::unique_ptr<Migrator>> Migrator::Open(const Options& options, EventSink* sink) {
+  auto config = config::Load(options, config::ProcessEnv(), /*need_url=*/false);
+  if (!config.ok()) return api::Scrub(config.status());
+  return std::unique_ptr<Migrator>(std::make_unique<api::MigratorImpl>(std::move(*config), sink));
+}
+
+namespace api {
+
+Status Scrub(const Status& s) {
+  if (s.ok()) return s;
+  Status out(s.code(), Redact(s.message()));
+  out.At(Redact(s.file()), s.line(), s.column());
+  if (!s.hint().empty()) out.WithHint(Redact(s.hint()));
+  if (!s.sqlstate().empty()) out.WithSqlState(s.sqlstate());
+  for (const auto& c : s.context()) out.With(Redact(c));
+  return out;
+}
+
+MigratorImpl::MigratorImpl(config::Config config, EventSink* sink)
+    : config_(std::move(config)), sink_(sink), redacted_url_(RedactUrl(config_.env.url)) {}
+
+MigratorImpl::~MigratorImpl() = default;
+
+engine::TableNames MigratorImpl::Tables() const {
+  engine::TableNames names;
+  names.schema = config_.env.schema;
+  names.migrations = config_.env.table;
+  names.events = config_.env.events_table;
+  names.lock = config_.env.lock_table;
+  return names;
+}
+
+engine::RunnerOptions MigratorImpl::MakeRunnerOptions() const {
+  engine::RunnerOptions o;
+  o.lock_timeout = config_.env.lock_timeout;
+  return o;
+}
+
+Result<driver::Connection*> MigratorImpl::Connect() {
+  if (conn_) return conn_.get();
+  if (!config_.url_status.ok()) return config_.url_status;
+  if (config_.env.url.empty()) {
+    return Status::InvalidArgument("no database URL")
+        .WithHint("pass --url, set DATABASE_URL, or add [env.NAME] url = \"...\" to strata.toml");
+  }
+  driver::ConnectOptions options;
+  options.connect_timeout = config_.env.connect_timeout;
+  options.connect_retries = config_.env.connect_retries;
+  options.lock_timeout = config_.env.lock_timeout;
+  auto conn = driver::Open(config_.env.url, options);
+  if (!conn.ok()) {
+    Status s = conn.status();
+    if (!config_.env.name.empty()) s.With("environment '" + config_.env.name + "'");
+    return s;
+  }
+  conn_ = std::move(*conn);
+  return conn_.get();
+}
+
+Result<source::MigrationSet> MigratorImpl::LoadFiles() const { return source::LoadMigrations(config_.dir); }
+
+std::unique_ptr<engine::MigrationLock> MigratorImpl::MakeLock(driver::Connection& conn, bool dry_run) {
+  engine::LockOptions options;
+  options.wait = config_.env.lock_wait;
+  engine::ConnectFn connect;
+  auto url = config::ParseUrl(config_.env.url);
+  bool sqlite_file = url.ok() && url->scheme == config::Url::Scheme::kSqlite && !url->memory;
+  if (sqlite_file && !dry_run) {
+    std::string raw = config_.env.url;
+    connect = [raw]() {
+      // The heartbeat must never wait long on a busy file: it retries at the
+      // next beat, and Release() joins it.
+      driver::ConnectOptions o;
+      o.busy_timeout = std::chrono::milliseconds(500);
+      o.connect_retries = 0;
+      return driver::Open(raw, o);
+    };
+  }
+  return engine::MakeLock(conn, Tables(), options, std::move(connect), sink_);
+}
+
+Status MigratorImpl::RequireConfirmation(const char* command, bool yes) const {
+  if (!config_.env.is_protected || yes) return Status::Ok();
+  return Status::Protected("environment '" + config_.env.name + "' is protected: `strata " + command +
+                           "` needs confirmation")
+      .WithHint("pass --yes (or type the environment name when asked)");
+}
+
+Result<StatusReport> MigratorImpl::GetStatus() {
+  auto set = LoadFiles();
+  if (!set.ok()) return Scrub(set.status());
+  auto conn = Connect();
+  if (!conn.ok()) return Scrub(conn.status());
+  engine::History history(**conn, Tables(), config_.env.name);
+  auto rows = history.Load();
+  if (!rows.ok()) return Scrub(rows.status());
+  StatusReport report;
+  report.environment = config_.env.name;
+  report.url = redacted_url_;
+  report.migrations = engine::Reconcile(*set, *rows);
+  report.summary = engine::Summarize(report.migrations);
+  return report;
+}
+
+Result<ValidationReport> MigratorImpl::Validate() {
+  auto set = LoadFiles();
+  if (!set.ok()) return Scrub(set.status());
+  std::vector<engine::AppliedRow> rows;
+  // Without a database the files are still checked against each other.
+  if (!config_.env.url.empty() || !config_.url_status.ok()) {
+    auto conn = Connect();
+    if (!conn.ok()) return Scrub(conn.status());
+    engine::History history(**conn, Tables(), config_.env.name);
+    auto loaded = history.Load();
+    if (!loaded.ok()) return Scrub(loaded.status());
+    rows = std::move(*loaded);
+  }
+  ValidationReport report;
+  report.migrations = static_cast<int>(set->migrations.size() + set->problems.size());
+  report.issues = engine::Validate(*set, rows);
+  return report;
+}
+
+Result<ApplyReport> MigratorImpl::Up(const UpOptions& options) {
+  auto set = LoadFiles();
+  if (!set.ok()) return Scrub(set.status());
+  auto conn = Connect();
+  if (!conn.ok()) return Scrub(conn.status());
+  engine::History history(**conn, Tables(), config_.env.name);
+  auto lock = MakeLock(**conn, options.dry_run);
+  Status s = lock->Acquire();
+  if (!s.ok()) return Scrub(s);
+  engine::LockGuard guard(*lock);
+  engine::Runner runner(**conn, history, *lock, sink_, MakeRunnerOptions());
+  auto policy = options.dry_run              ? engine::RunPolicy::DryRun()
+                : options.single_transaction ? engine::RunPolicy::SingleTransaction()
+                                             : engine::RunPolicy::PerMigration();
+  return Scrub(runner.Run(policy, [&]() -> Result<engine::Plan> {
+    auto rows = history.Load();
+    if (!rows.ok()) return rows.status();
+    auto plan = engine::PlanUp(*set, *rows, options);
+    if (!plan.ok()) return plan.status();
+    int64_t batch = 0;
+    for (const auto& r : *rows) batch = std::max(batch, r.batch);
+    plan->batch = batch + 1;
+    return plan;
+  }));
+}
+
+Result<ApplyReport> MigratorImpl::Down(const DownOptions& options) {
+  Status s = RequireConfirmation("down", options.yes || options.dry_run);
+  if (!s.ok()) return Scrub(s);
+  auto set = LoadFiles();
+  // The stored down SQL is enough: a missing folder must not stop a rollback.
+  source::MigrationSet files = set.ok() ? std::move(*set) : source::MigrationSet{};
+  auto conn = Connect();
+  if (!conn.ok()) return Scrub(conn.status());
+  engine::History history(**conn, Tables(), config_.env.name);
+  auto lock = MakeLock(**conn, options.dry_run);
+  s = lock->Acquire();
+  if (!s.ok()) return Scrub(s);
+  engine::LockGuard guard(*lock);
+  engine::Runner runner(**conn, history, *lock, sink_, MakeRunnerOptions());
+  auto policy = options.dry_run ? engine::RunPolicy::DryRun() : engine::RunPolicy::PerMigration();
+  return Scrub(runner.Run(policy, [&]() -> Result<engine::Plan> {
+    auto rows = history.Load();
+    if (!rows.ok()) return rows.status();
+    return engine::PlanDown(files, *rows, options);
+  }));
+}
+
+Result<ApplyReport> MigratorImpl::Redo(const RedoOptions& options) {
+  Status s = RequireConfirmation("redo", options.yes);
+  if (!s.ok()) return Scrub(s);
+  auto set = LoadFiles();
+  if (!set.ok()) return Scrub(set.status());
+  auto conn = Connect();
+  if (!conn.ok()) return Scrub(conn.status());
+  engine::History history(**conn, Tables(), config_.env.name);
+  auto lock = MakeLock(**conn, false);
+  s = lock->Acquire();
+  if (!s.ok()) return Scrub(s);
+  engine::LockGuard guard(*lock);
+  engine::Runner runner(**conn, history, *lock, sink_, MakeRunnerOptions());
+  return Scrub(runner.Run(engine::RunPolicy::PerMigration(), [&]() -> Result<engine::Plan> {
+    auto rows = history.Load();
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) return Status::NotFound("nothing to redo: no migration is applied");
+    DownOptions down;
+    down.steps = 1;
+    auto plan = engine::PlanDown(*set, *rows, down);
+    if (!plan.ok()) return plan.status();
+    const engine::PlanStep& undo = plan->steps.front();
+    const source::Migration* file = nullptr;
+    for (const auto& m : set->migrations) {
+      if (source::CompareVersions(m.version, undo.version) == 0) file = &m;
+    }
+    if (!file) {
+      return Status::NotFound(undo.version + "_" + undo.name + " cannot be re-applied: its file is missing")
+          .WithHint("restore the file, or use `strata down` to only roll it back");
+    }
+    int64_t batch = 0;
+    for (const auto& r : *rows) batch = std::max(batch, r.batch);
+    plan->batch = batch + 1;
+    plan->steps.push_back(engine::UpStep(*file));
+    return plan;
+  }));
+}
+
+}  // namespace api
+}  // namespace strata

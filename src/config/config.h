@@ -49,6 +49,11 @@ struct Config {
   std::string dir;          // migrations directory (absolute or relative to cwd)
   std::string schema_file;  // desired schema file (same rules as dir)
   Environment env;          // the resolved environment
+  // OK when env.url is usable. After Load(..., need_url = false): the error
+  // Load would have returned for the URL (none configured, unset ${VAR},
+  // malformed), with the setting and file:line named, for a later connect to
+  // report; env.url is then "" or the malformed text.
+  Status url_status;
 };
 
 // Looks up an environment variable; nullopt when unset. Tests pass their own.

@@ -1,1 +1,296 @@
-namespace strata::source {}  // placeholder: replaced by migration.cc
+// The native migration reader: one directory listing, each file read once.
+// Runs on every `strata status`, so it avoids regexes and repeated stats.
+#include "source/migration.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+
+#include "util/fs.h"
+#include "util/sha256.h"
+#include "util/strings.h"
+
+namespace strata::source {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kDirHint = "run `strata init` or pass --dir";
+constexpr const char* kNamingHint = "name migrations VERSION_NAME.up.sql (and VERSION_NAME.down.sql)";
+
+enum class Kind { kUp, kDown };
+
+// One .sql file name split into its parts.
+struct SqlFile {
+  std::string file;     // "0001_create_users.up.sql"
+  std::string path;     // dir joined with file
+  std::string version;  // "0001"
+  std::string name;     // "create_users"
+  Kind kind = Kind::kUp;
+};
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Splits `file` (ending in .sql) into *out. On failure returns the problem.
+Status SplitFileName(const std::string& file, SqlFile* out) {
+  std::string_view stem = file;
+  if (util::EndsWith(stem, ".up.sql")) {
+    out->kind = Kind::kUp;
+    stem.remove_suffix(7);
+  } else if (util::EndsWith(stem, ".down.sql")) {
+    out->kind = Kind::kDown;
+    stem.remove_suffix(9);
+  } else {
+    out->kind = Kind::kUp;
+    stem.remove_suffix(4);
+  }
+  size_t digits = 0;
+  while (digits < stem.size() && IsDigit(stem[digits])) ++digits;
+  if (digits == 0) {
+    return Status::Validation("file name has no version: " + file + "; " + kNamingHint);
+  }
+  std::string_view rest = stem.substr(digits);
+  if (!rest.empty() && rest.front() != '_') {
+    return Status::Validation("bad migration file name: " + file + " (expected '_' after the version); " +
+                              kNamingHint);
+  }
+  out->file = file;
+  out->version = std::string(stem.substr(0, digits));
+  out->name = rest.empty() ? std::string() : std::string(rest.substr(1));
+  return Status::Ok();
+}
+
+std::string NormalizeNewlines(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') continue;
+    out += s[i];
+  }
+  return out;
+}
+
+int LineAt(std::string_view s, size_t offset) {
+  return 1 + static_cast<int>(std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+// True when `sql` has anything besides whitespace, -- comments and /* */ comments.
+bool HasSql(std::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      ++i;
+    } else if (sql.substr(i, 2) == "--") {
+      size_t nl = sql.find('\n', i);
+      i = nl == std::string_view::npos ? sql.size() : nl + 1;
+    } else if (sql.substr(i, 2) == "/*") {
+      size_t end = sql.find("*/", i + 2);
+      i = end == std::string_view::npos ? sql.size() : end + 2;
+    } else if (i == 0 && util::StartsWith(sql, "\xEF\xBB\xBF")) {
+      i = 3;
+    } else {
+      return true;
+    }
+  }
+  return false;
+}
+
+// A read, checked, normalised file. `ok` false when a problem was recorded.
+struct FileContent {
+  bool ok = false;
+  std::string sql;  // CRLF -> LF
+  std::string checksum;
+  Annotations annotations;
+};
+
+FileContent ReadSqlFile(const SqlFile& f, std::vector<Status>* problems) {
+  FileContent out;
+  Result<std::string> raw = util::ReadFile(f.path);
+  if (!raw.ok()) {
+    problems->push_back(Status::Validation(raw.status().message()).At(f.path));
+    return out;
+  }
+  size_t bad = 0;
+  if (!util::IsValidUtf8(*raw, &bad)) {
+    problems->push_back(Status::Validation("file is not valid UTF-8")
+                            .At(f.path, LineAt(*raw, bad))
+                            .WithHint("save the file as UTF-8"));
+    return out;
+  }
+  out.sql = NormalizeNewlines(*raw);
+  // An empty down means "nothing to undo"; an empty up is almost always a
+  // file created by `strata new` and never filled in.
+  if (f.kind == Kind::kUp && !HasSql(out.sql)) {
+    problems->push_back(Status::Validation("empty migration: " + f.file)
+                            .At(f.path)
+                            .WithHint("write the SQL to apply, or delete the file"));
+    return out;
+  }
+  Result<Annotations> ann = ParseAnnotations(out.sql, f.path);
+  if (!ann.ok()) {
+    problems->push_back(ann.status());
+    return out;
+  }
+  out.annotations = std::move(*ann);
+  out.checksum = util::Sha256Hex(out.sql);
+  out.ok = true;
+  return out;
+}
+
+// "a", "a and b", "a, b and c"
+std::string ListFiles(const std::vector<const SqlFile*>& files) {
+  std::string out;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (i > 0) out += i + 1 == files.size() ? " and " : ", ";
+    out += files[i]->file;
+  }
+  return out;
+}
+
+Status Duplicate(const std::vector<const SqlFile*>& files, std::string_view what) {
+  return Status::Validation("duplicate " + std::string(what) + " " + files.front()->version + ": " +
+                            ListFiles(files) + "; none of them is loaded")
+      .At(files.front()->path)
+      .WithHint("give each migration its own version (versions compare as numbers: 001 equals 1)");
+}
+
+// Loads the migrations of one version (all files in `group` share it).
+void LoadVersion(const std::vector<const SqlFile*>& group, MigrationSet* set) {
+  std::vector<const SqlFile*> ups, downs;
+  for (const SqlFile* f : group) (f->kind == Kind::kUp ? ups : downs).push_back(f);
+  if (ups.size() > 1) {
+    set->problems.push_back(Duplicate(ups, "version"));
+    return;
+  }
+  std::vector<const SqlFile*> matching;
+  for (const SqlFile* d : downs) {
+    if (!ups.empty() && d->name == ups.front()->name) {
+      matching.push_back(d);
+      continue;
+    }
+    std::string expected = d->version + (d->name.empty() ? "" : "_" + d->name) + ".up.sql";
+    set->problems.push_back(
+        Status::Validation("down migration without an up file: " + d->file)
+            .At(d->path)
+            .WithHint("add " + expected + ", or rename the down file to match its up file"));
+  }
+  if (ups.empty()) return;
+  if (matching.size() > 1) {
+    set->problems.push_back(Duplicate(matching, "down file for version"));
+    return;
+  }
+  const SqlFile& up = *ups.front();
+  FileContent up_content = ReadSqlFile(up, &set->problems);
+  FileContent down_content;
+  if (!matching.empty()) down_content = ReadSqlFile(*matching.front(), &set->problems);
+  if (!up_content.ok || (!matching.empty() && !down_content.ok)) return;
+
+  Migration m;
+  m.version = up.version;
+  m.name = up.name;
+  m.up_path = up.path;
+  m.up_sql = std::move(up_content.sql);
+  m.checksum = std::move(up_content.checksum);
+  m.up_annotations = std::move(up_content.annotations);
+  if (!matching.empty()) {
+    m.down_path = matching.front()->path;
+    m.down_sql = std::move(down_content.sql);
+    m.down_checksum = std::move(down_content.checksum);
+    m.down_annotations = std::move(down_content.annotations);
+  }
+  set->migrations.push_back(std::move(m));
+}
+
+}  // namespace
+
+int CompareVersions(std::string_view a, std::string_view b) {
+  while (!a.empty() && a.front() == '0') a.remove_prefix(1);
+  while (!b.empty() && b.front() == '0') b.remove_prefix(1);
+  // Without leading zeros a longer number is larger; this holds for 14-digit
+  // timestamps and beyond, where converting to an integer would overflow.
+  if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
+  int c = a.compare(b);
+  return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+std::string Checksum(std::string_view content) { return util::Sha256Hex(NormalizeNewlines(content)); }
+
+std::string NormalizeName(std::string_view name) {
+  std::string out;
+  bool gap = false;
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if ((c >= 'a' && c <= 'z') || IsDigit(c)) {
+      if (gap && !out.empty()) out += '_';
+      gap = false;
+      out += c;
+    } else {
+      gap = true;
+    }
+  }
+  return out;
+}
+
+Result<MigrationSet> LoadMigrations(const std::string& dir) {
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) {
+    if (ec == std::errc::no_such_file_or_directory) {
+      return Status::NotFound("migrations directory not found").At(dir).WithHint(kDirHint);
+    }
+    if (ec == std::errc::not_a_directory) {
+      return Status::Io("migrations directory is not a directory").At(dir).WithHint(kDirHint);
+    }
+    return Status::Io("cannot list migrations directory: " + ec.message()).At(dir).WithHint(kDirHint);
+  }
+
+  // 1. List: keep .sql files, skip hidden files and folders.
+  MigrationSet set;
+  std::vector<SqlFile> files;
+  for (const fs::directory_iterator end; it != end;) {
+    const fs::directory_entry& entry = *it;
+    std::string file = entry.path().filename().string();
+    std::error_code type_ec;
+    if (!file.empty() && file.front() != '.' && util::EndsWith(file, ".sql") &&
+        !entry.is_directory(type_ec)) {
+      SqlFile f;
+      f.path = util::JoinPath(dir, file);
+      Status s = SplitFileName(file, &f);
+      if (s.ok()) {
+        files.push_back(std::move(f));
+      } else {
+        set.problems.push_back(std::move(s).At(f.path));
+      }
+    }
+    it.increment(ec);
+    if (ec) return Status::Io("cannot list migrations directory: " + ec.message()).At(dir).WithHint(kDirHint);
+  }
+
+  // 2. Order by version, then name and kind, so that each version's files are
+  // adjacent and problems come out in a stable order.
+  std::vector<const SqlFile*> sorted;
+  sorted.reserve(files.size());
+  for (const SqlFile& f : files) sorted.push_back(&f);
+  std::sort(sorted.begin(), sorted.end(), [](const SqlFile* a, const SqlFile* b) {
+    if (int c = CompareVersions(a->version, b->version); c != 0) return c < 0;
+    if (a->name != b->name) return a->name < b->name;
+    if (a->kind != b->kind) return a->kind == Kind::kUp;
+    return a->file < b->file;
+  });
+
+  // 3. Load each version's files.
+  std::vector<const SqlFile*> group;
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    group.push_back(sorted[i]);
+    if (i + 1 == sorted.size() || CompareVersions(sorted[i]->version, sorted[i + 1]->version) != 0) {
+      LoadVersion(group, &set);
+      group.clear();
+    }
+  }
+  std::stable_sort(set.problems.begin(), set.problems.end(),
+                   [](const Status& a, const Status& b) { return a.file() < b.file(); });
+  return set;
+}
+
+}  // namespace strata::source

@@ -1,1 +1,216 @@
-namespace strata::sql {}  // placeholder: replaced by split.cc
+#include "sql/split.h"
+
+#include <pg_query.h>
+#include <sqlite3.h>
+
+#include <cctype>
+#include <memory>
+#include <string>
+
+#include "util/strings.h"
+
+namespace strata::sql {
+namespace {
+
+bool IsIdentChar(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
+bool IsTagStart(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
+bool IsTagChar(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+
+// Index just past a quoted run that opened at s[i] with `quote`; a doubled
+// quote is an escaped one. `backslash`: E'' strings, where \x escapes x.
+// Unterminated runs end at the end of the text: the engine reports those.
+size_t SkipQuoted(std::string_view s, size_t i, char quote, bool backslash) {
+  for (++i; i < s.size(); ++i) {
+    if (backslash && s[i] == '\\') {
+      ++i;
+    } else if (s[i] == quote) {
+      if (i + 1 < s.size() && s[i + 1] == quote) {
+        ++i;
+      } else {
+        return i + 1;
+      }
+    }
+  }
+  return s.size();
+}
+
+// Index just past a block comment that opened at s[i]. PostgreSQL nests
+// them; SQLite does not.
+size_t SkipBlockComment(std::string_view s, size_t i, bool nested) {
+  int depth = 0;
+  while (i < s.size()) {
+    if (s.compare(i, 2, "/*") == 0) {
+      ++depth;
+      i += 2;
+      if (!nested && depth > 1) depth = 1;
+    } else if (s.compare(i, 2, "*/") == 0) {
+      i += 2;
+      if (--depth == 0) return i;
+    } else {
+      ++i;
+    }
+  }
+  return s.size();
+}
+
+// PostgreSQL $tag$...$tag$ starting at s[i] == '$': index past the closing
+// tag, or 0 when s[i] does not open a dollar quote ($1 is a parameter).
+size_t SkipDollarQuote(std::string_view s, size_t i) {
+  size_t j = i + 1;
+  if (j < s.size() && s[j] != '$') {
+    if (!IsTagStart(static_cast<unsigned char>(s[j]))) return 0;
+    while (j < s.size() && IsTagChar(static_cast<unsigned char>(s[j]))) ++j;
+    if (j >= s.size() || s[j] != '$') return 0;
+  }
+  if (j >= s.size()) return 0;
+  std::string_view tag = s.substr(i, j - i + 1);
+  size_t close = s.find(tag, j + 1);
+  return close == std::string_view::npos ? s.size() : close + tag.size();
+}
+
+// The part of `s` between leading and trailing whitespace and comments, as
+// [begin, end). begin == end when `s` holds nothing else. A small lexer is
+// enough here because the engine's own scanner has already found where the
+// statement ends; this only has to tell comments from quoted text.
+std::pair<size_t, size_t> SignificantSpan(std::string_view s, Dialect dialect) {
+  const bool pg = dialect == Dialect::kPostgres;
+  size_t begin = std::string_view::npos, end = 0, i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (std::isspace(c)) {
+      ++i;
+      continue;
+    }
+    if (s.compare(i, 2, "--") == 0) {
+      size_t nl = s.find('\n', i);
+      i = nl == std::string_view::npos ? s.size() : nl + 1;
+      continue;
+    }
+    if (s.compare(i, 2, "/*") == 0) {
+      i = SkipBlockComment(s, i, pg);
+      continue;
+    }
+    if (begin == std::string_view::npos) begin = i;
+    if (c == '\'') {
+      i = SkipQuoted(s, i, '\'', false);
+    } else if (c == '"') {
+      i = SkipQuoted(s, i, '"', false);
+    } else if (pg && (c == 'E' || c == 'e') && i + 1 < s.size() && s[i + 1] == '\'') {
+      i = SkipQuoted(s, i + 1, '\'', true);
+    } else if (!pg && c == '`') {
+      i = SkipQuoted(s, i, '`', false);
+    } else if (!pg && c == '[') {
+      size_t close = s.find(']', i);
+      i = close == std::string_view::npos ? s.size() : close + 1;
+    } else if (pg && c == '$' && SkipDollarQuote(s, i) != 0) {
+      i = SkipDollarQuote(s, i);
+    } else if (IsIdentChar(c)) {
+      // Whole words, so that the "--" in "a--b" is seen the way the engine
+      // sees it only when it really starts a comment.
+      while (i < s.size() && IsIdentChar(static_cast<unsigned char>(s[i]))) ++i;
+    } else {
+      ++i;
+    }
+    end = i;
+  }
+  if (begin == std::string_view::npos) return {s.size(), s.size()};
+  return {begin, end};
+}
+
+// Appends the significant part of script[from, to) when there is one.
+void AddStatement(std::string_view script, size_t from, size_t to, Dialect dialect,
+                  std::vector<Statement>* out) {
+  std::string_view raw = script.substr(from, to - from);
+  auto [b, e] = SignificantSpan(raw, dialect);
+  if (b < e) out->push_back(Statement{from + b, raw.substr(b, e - b)});
+}
+
+std::vector<Statement> SplitSqlite(std::string_view script) {
+  std::vector<Statement> out;
+  std::string pending;  // NUL-terminated copy for sqlite3_complete
+  size_t start = 0;
+  for (size_t semi = script.find(';'); semi != std::string_view::npos; semi = script.find(';', semi + 1)) {
+    // sqlite3_complete knows strings, comments and CREATE TRIGGER ... BEGIN
+    // ... END, whose inner ';' do not end the statement.
+    pending.assign(script.substr(start, semi + 1 - start));
+    if (!sqlite3_complete(pending.c_str())) continue;
+    AddStatement(script, start, semi, Dialect::kSqlite, &out);
+    start = semi + 1;
+  }
+  AddStatement(script, start, script.size(), Dialect::kSqlite, &out);
+  return out;
+}
+
+// Byte offset of the 1-based character position `pos` (as the PostgreSQL
+// scanner reports it) in `text`.
+size_t CharPositionToOffset(std::string_view text, int pos) {
+  size_t i = 0;
+  for (int chars = 1; chars < pos && i < text.size(); ++chars) {
+    ++i;
+    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
+  }
+  return i;
+}
+
+struct SplitResultFree {
+  void operator()(PgQuerySplitResult* r) const {
+    pg_query_free_split_result(*r);
+    delete r;
+  }
+};
+using SplitResultPtr = std::unique_ptr<PgQuerySplitResult, SplitResultFree>;
+
+bool ContainsAtomic(std::string_view script) {
+  return util::ToLower(script).find("atomic") != std::string::npos;
+}
+
+Result<std::vector<Statement>> SplitPostgres(std::string_view script) {
+  std::string text(script);  // libpg_query wants a NUL-terminated string
+  SplitResultPtr result(new PgQuerySplitResult(pg_query_split_with_scanner(text.c_str())));
+  if (result->error != nullptr) {
+    size_t offset = result->error->cursorpos > 0 ? CharPositionToOffset(script, result->error->cursorpos)
+                                                 : script.size();
+    LineCol at = LocateOffset(script, offset);
+    return Status::Parse(result->error->message).At("", at.line, at.column);
+  }
+  // The scanner alone splits SQL-standard function bodies (BEGIN ATOMIC ...
+  // END) at their inner ';'. The parser does not, but it fails on any syntax
+  // error, so it is only asked when such a body may be present.
+  if (ContainsAtomic(script)) {
+    SplitResultPtr parsed(new PgQuerySplitResult(pg_query_split_with_parser(text.c_str())));
+    if (parsed->error == nullptr) result = std::move(parsed);
+  }
+  std::vector<Statement> out;
+  for (int i = 0; i < result->n_stmts; ++i) {
+    const PgQuerySplitStmt* s = result->stmts[i];
+    size_t from = static_cast<size_t>(s->stmt_location);
+    size_t to = from + static_cast<size_t>(s->stmt_len);
+    if (from > script.size() || to > script.size()) continue;  // defensive: never read past the script
+    AddStatement(script, from, to, Dialect::kPostgres, &out);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Statement>> Split(std::string_view script, Dialect dialect) {
+  if (dialect == Dialect::kSqlite) return SplitSqlite(script);
+  return SplitPostgres(script);
+}
+
+LineCol LocateOffset(std::string_view text, size_t offset) {
+  LineCol lc;
+  if (offset > text.size()) offset = text.size();
+  for (size_t i = 0; i < offset; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++lc.line;
+      lc.column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++lc.column;
+    }
+  }
+  return lc;
+}
+
+}  // namespace strata::sql

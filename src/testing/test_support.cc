@@ -61,7 +61,9 @@ std::string TempDir::Read(const std::string& rel) const {
 
 std::optional<std::string> PgServerUrl() {
   if (const char* url = std::getenv("STRATA_TEST_PG_URL"); url && *url) return std::string(url);
-  if (const char* file = std::getenv("STRATA_TEST_PG_URL_FILE"); file && *file) {
+  const char* file = std::getenv("STRATA_TEST_PG_URL_FILE");
+  if (!file || !*file) file = STRATA_DEFAULT_PG_URL_FILE;
+  {
     std::ifstream in(file);
     std::string line;
     if (in && std::getline(in, line) && !util::Trim(line).empty()) return std::string(util::Trim(line));
@@ -197,12 +199,12 @@ CommandResult Run(const std::vector<std::string>& argv, const CommandOptions& op
 
 std::string StrataBin() {
   const char* bin = std::getenv("STRATA_BIN");
-  return bin && *bin ? bin : "strata";
+  return bin && *bin ? bin : STRATA_DEFAULT_BIN;
 }
 
 std::string SourceDir() {
   const char* dir = std::getenv("STRATA_SOURCE_DIR");
-  return dir && *dir ? dir : ".";
+  return dir && *dir ? dir : STRATA_DEFAULT_SOURCE_DIR;
 }
 
 CommandResult RunStrata(const std::vector<std::string>& args, const CommandOptions& options) {

@@ -1,0 +1,2 @@
+DROP INDEX products_category_id_idx;
+DROP TABLE products;

@@ -1,0 +1,1 @@
+DROP INDEX orders_user_id_placed_at_idx;

@@ -1,0 +1,64 @@
+// MigratorImpl: strata::Migrator over config/, source/, driver/ and engine/.
+// Internal to src/api; users see include/strata/migrator.h only.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "driver/connection.h"
+#include "engine/history.h"
+#include "engine/lock.h"
+#include "engine/runner.h"
+#include "source/migration.h"
+#include <strata/migrator.h>
+
+namespace strata::api {
+
+class MigratorImpl : public Migrator {
+ public:
+  MigratorImpl(config::Config config, EventSink* sink);
+  ~MigratorImpl() override;
+
+  const std::string& environment() const override { return config_.env.name; }
+  const std::string& url() const override { return redacted_url_; }
+  const std::string& directory() const override { return config_.dir; }
+  bool is_protected() const override { return config_.env.is_protected; }
+
+  Result<StatusReport> GetStatus() override;
+  Result<ApplyReport> Up(const UpOptions& options) override;
+  Result<ApplyReport> Down(const DownOptions& options) override;
+  Result<ApplyReport> Redo(const RedoOptions& options) override;
+  Result<ValidationReport> Validate() override;
+  Result<BaselineReport> Baseline(const BaselineOptions& options) override;
+  Result<RepairReport> Repair(const RepairOptions& options) override;
+  Result<NewReport> New(const NewOptions& options) override;
+
+ private:
+  // The connection, opened on first use and kept.
+  Result<driver::Connection*> Connect();
+  Result<source::MigrationSet> LoadFiles() const;
+  engine::TableNames Tables() const;
+  // The migration lock for this database; `dry_run` on SQLite takes none
+  // (its single BEGIN IMMEDIATE transaction already excludes other writers,
+  // and a dry run must not even create the lock table).
+  std::unique_ptr<engine::MigrationLock> MakeLock(driver::Connection& conn, bool dry_run);
+  engine::RunnerOptions MakeRunnerOptions() const;
+  Status RequireConfirmation(const char* command, bool yes) const;
+
+  config::Config config_;
+  EventSink* sink_;
+  std::string redacted_url_;
+  std::unique_ptr<driver::Connection> conn_;
+};
+
+// The same Status with every secret masked: the last step before a Status
+// leaves the library.
+Status Scrub(const Status& s);
+template <class T>
+Result<T> Scrub(Result<T> r) {
+  if (r.ok()) return r;
+  return Scrub(r.status());
+}
+
+}  // namespace strata::api

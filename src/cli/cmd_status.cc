@@ -1,0 +1,81 @@
+// strata status: every migration and its state (Migrator::GetStatus).
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/json.h"
+
+namespace strata::cli {
+
+namespace {
+struct StatusArgs {
+  bool exit_code = false;
+};
+
+Color StateColor(MigrationState state) {
+  switch (state) {
+    case MigrationState::kApplied: return Color::kGreen;
+    case MigrationState::kPending: return Color::kYellow;
+    default: return Color::kRed;
+  }
+}
+
+std::string RenderTable(const StatusReport& report, const Style& style) {
+  Table table({"VERSION", "NAME", "STATE", "BATCH", "APPLIED_AT", "DURATION"});
+  for (const auto& m : report.migrations) {
+    std::string state(ToString(m.state));
+    if (m.out_of_order) state += " (out of order)";
+    table.AddRow({{m.version},
+                  {m.name},
+                  {state, StateColor(m.state)},
+                  {m.batch ? std::to_string(*m.batch) : ""},
+                  {m.applied_at.value_or("")},
+                  {m.duration_ms ? FormatDuration(*m.duration_ms) : ""}});
+  }
+  return table.Render(style);
+}
+
+// "3 applied, 2 pending" and, only when non-zero, the problem states.
+std::string Summary(const StatusSummary& s) {
+  std::string out = fmt::format("{} applied, {} pending", s.applied, s.pending);
+  if (s.modified > 0) out += fmt::format(", {} modified", s.modified);
+  if (s.missing > 0) out += fmt::format(", {} missing", s.missing);
+  if (s.dirty > 0) out += fmt::format(", {} dirty", s.dirty);
+  return out;
+}
+
+Outcome RunStatus(const StatusArgs& args, Context& ctx) {
+  auto migrator = ctx.OpenMigrator();
+  if (!migrator.ok()) return migrator.status();
+  auto report = (*migrator)->GetStatus();
+  if (!report.ok()) return report.status();
+  if (ctx.json()) {
+    ctx.PrintJson(ToJson(*report));
+  } else if (report->migrations.empty()) {
+    ctx.Print(fmt::format("No migrations in {}.\n", (*migrator)->directory()));
+  } else {
+    ctx.Print(RenderTable(*report, ctx.style()) + Summary(report->summary) + "\n");
+  }
+  if (!args.exit_code) return {};
+  const StatusSummary& s = report->summary;
+  if (s.modified + s.missing + s.dirty > 0) return Outcome::Exit(ExitCode(Status::Code::kValidation));
+  if (s.pending > 0) return Outcome::Exit(kExitPending);
+  return {};
+}
+}  // namespace
+
+Command AddStatus(CLI::App& root) {
+  auto args = std::make_shared<StatusArgs>();
+  CLI::App* sub = root.add_subcommand("status", "Show every migration: applied, pending, modified, missing, dirty");
+  sub->footer(
+      "Lists each migration with its state, batch, when it was applied and how long it\n"
+      "took, then a summary. 'out of order' marks a pending migration older than the\n"
+      "newest applied one. Never changes the database.");
+  sub->add_flag("--exit-code", args->exit_code,
+                "Exit 3 when migrations are pending, 6 when any is modified, missing or dirty");
+  return {sub, [args](Context& ctx) { return RunStatus(*args, ctx); }};
+}
+
+}  // namespace strata::cli

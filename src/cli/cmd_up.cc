@@ -1,0 +1,81 @@
+// strata up: apply pending migrations (Migrator::Up).
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/json.h"
+
+namespace strata::cli {
+
+namespace {
+struct UpArgs {
+  std::string to;
+  bool dry_run = false;
+  bool single_transaction = false;
+  bool out_of_order = false;
+};
+
+// "Nothing to apply: 5 migrations, all applied." The ApplyReport does not say
+// how many migrations exist, so ask for the (read-only) status.
+std::string NothingToApply(Migrator& migrator, const UpArgs& args) {
+  auto status = migrator.GetStatus();
+  if (!status.ok()) return "Nothing to apply.\n";
+  if (status->summary.pending > 0 && !args.to.empty()) {
+    return fmt::format("Nothing to apply up to {} ({} pending after it).\n", args.to, status->summary.pending);
+  }
+  return fmt::format("Nothing to apply: {}, all applied.\n", Plural(status->migrations.size(), "migration"));
+}
+
+std::string DryRunSummary(const ApplyReport& report) {
+  int64_t executed = 0;
+  for (const auto& s : report.steps) executed += s.executed ? 1 : 0;
+  int64_t skipped = static_cast<int64_t>(report.steps.size()) - executed;
+  std::string out = fmt::format("Dry run: {} executed and rolled back in {}", Plural(executed, "migration"),
+                                FormatDuration(report.total_ms));
+  if (skipped > 0) out += fmt::format(", {} not executed (no-transaction)", skipped);
+  return out + "; nothing was changed.\n";
+}
+
+Outcome RunUp(const UpArgs& args, Context& ctx) {
+  UpOptions options;
+  if (!args.to.empty()) options.to = args.to;
+  options.dry_run = args.dry_run;
+  options.single_transaction = args.single_transaction;
+  options.out_of_order = args.out_of_order;
+  auto migrator = ctx.OpenMigrator();
+  if (!migrator.ok()) return migrator.status();
+  auto report = (*migrator)->Up(options);
+  if (!report.ok()) return report.status();
+  if (ctx.json()) {
+    ctx.PrintJson(ToJson(*report));
+  } else if (report->steps.empty()) {
+    if (!ctx.global().quiet) ctx.Print(NothingToApply(**migrator, args));
+  } else if (report->dry_run) {
+    ctx.Print(DryRunSummary(*report));
+  } else {
+    ctx.Print(fmt::format("Applied {} in {} (batch {}).\n", Plural(report->steps.size(), "migration"),
+                          FormatDuration(report->total_ms), report->batch));
+  }
+  return {};
+}
+}  // namespace
+
+Command AddUp(CLI::App& root) {
+  auto args = std::make_shared<UpArgs>();
+  CLI::App* sub = root.add_subcommand("up", "Apply pending migrations in version order");
+  sub->footer(
+      "Applies every pending migration, each in its own transaction (unless marked\n"
+      "-- strata:no-transaction), and records them as one batch. Refuses before running\n"
+      "anything when an applied migration was modified, is missing or dirty (exit 6).\n"
+      "A failing migration is rolled back; the ones before it stay applied.");
+  sub->add_option("--to", args->to, "Apply up to and including this version")->type_name("VERSION");
+  sub->add_flag("--dry-run", args->dry_run, "Run the migrations in a transaction and roll it back: changes nothing");
+  sub->add_flag("--single-transaction", args->single_transaction,
+                "Apply all pending migrations in one transaction: all or nothing");
+  sub->add_flag("--out-of-order", args->out_of_order,
+                "Also apply pending migrations older than the newest applied one");
+  return {sub, [args](Context& ctx) { return RunUp(*args, ctx); }};
+}
+
+}  // namespace strata::cli

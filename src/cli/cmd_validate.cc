@@ -1,0 +1,52 @@
+// strata validate: check files and records against each other (Migrator::Validate).
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/json.h"
+
+namespace strata::cli {
+
+namespace {
+
+// "file:line: message", falling back to the version when there is no file.
+std::string Where(const ValidationIssue& issue) {
+  if (!issue.file.empty()) {
+    return issue.line > 0 ? fmt::format("{}:{}: ", issue.file, issue.line) : issue.file + ": ";
+  }
+  return issue.version.empty() ? "" : issue.version + ": ";
+}
+
+Outcome RunValidate(Context& ctx) {
+  auto migrator = ctx.OpenMigrator();
+  if (!migrator.ok()) return migrator.status();
+  auto report = (*migrator)->Validate();
+  if (!report.ok()) return report.status();
+  if (ctx.json()) {
+    ctx.PrintJson(ToJson(*report));
+  } else if (report->ok()) {
+    ctx.Print(fmt::format("OK: {} valid.\n", Plural(report->migrations, "migration")));
+  } else {
+    std::string out;
+    for (const auto& issue : report->issues) {
+      out += Where(issue) + ctx.style().Paint(issue.message, Color::kRed) + "\n";
+      if (!issue.hint.empty()) out += "  hint: " + issue.hint + "\n";
+    }
+    out += fmt::format("Validation failed: {} in {}.\n", Plural(report->issues.size(), "problem"),
+                       Plural(report->migrations, "migration"));
+    ctx.Print(out);
+  }
+  return report->ok() ? Outcome() : Outcome::Exit(ExitCode(Status::Code::kValidation));
+}
+}  // namespace
+
+Command AddValidate(CLI::App& root) {
+  CLI::App* sub = root.add_subcommand("validate", "Check migration files and applied records against each other");
+  sub->footer(
+      "Reports changed checksums of applied migrations, duplicate and missing versions,\n"
+      "dirty migrations, pending migrations older than applied ones, down files without\n"
+      "an up file and badly named files. Exits 6 when it finds any problem.");
+  return {sub, [](Context& ctx) { return RunValidate(ctx); }};
+}
+
+}  // namespace strata::cli

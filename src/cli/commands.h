@@ -1,0 +1,37 @@
+// The command table. Each cmd_<name>.cc defines one Add<Name>() that
+// registers its subcommand (options, help text) on the root CLI11 app and
+// returns how to run it once argv has been parsed.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+
+namespace strata::cli {
+
+struct Command {
+  CLI::App* app = nullptr;               // the subcommand, owned by the root app
+  std::function<Outcome(Context&)> run;  // runs it; called at most once
+};
+
+Command AddInit(CLI::App& root);
+Command AddNew(CLI::App& root);
+Command AddStatus(CLI::App& root);
+Command AddUp(CLI::App& root);
+Command AddDown(CLI::App& root);
+Command AddRedo(CLI::App& root);
+Command AddValidate(CLI::App& root);
+Command AddBaseline(CLI::App& root);
+Command AddRepair(CLI::App& root);
+
+// Every command, in the order `strata --help` lists them.
+inline std::vector<Command> AddAllCommands(CLI::App& root) {
+  return {AddInit(root),     AddNew(root),      AddStatus(root),   AddUp(root),     AddDown(root),
+          AddRedo(root),     AddValidate(root), AddBaseline(root), AddRepair(root)};
+}
+
+
+}  // namespace strata::cli

@@ -1,0 +1,18 @@
+#include "cli/exit_codes.h"
+
+namespace strata::cli {
+
+int ExitCode(Status::Code code) {
+  switch (code) {
+    case Status::Code::kOk: return kExitOk;
+    case Status::Code::kInvalidArgument: return kExitUsage;
+    case Status::Code::kLint: return 4;
+    case Status::Code::kDrift: return 5;
+    case Status::Code::kValidation:
+    case Status::Code::kChecksumMismatch:
+    case Status::Code::kDirty: return 6;
+    default: return kExitError;
+  }
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,145 @@
+#include "cli/json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace strata::cli {
+
+namespace {
+
+// Insertion order keeps documents readable: identity first, details after.
+using Json = nlohmann::ordered_json;
+
+std::string Dump(const Json& j) {
+  // Messages can carry bytes from files or the database that are not UTF-8;
+  // replace them instead of throwing.
+  return j.dump(2, ' ', false, Json::error_handler_t::replace);
+}
+
+template <class T>
+Json OrNull(const std::optional<T>& v) {
+  return v ? Json(*v) : Json(nullptr);
+}
+
+Json StringOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+Json MigrationJson(const MigrationInfo& m) {
+  Json j;
+  j["version"] = m.version;
+  j["name"] = m.name;
+  j["state"] = std::string(ToString(m.state));
+  j["out_of_order"] = m.out_of_order;
+  j["has_down"] = m.has_down;
+  j["no_transaction"] = m.no_transaction;
+  j["batch"] = OrNull(m.batch);
+  j["applied_at"] = OrNull(m.applied_at);
+  j["applied_by"] = OrNull(m.applied_by);
+  j["duration_ms"] = OrNull(m.duration_ms);
+  j["checksum"] = StringOrNull(m.checksum);
+  return j;
+}
+
+Json StepJson(const StepResult& s) {
+  Json j;
+  j["version"] = s.version;
+  j["name"] = s.name;
+  j["direction"] = std::string(ToString(s.direction));
+  j["no_transaction"] = s.no_transaction;
+  j["executed"] = s.executed;
+  j["duration_ms"] = s.duration_ms;
+  j["notices"] = s.notices;
+  return j;
+}
+
+}  // namespace
+
+std::string ToJson(const StatusReport& report) {
+  Json j;
+  j["environment"] = report.environment;
+  j["url"] = report.url;
+  j["migrations"] = Json::array();
+  for (const auto& m : report.migrations) j["migrations"].push_back(MigrationJson(m));
+  const StatusSummary& s = report.summary;
+  j["summary"] = Json{{"applied", s.applied}, {"pending", s.pending}, {"modified", s.modified},
+                      {"missing", s.missing}, {"dirty", s.dirty}};
+  return Dump(j);
+}
+
+std::string ToJson(const ApplyReport& report) {
+  Json j;
+  j["dry_run"] = report.dry_run;
+  j["batch"] = report.batch;
+  j["steps"] = Json::array();
+  for (const auto& s : report.steps) j["steps"].push_back(StepJson(s));
+  j["total_ms"] = report.total_ms;
+  return Dump(j);
+}
+
+std::string ToJson(const ValidationReport& report) {
+  Json j;
+  j["ok"] = report.ok();
+  j["migrations"] = report.migrations;
+  j["issues"] = Json::array();
+  for (const auto& i : report.issues) {
+    Json issue;
+    issue["kind"] = i.kind;
+    issue["version"] = StringOrNull(i.version);
+    issue["file"] = StringOrNull(i.file);
+    issue["line"] = i.line > 0 ? Json(i.line) : Json(nullptr);
+    issue["message"] = i.message;
+    issue["hint"] = StringOrNull(i.hint);
+    j["issues"].push_back(std::move(issue));
+  }
+  return Dump(j);
+}
+
+std::string ToJson(const BaselineReport& report) {
+  Json j;
+  j["version"] = report.version;
+  j["batch"] = report.batch;
+  j["versions"] = report.versions;
+  return Dump(j);
+}
+
+std::string ToJson(const RepairReport& report) {
+  Json j;
+  j["actions"] = Json::array();
+  for (const auto& a : report.actions) {
+    j["actions"].push_back(Json{{"version", a.version}, {"name", a.name}, {"action", a.action}});
+  }
+  return Dump(j);
+}
+
+std::string ToJson(const InitReport& report) {
+  Json j;
+  j["created"] = report.created;
+  j["skipped"] = report.skipped;
+  return Dump(j);
+}
+
+std::string ToJson(const NewReport& report) {
+  Json j;
+  j["version"] = report.version;
+  j["up_path"] = report.up_path;
+  j["down_path"] = report.down_path;
+  return Dump(j);
+}
+
+std::string ErrorJson(const Status& status, int exit_code) {
+  // The message carries the context chain ("apply 0003: ...") but not the
+  // location or SQLSTATE, which have fields of their own.
+  std::string message;
+  for (auto it = status.context().rbegin(); it != status.context().rend(); ++it) message += *it + ": ";
+  message += status.message();
+  Json e;
+  e["code"] = exit_code;
+  e["kind"] = std::string(Status::CodeName(status.code()));
+  e["message"] = message;
+  if (!status.file().empty()) e["file"] = status.file();
+  if (status.line() > 0) e["line"] = status.line();
+  if (status.column() > 0) e["column"] = status.column();
+  if (!status.sqlstate().empty()) e["sqlstate"] = status.sqlstate();
+  if (!status.hint().empty()) e["hint"] = status.hint();
+  return Dump(Json{{"error", e}});
+}
+
+}  // namespace strata::cli

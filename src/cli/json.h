@@ -1,0 +1,27 @@
+// JSON renderers for every result the CLI prints with --json. The only file
+// that uses nlohmann/json. Shapes are documented in docs/json.md and are
+// stable: fields may be added, never renamed or removed; absent values are
+// null rather than missing so that every object has the same keys.
+// Each function returns one pretty-printed (indent 2) document, no newline.
+#pragma once
+
+#include <string>
+
+#include <strata/status.h>
+#include <strata/types.h>
+
+namespace strata::cli {
+
+std::string ToJson(const StatusReport& report);
+std::string ToJson(const ApplyReport& report);
+std::string ToJson(const ValidationReport& report);
+std::string ToJson(const BaselineReport& report);
+std::string ToJson(const RepairReport& report);
+std::string ToJson(const InitReport& report);
+std::string ToJson(const NewReport& report);
+
+// {"error": {"code": exit_code, "kind": "checksum_mismatch", "message": ...,
+//  "file", "line", "column", "sqlstate", "hint"}}; empty fields omitted.
+std::string ErrorJson(const Status& status, int exit_code);
+
+}  // namespace strata::cli

@@ -1,0 +1,98 @@
+#include "cli/render.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+#include <fmt/format.h>
+#include <strata/redact.h>
+
+namespace strata::cli {
+
+std::string Style::Paint(std::string_view text, Color color) const {
+  if (!enabled_ || color == Color::kNone || text.empty()) return std::string(text);
+  const char* code = "";
+  switch (color) {
+    case Color::kNone: break;
+    case Color::kBold: code = "1"; break;
+    case Color::kDim: code = "2"; break;
+    case Color::kRed: code = "31"; break;
+    case Color::kGreen: code = "32"; break;
+    case Color::kYellow: code = "33"; break;
+    case Color::kCyan: code = "36"; break;
+  }
+  return fmt::format("\033[{}m{}\033[0m", code, text);
+}
+
+bool ColorWanted(bool no_color_flag, bool json) {
+  if (no_color_flag || json) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+bool StdinIsTerminal() { return ::isatty(STDIN_FILENO) == 1; }
+bool StderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+std::string FormatDuration(int64_t ms) {
+  if (ms < 0) ms = 0;
+  if (ms < 1000) return fmt::format("{} ms", ms);
+  if (ms < 60000) return fmt::format("{:.1f} s", static_cast<double>(ms) / 1000.0);
+  int64_t s = ms / 1000;
+  return fmt::format("{}m {:02}s", s / 60, s % 60);
+}
+
+std::string Plural(int64_t n, std::string_view singular, std::string_view plural) {
+  if (n == 1) return fmt::format("1 {}", singular);
+  if (plural.empty()) return fmt::format("{} {}s", n, singular);
+  return fmt::format("{} {}", n, plural);
+}
+
+Table::Table(std::vector<std::string> header) : header_(std::move(header)) {}
+
+void Table::AddRow(std::vector<Cell> row) {
+  row.resize(header_.size());
+  rows_.push_back(std::move(row));
+}
+
+std::string Table::Render(const Style& style) const {
+  std::vector<size_t> width(header_.size(), 0);
+  for (size_t c = 0; c < header_.size(); ++c) {
+    width[c] = header_[c].size();
+    for (const auto& row : rows_) width[c] = std::max(width[c], row[c].text.size());
+  }
+  auto line = [&](const std::vector<Cell>& cells) {
+    // Drop empty trailing cells so that no line ends in blanks.
+    size_t last = cells.size();
+    while (last > 0 && cells[last - 1].text.empty()) --last;
+    std::string out;
+    for (size_t c = 0; c < last; ++c) {
+      std::string text = cells[c].text;
+      if (c + 1 < last) text.append(width[c] - text.size() + 2, ' ');
+      // Colour only the text, not the padding, so alignment survives.
+      size_t pad = text.size() - cells[c].text.size();
+      out += style.Paint(cells[c].text, cells[c].color) + std::string(pad, ' ');
+    }
+    return out + "\n";
+  };
+  std::vector<Cell> head;
+  for (const auto& h : header_) head.push_back({h, Color::kBold});
+  std::string out = line(head);
+  for (const auto& row : rows_) out += line(row);
+  return out;
+}
+
+namespace {
+void Write(std::FILE* f, std::string_view text) {
+  std::string safe = Redact(text);
+  std::fwrite(safe.data(), 1, safe.size(), f);
+  std::fflush(f);
+}
+}  // namespace
+
+void WriteOut(std::string_view text) { Write(stdout, text); }
+void WriteErr(std::string_view text) { Write(stderr, text); }
+
+}  // namespace strata::cli

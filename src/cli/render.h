@@ -1,0 +1,59 @@
+// Text rendering helpers for the strata binary: colour, aligned tables,
+// durations, plurals, and the two output streams. Every byte the CLI writes
+// goes through WriteOut/WriteErr, which pass it through strata::Redact as a
+// last line of defence against leaking a password.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::cli {
+
+enum class Color { kNone, kBold, kDim, kRed, kGreen, kYellow, kCyan };
+
+// Paints text with ANSI colours, or not at all when disabled.
+class Style {
+ public:
+  explicit Style(bool enabled = false) : enabled_(enabled) {}
+  bool enabled() const { return enabled_; }
+  std::string Paint(std::string_view text, Color color) const;
+
+ private:
+  bool enabled_;
+};
+
+// True when colour should be used on stdout: stdout is a terminal, NO_COLOR
+// is unset (or empty) and neither --no-color nor --json was given.
+bool ColorWanted(bool no_color_flag, bool json);
+bool StdinIsTerminal();
+bool StderrIsTerminal();
+
+// "12 ms" below one second, "1.2 s" below a minute, "3m 05s" above.
+std::string FormatDuration(int64_t ms);
+// "1 migration", "3 migrations".
+std::string Plural(int64_t n, std::string_view singular, std::string_view plural = "");
+
+// A left-aligned text table: columns separated by two spaces, no trailing
+// blanks. Widths count bytes of the plain text; colour is applied after padding.
+class Table {
+ public:
+  struct Cell {
+    std::string text;
+    Color color = Color::kNone;
+  };
+  explicit Table(std::vector<std::string> header);
+  void AddRow(std::vector<Cell> row);
+  std::string Render(const Style& style) const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<Cell>> rows_;
+};
+
+// Writes Redact(text) to stdout / stderr and flushes.
+void WriteOut(std::string_view text);
+void WriteErr(std::string_view text);
+
+}  // namespace strata::cli

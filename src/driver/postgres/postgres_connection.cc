@@ -1,0 +1,414 @@
+#include "driver/postgres/postgres_connection.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <thread>
+
+#include <strata/redact.h>
+
+#include "sql/split.h"
+#include "util/strings.h"
+
+namespace strata::driver {
+namespace {
+
+struct ResultClear {
+  void operator()(PGresult* res) const { PQclear(res); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultClear>;
+
+// libpq messages end in "\n" and continue lines with "\n\t"; one line reads
+// better inside "cannot connect to ...: <message>".
+std::string OneLine(std::string_view message) {
+  std::string out;
+  for (char c : util::Trim(message)) {
+    if (c == '\n' || c == '\r' || c == '\t') {
+      if (!out.empty() && out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The one place libpq errors become a Status. A lock timeout (55P03) and a
+// deadlock (40P01) are kLocked: the runner retries those with backoff.
+// `res` may be null (out of memory, lost connection): then `conn` explains.
+Status FromPgResult(const PGresult* res, const PGconn* conn) {
+  if (res == nullptr) return Status::Database(OneLine(PQerrorMessage(conn)));
+  const char* primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+  std::string message = primary != nullptr ? primary : OneLine(PQresultErrorMessage(res));
+  if (message.empty()) message = OneLine(PQerrorMessage(conn));
+  if (const char* detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) message += " DETAIL: " + std::string(detail);
+  std::string sqlstate;
+  if (const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE)) sqlstate = state;
+  Status status = sqlstate == "55P03" || sqlstate == "40P01" ? Status::Locked(std::move(message))
+                                                             : Status::Database(std::move(message));
+  if (!sqlstate.empty()) status.WithSqlState(sqlstate);
+  if (const char* hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT)) status.WithHint(hint);
+  return status;
+}
+
+// "statement: <first 200 characters>", whitespace runs folded to one space
+// so that the error stays on one line.
+std::string StatementContext(std::string_view text) {
+  std::string out = "statement: ";
+  size_t i = 0;
+  for (int chars = 0; i < text.size() && chars < 200; ++chars) {
+    if (std::isspace(static_cast<unsigned char>(text[i]))) {
+      out += ' ';
+      while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+      continue;
+    }
+    do {
+      out += text[i++];
+    } while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80);
+  }
+  if (i < text.size()) out += "...";
+  return out;
+}
+
+// Byte offset of the 1-based character position `pos` in UTF-8 `text`
+// (PostgreSQL counts characters; the session uses client_encoding UTF8).
+size_t CharPositionToOffset(std::string_view text, int pos) {
+  size_t i = 0;
+  for (int chars = 1; chars < pos && i < text.size(); ++chars) {
+    ++i;
+    while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
+  }
+  return i;
+}
+
+// Failures that another attempt cannot fix: retrying them only delays the
+// error (and, for passwords, may trip an account lockout).
+bool IsPermanentConnectError(std::string_view message) {
+  for (std::string_view marker : {"password authentication failed", "no password supplied", "authentication failed",
+                                  "does not exist", "no pg_hba.conf entry", "invalid "}) {
+    if (message.find(marker) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void PostgresConnection::ConnFinish::operator()(pg_conn* conn) const { PQfinish(conn); }
+
+PostgresConnection::PostgresConnection(ConnPtr conn, std::string redacted_url)
+    : conn_(std::move(conn)), redacted_url_(std::move(redacted_url)) {}
+
+PostgresConnection::~PostgresConnection() {
+  // The server would roll back on disconnect anyway; doing it here ends the
+  // transaction before PQfinish, while the session can still say why if it fails.
+  if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK && in_transaction()) {
+    ResultPtr res(PQexec(conn_.get(), "ROLLBACK"));
+  }
+}
+
+void PostgresConnection::OnNotice(void* self, const char* message) {
+  static_cast<PostgresConnection*>(self)->notices_.emplace_back(util::Trim(message));
+}
+
+Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const config::Url& url,
+                                                                     const ConnectOptions& options) {
+  if (url.scheme != config::Url::Scheme::kPostgres) {
+    return Status::InvalidArgument("not a PostgreSQL URL: " + url.Redacted());
+  }
+  // libpq accepts less than config::ParseUrl in places (unknown query
+  // parameters): ask it before trying to connect.
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(url.raw.c_str(), &parse_error);
+  if (parsed == nullptr) {
+    std::string why = parse_error != nullptr ? OneLine(parse_error) : "out of memory";
+    PQfreemem(parse_error);
+    return Status::InvalidArgument(Redact("bad PostgreSQL URL " + url.Redacted() + ": " + why));
+  }
+  PQconninfoFree(parsed);
+
+  // Defaults come before dbname: libpq keeps the last value of a repeated
+  // keyword, so anything the URL itself sets wins.
+  std::vector<std::pair<std::string, std::string>> params;
+  if (!url.query.contains("application_name") && !options.application_name.empty()) {
+    params.emplace_back("application_name", options.application_name);
+  }
+  if (!url.query.contains("connect_timeout")) {
+    auto seconds = (options.connect_timeout.count() + 999) / 1000;
+    params.emplace_back("connect_timeout", std::to_string(std::max<long long>(2, seconds)));
+  }
+  // Error positions are character counts; UTF-8 makes them convertible to
+  // byte offsets in the script.
+  if (!url.query.contains("client_encoding")) params.emplace_back("client_encoding", "UTF8");
+  params.emplace_back("dbname", url.raw);
+  std::vector<const char*> keys, values;
+  for (const auto& [k, v] : params) {
+    keys.push_back(k.c_str());
+    values.push_back(v.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+
+  std::string last_error;
+  int attempts = 0;
+  auto backoff = options.retry_backoff;
+  for (;;) {
+    ++attempts;
+    ConnPtr conn(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
+    if (conn && PQstatus(conn.get()) == CONNECTION_OK) {
+      std::unique_ptr<PostgresConnection> self(new PostgresConnection(std::move(conn), url.Redacted()));
+      PQsetNoticeProcessor(self->conn_.get(), &PostgresConnection::OnNotice, self.get());
+      if (options.lock_timeout.count() > 0) {
+        Status s = self->Exec("SET lock_timeout = '" + std::to_string(options.lock_timeout.count()) + "ms'");
+        if (!s.ok()) return s;
+      }
+      return self;
+    }
+    last_error = conn ? OneLine(PQerrorMessage(conn.get())) : "out of memory";
+    if (IsPermanentConnectError(last_error) || attempts > options.connect_retries) break;
+    std::this_thread::sleep_for(backoff);
+    backoff *= 2;
+  }
+  // Redact() as well: libpq may echo parts of the connection string.
+  std::string message = Redact("cannot connect to " + url.Redacted() + ": " + last_error);
+  Status status = util::StartsWith(last_error, "invalid ") ? Status::InvalidArgument(std::move(message))
+                                                            : Status::Database(std::move(message));
+  if (last_error.find("authentication failed") != std::string::npos ||
+      last_error.find("no password supplied") != std::string::npos) {
+    status.WithHint("check the user name and password in the URL");
+  } else if (attempts > 1) {
+    status.WithHint("gave up after " + std::to_string(attempts) + " attempts; is the server running and reachable?");
+  }
+  return status;
+}
+
+PostgresConnection::Outcome PostgresConnection::SendAndDrain(const std::string& text) {
+  Outcome out;
+  if (PQsendQuery(conn_.get(), text.c_str()) == 0) {
+    out.error = FromPgResult(nullptr, conn_.get());
+    return out;
+  }
+  // Read every result even after an error: libpq is not ready for the next
+  // query until PQgetResult returns null.
+  while (ResultPtr res{PQgetResult(conn_.get())}) {
+    switch (PQresultStatus(res.get())) {
+      case PGRES_COPY_IN:
+        // A migration has no data stream to send; ending the copy with an
+        // error makes the server report it as this statement's error.
+        PQputCopyEnd(conn_.get(), "COPY FROM STDIN is not supported in migration scripts");
+        continue;
+      case PGRES_COPY_OUT: {
+        char* buf = nullptr;
+        while (PQgetCopyData(conn_.get(), &buf, 0) > 0) PQfreemem(buf);
+        continue;  // the COPY's own result follows
+      }
+      case PGRES_FATAL_ERROR:
+      case PGRES_BAD_RESPONSE:
+      case PGRES_NONFATAL_ERROR:
+        if (out.error.ok()) {
+          out.error = FromPgResult(res.get(), conn_.get());
+          if (const char* pos = PQresultErrorField(res.get(), PG_DIAG_STATEMENT_POSITION)) out.position = std::atoi(pos);
+        }
+        continue;
+      default:
+        if (out.error.ok()) ++out.completed;
+        continue;
+    }
+  }
+  if (out.error.ok() && PQstatus(conn_.get()) != CONNECTION_OK) out.error = FromPgResult(nullptr, conn_.get());
+  return out;
+}
+
+namespace {
+
+// Locates `error` in `script`. `sent` is the text the server parsed, which
+// starts at byte `sent_offset` of the script; `failed` is the statement
+// that failed (nullptr when unknown).
+Status LocateError(Status error, std::optional<int> position, std::string_view script, std::string_view sent,
+                   size_t sent_offset, const sql::Statement* failed) {
+  std::optional<size_t> at;
+  if (position && *position > 0) {
+    at = sent_offset + CharPositionToOffset(sent, *position);
+  } else if (failed != nullptr) {
+    at = failed->offset;  // runtime errors (unique violation, ...) have no position
+  }
+  if (at) {
+    sql::LineCol lc = sql::LocateOffset(script, *at);
+    error.At("", lc.line, lc.column);
+  }
+  if (failed != nullptr) error.With(StatementContext(failed->text));
+  return error;
+}
+
+}  // namespace
+
+Status PostgresConnection::ExecScript(std::string_view sql) {
+  std::string script(sql);
+  // One round trip: the server runs the statements in order and stops at the
+  // first error, so the number of results before it names the statement.
+  Outcome out = SendAndDrain(script);
+  if (out.error.ok()) return Status::Ok();
+  // The splitter only maps the failure to a statement; if it cannot scan the
+  // script, the server's position (if any) is all there is.
+  auto statements = sql::Split(sql, sql::Dialect::kPostgres);
+  const sql::Statement* failed = nullptr;
+  if (statements.ok() && !statements->empty()) {
+    size_t index = std::min(static_cast<size_t>(out.completed), statements->size() - 1);
+    failed = &(*statements)[index];
+  }
+  return LocateError(std::move(out.error), out.position, sql, sql, 0, failed);
+}
+
+Status PostgresConnection::ExecEach(std::string_view sql) {
+  auto statements = sql::Split(sql, sql::Dialect::kPostgres);
+  if (!statements.ok()) return statements.status();
+  for (const sql::Statement& statement : *statements) {
+    // Sent alone, a statement runs outside any implicit transaction block,
+    // which CREATE INDEX CONCURRENTLY and friends require.
+    Outcome out = SendAndDrain(std::string(statement.text));
+    if (!out.error.ok()) {
+      return LocateError(std::move(out.error), out.position, sql, statement.text, statement.offset, &statement);
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Rows> PostgresConnection::Query(std::string_view sql, const std::vector<Value>& params) {
+  std::string text(sql);
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Value& v : params) values.push_back(v ? v->c_str() : nullptr);
+  ResultPtr res(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+                             nullptr, nullptr, /*resultFormat=text*/ 0));
+  Rows out;
+  switch (res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR) {
+    case PGRES_TUPLES_OK:
+      break;
+    case PGRES_COMMAND_OK:
+    case PGRES_EMPTY_QUERY:
+      return out;
+    case PGRES_COPY_IN:
+    case PGRES_COPY_OUT: {
+      // Leave the connection usable: finish the copy, then refuse.
+      if (PQresultStatus(res.get()) == PGRES_COPY_IN) {
+        PQputCopyEnd(conn_.get(), "COPY is not supported by Query");
+      } else {
+        char* buf = nullptr;
+        while (PQgetCopyData(conn_.get(), &buf, 0) > 0) PQfreemem(buf);
+      }
+      while (ResultPtr r{PQgetResult(conn_.get())}) {
+      }
+      return Status::InvalidArgument("COPY is not supported by Query").With(StatementContext(sql));
+    }
+    default:
+      return FromPgResult(res.get(), conn_.get()).With(StatementContext(sql));
+  }
+  int columns = PQnfields(res.get());
+  for (int c = 0; c < columns; ++c) out.columns.emplace_back(PQfname(res.get(), c));
+  int rows = PQntuples(res.get());
+  out.rows.reserve(static_cast<size_t>(rows));
+  for (int r = 0; r < rows; ++r) {
+    Row row;
+    row.reserve(static_cast<size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      if (PQgetisnull(res.get(), r, c)) {
+        row.emplace_back(std::nullopt);
+      } else {
+        row.emplace_back(std::string(PQgetvalue(res.get(), r, c), static_cast<size_t>(PQgetlength(res.get(), r, c))));
+      }
+    }
+    out.rows.push_back(std::move(row));
+  }
+  return out;
+}
+
+Status PostgresConnection::Exec(const std::string& sql) {
+  Outcome out = SendAndDrain(sql);
+  if (!out.error.ok()) return std::move(out.error).With(StatementContext(sql));
+  return Status::Ok();
+}
+
+Status PostgresConnection::Begin() {
+  if (in_transaction()) return Status::Internal("Begin: a transaction is already open");
+  return Exec("BEGIN");
+}
+
+Status PostgresConnection::Commit() {
+  if (!in_transaction()) return Status::Internal("Commit: no transaction is open");
+  if (PQtransactionStatus(conn_.get()) == PQTRANS_INERROR) {
+    Status rollback = Exec("ROLLBACK");
+    if (!rollback.ok()) return rollback;
+    return Status::Database("cannot commit: an earlier statement failed and aborted the transaction; rolled back");
+  }
+  return Exec("COMMIT");
+}
+
+Status PostgresConnection::Rollback() {
+  if (!in_transaction()) return Status::Ok();
+  return Exec("ROLLBACK");
+}
+
+bool PostgresConnection::in_transaction() const {
+  // The server's own view (ReadyForQuery), so a BEGIN or COMMIT inside a
+  // script is accounted for too.
+  PGTransactionStatusType status = PQtransactionStatus(conn_.get());
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
+Status PostgresConnection::Savepoint(std::string_view name) {
+  if (!in_transaction()) return Status::Internal("Savepoint: no transaction is open");
+  return Exec("SAVEPOINT " + QuoteIdent(name));
+}
+
+Status PostgresConnection::ReleaseSavepoint(std::string_view name) {
+  if (!in_transaction()) return Status::Internal("ReleaseSavepoint: no transaction is open");
+  return Exec("RELEASE SAVEPOINT " + QuoteIdent(name));
+}
+
+Status PostgresConnection::RollbackToSavepoint(std::string_view name) {
+  if (!in_transaction()) return Status::Internal("RollbackToSavepoint: no transaction is open");
+  return Exec("ROLLBACK TO SAVEPOINT " + QuoteIdent(name));
+}
+
+Result<bool> PostgresConnection::TryAdvisoryLock(int64_t key) {
+  auto rows = Query("SELECT pg_try_advisory_lock($1::bigint)", {std::to_string(key)});
+  if (!rows.ok()) return rows.status();
+  return !rows->rows.empty() && rows->rows[0][0] == "t";
+}
+
+Status PostgresConnection::AdvisoryUnlock(int64_t key) {
+  auto rows = Query("SELECT pg_advisory_unlock($1::bigint)", {std::to_string(key)});
+  if (!rows.ok()) return rows.status();
+  if (rows->rows.empty() || rows->rows[0][0] != "t") {
+    return Status::Internal("advisory lock " + std::to_string(key) + " was not held by this session");
+  }
+  return Status::Ok();
+}
+
+Result<bool> PostgresConnection::TableExists(std::string_view schema, std::string_view table) {
+  // Names go in as parameters and are compared as stored (no case folding):
+  // the caller passes the identifier as it was created.
+  auto rows = Query(
+      "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE n.nspname = COALESCE(NULLIF($1, ''), current_schema()) AND c.relname = $2 "
+      "AND c.relkind IN ('r', 'p')",
+      {std::string(schema), std::string(table)});
+  if (!rows.ok()) return rows.status();
+  return !rows->rows.empty();
+}
+
+std::vector<std::string> PostgresConnection::TakeNotices() {
+  std::vector<std::string> out;
+  out.swap(notices_);
+  return out;
+}
+
+std::string PostgresConnection::session_user() {
+  auto rows = Query("SELECT current_user");
+  if (rows.ok() && !rows->rows.empty() && rows->rows[0][0]) return *rows->rows[0][0];
+  // In an aborted transaction no query runs; the login role is the next best answer.
+  const char* user = PQuser(conn_.get());
+  return user != nullptr ? user : "";
+}
+
+}  // namespace strata::driver

@@ -1,0 +1,93 @@
+// PostgresConnection: driver::Connection over libpq.
+//
+// Connects with the URL as libpq's dbname (expand_dbname), retrying
+// transient failures with exponential backoff but never authentication
+// failures or a missing database. ExecScript sends a whole migration in one
+// simple-query round trip and maps the server's error position back to a
+// line and column of the script; ExecEach sends statements one by one (for
+// statements that refuse a transaction block, e.g. CREATE INDEX
+// CONCURRENTLY). Server notices are collected for TakeNotices().
+//
+// Not thread-safe: one thread at a time, like every Connection. Owns the
+// PGconn; the destructor rolls back an open transaction and closes it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/url.h"
+#include "driver/connection.h"
+
+struct pg_conn;  // libpq-fe.h stays inside postgres_connection.cc
+
+namespace strata::driver {
+
+class PostgresConnection final : public Connection {
+ public:
+  // Connects to `url`. kInvalidArgument when libpq rejects the URL or one of
+  // its options; kDatabase "cannot connect to <url, password as ****>: ..."
+  // after options.connect_retries extra attempts, or at once for
+  // authentication failures and missing roles or databases.
+  // REQUIRES: url.scheme == kPostgres.
+  static Result<std::unique_ptr<PostgresConnection>> Open(const config::Url& url, const ConnectOptions& options);
+
+  ~PostgresConnection() override;
+
+  Dialect dialect() const override { return Dialect::kPostgres; }
+  const std::string& redacted_url() const override { return redacted_url_; }
+
+  Status ExecScript(std::string_view sql) override;
+  Status ExecEach(std::string_view sql) override;
+  Result<Rows> Query(std::string_view sql, const std::vector<Value>& params = {}) override;
+
+  Status Begin() override;
+  // After a failed statement PostgreSQL has aborted the transaction and would
+  // turn COMMIT into a silent ROLLBACK; Commit() rolls back and says so (kDatabase).
+  Status Commit() override;
+  Status Rollback() override;
+  bool in_transaction() const override;
+
+  Status Savepoint(std::string_view name) override;
+  Status ReleaseSavepoint(std::string_view name) override;
+  Status RollbackToSavepoint(std::string_view name) override;
+
+  bool supports_advisory_lock() const override { return true; }
+  Result<bool> TryAdvisoryLock(int64_t key) override;
+  // kInternal when this session did not hold the lock.
+  Status AdvisoryUnlock(int64_t key) override;
+
+  Result<bool> TableExists(std::string_view schema, std::string_view table) override;
+  std::vector<std::string> TakeNotices() override;
+  std::string session_user() override;
+
+ private:
+  struct ConnFinish {
+    void operator()(pg_conn* conn) const;
+  };
+  using ConnPtr = std::unique_ptr<pg_conn, ConnFinish>;
+
+  // What came back for one query string sent with the simple protocol.
+  struct Outcome {
+    int completed = 0;            // statements that succeeded before the error
+    Status error;                 // the first error, OK when none
+    std::optional<int> position;  // its 1-based character position in the text sent
+  };
+
+  PostgresConnection(ConnPtr conn, std::string redacted_url);
+  static void OnNotice(void* self, const char* message);
+
+  // Sends `text` (one or more statements) and reads every result, ending
+  // COPY sub-protocols so that the connection is always ready afterwards.
+  Outcome SendAndDrain(const std::string& text);
+  // Runs one statement that returns no rows (BEGIN, SAVEPOINT, ...).
+  Status Exec(const std::string& sql);
+
+  ConnPtr conn_;
+  std::string redacted_url_;
+  std::vector<std::string> notices_;
+};
+
+}  // namespace strata::driver

@@ -1,0 +1,280 @@
+#include "driver/sqlite/sqlite_connection.h"
+
+#include <pwd.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <climits>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "sql/split.h"
+
+namespace strata::driver {
+namespace {
+
+struct StmtFinalize {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using StmtPtr = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
+
+// The one place SQLite result codes become a Status. BUSY and LOCKED mean
+// another connection holds the lock past busy_timeout: callers retry or
+// report "locked", so they get their own code.
+Status FromSqlite(int rc, sqlite3* db) {
+  std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Status::Locked(std::move(message));
+    default:
+      return Status::Database(std::move(message));
+  }
+}
+
+// "statement: <first 200 characters>", whitespace runs folded to one space
+// so that the error stays on one line.
+std::string StatementContext(std::string_view text) {
+  std::string out = "statement: ";
+  size_t i = 0;
+  for (int chars = 0; i < text.size() && chars < 200; ++chars) {
+    if (std::isspace(static_cast<unsigned char>(text[i]))) {
+      out += ' ';
+      while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+      continue;
+    }
+    do {
+      out += text[i++];
+    } while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80);
+  }
+  if (i < text.size()) out += "...";
+  return out;
+}
+
+// The error of the statement that starts at or after `stmt_offset` in
+// `script`, located in the script: SQLite's own error offset when it has
+// one (a syntax error, an unknown table), else the statement's first token.
+// REQUIRES: called before anything else runs on `db`.
+Status ScriptError(int rc, sqlite3* db, std::string_view script, size_t stmt_offset) {
+  Status status = FromSqlite(rc, db);
+  int error_offset = sqlite3_error_offset(db);
+  std::string_view rest = script.substr(stmt_offset);
+  size_t start = stmt_offset;
+  std::string_view text = rest;
+  auto statements = sql::Split(rest, sql::Dialect::kSqlite);
+  if (statements.ok() && !statements->empty()) {
+    start = stmt_offset + statements->front().offset;
+    text = statements->front().text;
+  }
+  size_t at = start;
+  if (error_offset >= 0 && static_cast<size_t>(error_offset) < rest.size()) {
+    at = stmt_offset + static_cast<size_t>(error_offset);
+  }
+  sql::LineCol lc = sql::LocateOffset(script, at);
+  return std::move(status).At("", lc.line, lc.column).With(StatementContext(text));
+}
+
+}  // namespace
+
+void SqliteConnection::DbClose::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+
+SqliteConnection::SqliteConnection(DbPtr db, std::string redacted_url)
+    : db_(std::move(db)), redacted_url_(std::move(redacted_url)) {}
+
+SqliteConnection::~SqliteConnection() {
+  // Closing would roll back too; doing it explicitly keeps the journal tidy
+  // and makes the intent visible.
+  if (db_ && in_transaction()) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const config::Url& url,
+                                                                 const ConnectOptions& options) {
+  if (url.scheme != config::Url::Scheme::kSqlite) {
+    return Status::InvalidArgument("not a SQLite URL: " + url.Redacted());
+  }
+  std::string path = url.memory ? ":memory:" : url.path;
+  if (!url.memory) {
+    // SQLite would only say "unable to open database file"; name the cause.
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+      return Status::Io("cannot open SQLite database " + path + ": folder " + parent.string() + " does not exist")
+          .WithHint("create the folder or fix the URL");
+    }
+  }
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  DbPtr db(raw);  // sqlite3_open_v2 allocates a handle even when it fails
+  if (rc != SQLITE_OK) return FromSqlite(rc, raw).With("cannot open SQLite database " + path);
+  sqlite3_extended_result_codes(raw, 1);
+  auto busy_ms = options.busy_timeout.count();
+  sqlite3_busy_timeout(raw, busy_ms > INT_MAX ? INT_MAX : static_cast<int>(busy_ms));
+  // schema_version reads the file header, so "file is not a database" shows
+  // up here rather than in the middle of a migration.
+  rc = sqlite3_exec(raw, "PRAGMA foreign_keys = ON; PRAGMA schema_version", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return FromSqlite(rc, raw).With("cannot open SQLite database " + path);
+  return std::unique_ptr<SqliteConnection>(new SqliteConnection(std::move(db), url.Redacted()));
+}
+
+Status SqliteConnection::ExecScript(std::string_view sql) {
+  if (sql.size() > static_cast<size_t>(INT_MAX)) return Status::InvalidArgument("script larger than 2 GiB");
+  const char* const begin = sql.data();
+  const char* const end = begin + sql.size();
+  const char* pos = begin;
+  while (pos < end) {
+    sqlite3_stmt* raw = nullptr;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v2(db_.get(), pos, static_cast<int>(end - pos), &raw, &tail);
+    StmtPtr stmt(raw);
+    size_t offset = static_cast<size_t>(pos - begin);
+    if (rc != SQLITE_OK) return ScriptError(rc, db_.get(), sql, offset);
+    if (tail == nullptr || tail <= pos) tail = end;  // defensive: never loop forever
+    if (stmt) {
+      // Step to completion: a SELECT in a migration still has to run (it may
+      // call a function with side effects, or fail).
+      do {
+        rc = sqlite3_step(stmt.get());
+      } while (rc == SQLITE_ROW);
+      if (rc != SQLITE_DONE) return ScriptError(rc, db_.get(), sql, offset);
+    }
+    pos = tail;
+  }
+  return Status::Ok();
+}
+
+Result<Rows> SqliteConnection::Query(std::string_view sql, const std::vector<Value>& params) {
+  if (sql.size() > static_cast<size_t>(INT_MAX)) return Status::InvalidArgument("statement larger than 2 GiB");
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, &tail);
+  StmtPtr stmt(raw);
+  if (rc != SQLITE_OK) return FromSqlite(rc, db_.get()).With(StatementContext(sql));
+  if (tail != nullptr) {
+    std::string_view rest = sql.substr(static_cast<size_t>(tail - sql.data()));
+    auto more = sql::Split(rest, sql::Dialect::kSqlite);
+    if (more.ok() && !more->empty()) {
+      return Status::InvalidArgument("Query runs one statement; use ExecScript for scripts")
+          .With(StatementContext(sql));
+    }
+  }
+  Rows out;
+  if (!stmt) return out;  // only whitespace and comments
+
+  // Parameters are named "$1", "$2", ... as in PostgreSQL; SQLite treats
+  // "$1" as a named parameter, so they are bound by name.
+  int count = sqlite3_bind_parameter_count(stmt.get());
+  for (int i = 1; i <= count; ++i) {
+    const char* name = sqlite3_bind_parameter_name(stmt.get(), i);
+    if (name == nullptr || name[0] != '$') continue;
+    char* end = nullptr;
+    long n = std::strtol(name + 1, &end, 10);
+    if (end != nullptr && *end == '\0' && (n < 1 || static_cast<size_t>(n) > params.size())) {
+      return Status::InvalidArgument("statement uses " + std::string(name) + " but " + std::to_string(params.size()) +
+                                     " parameters were given")
+          .With(StatementContext(sql));
+    }
+  }
+  for (size_t i = 0; i < params.size(); ++i) {
+    std::string name = "$" + std::to_string(i + 1);
+    int index = sqlite3_bind_parameter_index(stmt.get(), name.c_str());
+    if (index == 0) continue;
+    rc = params[i] ? sqlite3_bind_text(stmt.get(), index, params[i]->data(), static_cast<int>(params[i]->size()),
+                                       SQLITE_TRANSIENT)
+                   : sqlite3_bind_null(stmt.get(), index);
+    if (rc != SQLITE_OK) return FromSqlite(rc, db_.get()).With(StatementContext(sql));
+  }
+
+  int columns = sqlite3_column_count(stmt.get());
+  for (int c = 0; c < columns; ++c) {
+    const char* name = sqlite3_column_name(stmt.get(), c);
+    out.columns.emplace_back(name != nullptr ? name : "");
+  }
+  while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+    Row row;
+    row.reserve(static_cast<size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      if (sqlite3_column_type(stmt.get(), c) == SQLITE_NULL) {
+        row.emplace_back(std::nullopt);
+        continue;
+      }
+      const unsigned char* text = sqlite3_column_text(stmt.get(), c);
+      int bytes = sqlite3_column_bytes(stmt.get(), c);
+      row.emplace_back(std::string(reinterpret_cast<const char*>(text), static_cast<size_t>(bytes)));
+    }
+    out.rows.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) return FromSqlite(rc, db_.get()).With(StatementContext(sql));
+  return out;
+}
+
+Status SqliteConnection::Exec(const std::string& sql) {
+  int rc = sqlite3_exec(db_.get(), sql.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return FromSqlite(rc, db_.get()).With(StatementContext(sql));
+  return Status::Ok();
+}
+
+Status SqliteConnection::Begin() {
+  if (in_transaction()) return Status::Internal("Begin: a transaction is already open");
+  // IMMEDIATE takes the write lock now (waiting up to busy_timeout), so the
+  // caller's re-check inside the transaction cannot be overtaken by another
+  // writer, and a lock conflict surfaces here as kLocked, not at COMMIT.
+  return Exec("BEGIN IMMEDIATE");
+}
+
+Status SqliteConnection::Commit() {
+  if (!in_transaction()) return Status::Internal("Commit: no transaction is open");
+  return Exec("COMMIT");
+}
+
+Status SqliteConnection::Rollback() {
+  if (!in_transaction()) return Status::Ok();
+  return Exec("ROLLBACK");
+}
+
+bool SqliteConnection::in_transaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+
+Status SqliteConnection::Savepoint(std::string_view name) {
+  // Outside a transaction SQLite would silently open one; PostgreSQL refuses.
+  if (!in_transaction()) return Status::Internal("Savepoint: no transaction is open");
+  return Exec("SAVEPOINT " + QuoteIdent(name));
+}
+
+Status SqliteConnection::ReleaseSavepoint(std::string_view name) {
+  if (!in_transaction()) return Status::Internal("ReleaseSavepoint: no transaction is open");
+  return Exec("RELEASE SAVEPOINT " + QuoteIdent(name));
+}
+
+Status SqliteConnection::RollbackToSavepoint(std::string_view name) {
+  if (!in_transaction()) return Status::Internal("RollbackToSavepoint: no transaction is open");
+  return Exec("ROLLBACK TO SAVEPOINT " + QuoteIdent(name));
+}
+
+Result<bool> SqliteConnection::TryAdvisoryLock(int64_t) {
+  return Status::Unsupported("SQLite has no advisory locks");
+}
+
+Status SqliteConnection::AdvisoryUnlock(int64_t) { return Status::Unsupported("SQLite has no advisory locks"); }
+
+Result<bool> SqliteConnection::TableExists(std::string_view schema, std::string_view table) {
+  std::string db_name = schema.empty() ? "main" : std::string(schema);
+  // SQLite compares identifiers case-insensitively, so does this check.
+  auto rows = Query("SELECT 1 FROM " + QuoteIdent(db_name) +
+                        ".sqlite_schema WHERE type = 'table' AND name = $1 COLLATE NOCASE",
+                    {std::string(table)});
+  if (!rows.ok()) return rows.status();
+  return !rows->rows.empty();
+}
+
+std::string SqliteConnection::session_user() {
+  if (const char* user = std::getenv("USER"); user != nullptr && *user != '\0') return user;
+  passwd pw{};
+  passwd* found = nullptr;
+  std::vector<char> buf(16384);
+  if (getpwuid_r(geteuid(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) return found->pw_name;
+  return "uid " + std::to_string(geteuid());
+}
+
+}  // namespace strata::driver

@@ -1,0 +1,74 @@
+// SqliteConnection: driver::Connection over the sqlite3 C API.
+//
+// One sqlite3 handle per connection, opened read-write (created when
+// missing) with foreign keys on and a busy timeout, so that a second writer
+// waits for the first instead of failing at once. Begin() is BEGIN IMMEDIATE:
+// the write lock is taken before the caller re-checks state. There is no
+// advisory lock (callers use a lease row) and no server notices.
+//
+// Not thread-safe: one thread at a time, like every Connection. Owns the
+// handle; the destructor rolls back an open transaction and closes it.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "config/url.h"
+#include "driver/connection.h"
+
+struct sqlite3;  // sqlite3.h stays inside sqlite_connection.cc
+
+namespace strata::driver {
+
+class SqliteConnection final : public Connection {
+ public:
+  // Opens url.path (or an in-memory database for sqlite::memory:).
+  // kInvalidArgument when `url` is not a SQLite URL; kIo when the folder of
+  // the database file does not exist; kDatabase/kLocked when SQLite refuses.
+  // REQUIRES: url.scheme == kSqlite.
+  static Result<std::unique_ptr<SqliteConnection>> Open(const config::Url& url, const ConnectOptions& options);
+
+  ~SqliteConnection() override;
+
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  const std::string& redacted_url() const override { return redacted_url_; }
+
+  Status ExecScript(std::string_view sql) override;
+  // SQLite has no statement that refuses a transaction block, and each
+  // statement of ExecScript already autocommits outside Begin(): the same.
+  Status ExecEach(std::string_view sql) override { return ExecScript(sql); }
+  Result<Rows> Query(std::string_view sql, const std::vector<Value>& params = {}) override;
+
+  Status Begin() override;
+  Status Commit() override;
+  Status Rollback() override;
+  bool in_transaction() const override;
+
+  Status Savepoint(std::string_view name) override;
+  Status ReleaseSavepoint(std::string_view name) override;
+  Status RollbackToSavepoint(std::string_view name) override;
+
+  bool supports_advisory_lock() const override { return false; }
+  Result<bool> TryAdvisoryLock(int64_t key) override;
+  Status AdvisoryUnlock(int64_t key) override;
+
+  Result<bool> TableExists(std::string_view schema, std::string_view table) override;
+  std::vector<std::string> TakeNotices() override { return {}; }
+  std::string session_user() override;
+
+ private:
+  struct DbClose {
+    void operator()(sqlite3* db) const;
+  };
+  using DbPtr = std::unique_ptr<sqlite3, DbClose>;
+
+  SqliteConnection(DbPtr db, std::string redacted_url);
+  // Runs one statement that returns no rows (BEGIN, SAVEPOINT, ...).
+  Status Exec(const std::string& sql);
+
+  DbPtr db_;
+  std::string redacted_url_;
+};
+
+}  // namespace strata::driver

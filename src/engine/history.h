@@ -1,0 +1,100 @@
+// engine::History: the tracking table (one row per applied migration) and the
+// append-only event table, in the migrated database itself. Layout and
+// meaning of every column: docs/tracking.md.
+//
+// Talks to the database only through driver::Connection; the small dialect
+// differences (column types, timestamp reads) are chosen by conn.dialect().
+// Borrowing: holds a reference to the connection, which must outlive it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "driver/connection.h"
+#include <strata/result.h>
+#include <strata/status.h>
+
+namespace strata::engine {
+
+struct TableNames {
+  std::string schema;  // PostgreSQL schema; "" = current_schema() / main
+  std::string migrations = "strata_migrations";
+  std::string events = "strata_events";
+  std::string lock = "strata_lock";
+};
+
+// One row of the tracking table.
+struct AppliedRow {
+  std::string version;
+  std::string name;
+  std::string checksum;
+  std::optional<std::string> down_sql;  // nullopt: there was no down file
+  std::string down_checksum;
+  int64_t batch = 0;
+  std::string applied_at;  // RFC 3339 UTC
+  std::string applied_by;  // user@host
+  int64_t duration_ms = 0;
+  bool dirty = false;
+  std::string strata_version;
+};
+
+// One row of the event table.
+struct EventRecord {
+  std::string kind;     // apply, rollback, baseline, repair
+  std::string outcome;  // success, failure
+  std::string version;
+  std::string name;
+  std::optional<int64_t> batch;
+  std::optional<int64_t> duration_ms;
+  std::optional<std::string> error;      // redacted
+  std::optional<std::string> statement;  // the failing statement
+  std::optional<std::string> detail;     // e.g. the repair action
+};
+
+class History {
+ public:
+  History(driver::Connection& conn, TableNames names, std::string environment);
+
+  // Creates the schema (if named) and both tables when missing. Idempotent;
+  // call under the migration lock (concurrent CREATE ... IF NOT EXISTS can
+  // still collide on PostgreSQL's catalogs).
+  Status Ensure();
+  // Whether the tracking table exists (read-only commands never create it).
+  Result<bool> Exists();
+  // Every row, ordered by version (numerically). Empty when the table does
+  // not exist.
+  Result<std::vector<AppliedRow>> Load();
+  // The row for `version` (exact match), read in the current transaction.
+  Result<std::optional<AppliedRow>> Find(const std::string& version);
+  Result<int64_t> MaxBatch();
+
+  Status Insert(const AppliedRow& row);
+  Status MarkClean(const std::string& version, int64_t duration_ms);
+  Status MarkDirty(const std::string& version);
+  Status Delete(const std::string& version);
+  Status UpdateFromFile(const std::string& version, const std::string& name, const std::string& checksum,
+                        const std::optional<std::string>& down_sql, const std::string& down_checksum);
+  // Appends an event. Failures to record are returned, never thrown away.
+  Status RecordEvent(const EventRecord& event);
+
+  // Quoted, schema-qualified table names.
+  std::string migrations_table() const;
+  std::string events_table() const;
+  std::string lock_table() const;
+  const TableNames& names() const { return names_; }
+
+ private:
+  std::string Qualify(const std::string& table) const;
+  const std::string& DbUser();
+
+  driver::Connection& conn_;
+  TableNames names_;
+  std::string environment_;
+  std::string actor_;  // user@host of this process
+  std::string host_;
+  std::optional<std::string> db_user_;
+};
+
+}  // namespace strata::engine

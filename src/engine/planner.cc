@@ -1,0 +1,263 @@
+#include "engine/planner.h"
+
+#include <algorithm>
+#include <map>
+
+namespace strata::engine {
+namespace {
+
+using source::CompareVersions;
+
+struct VersionLess {
+  bool operator()(const std::string& a, const std::string& b) const { return CompareVersions(a, b) < 0; }
+};
+
+std::string Label(const std::string& version, const std::string& name) {
+  return name.empty() ? version : version + "_" + name;
+}
+
+std::string DownFile(const source::MigrationSet& set, const AppliedRow& row) {
+  for (const auto& m : set.migrations) {
+    if (CompareVersions(m.version, row.version) == 0 && m.down_path) return *m.down_path;
+  }
+  return Label(row.version, row.name) + ".down.sql (stored at apply time)";
+}
+
+std::string ValidationKind(const Status& problem) {
+  const std::string& m = problem.message();
+  if (m.find("duplicate") != std::string::npos) return "duplicate";
+  if (m.find("no version") != std::string::npos) return "bad_name";
+  if (m.find("without") != std::string::npos || m.find("no up") != std::string::npos) return "orphan_down";
+  return "bad_file";
+}
+
+}  // namespace
+
+std::vector<MigrationInfo> Reconcile(const source::MigrationSet& set, const std::vector<AppliedRow>& rows) {
+  std::map<std::string, const AppliedRow*, VersionLess> by_version;
+  std::string newest_applied;
+  for (const auto& r : rows) {
+    by_version[r.version] = &r;
+    if (newest_applied.empty() || CompareVersions(r.version, newest_applied) > 0) newest_applied = r.version;
+  }
+  std::vector<MigrationInfo> out;
+  out.reserve(set.migrations.size() + rows.size());
+  std::map<std::string, bool, VersionLess> seen;
+  for (const auto& m : set.migrations) {
+    MigrationInfo info;
+    info.version = m.version;
+    info.name = m.name;
+    info.file = m.up_path;
+    info.checksum = m.checksum;
+    info.no_transaction = m.up_annotations.no_transaction;
+    info.has_down = m.down_sql.has_value();
+    auto it = by_version.find(m.version);
+    if (it == by_version.end()) {
+      info.state = MigrationState::kPending;
+      info.out_of_order = !newest_applied.empty() && CompareVersions(m.version, newest_applied) < 0;
+    } else {
+      const AppliedRow& r = *it->second;
+      seen[r.version] = true;
+      info.applied_checksum = r.checksum;
+      info.batch = r.batch;
+      info.applied_at = r.applied_at;
+      info.applied_by = r.applied_by;
+      info.duration_ms = r.duration_ms;
+      info.has_down = r.down_sql.has_value();
+      info.state = r.dirty                       ? MigrationState::kDirty
+                   : r.checksum != m.checksum    ? MigrationState::kModified
+                                                 : MigrationState::kApplied;
+    }
+    out.push_back(std::move(info));
+  }
+  for (const auto& r : rows) {
+    if (seen.count(r.version)) continue;
+    MigrationInfo info;
+    info.version = r.version;
+    info.name = r.name;
+    info.state = r.dirty ? MigrationState::kDirty : MigrationState::kMissing;
+    info.applied_checksum = r.checksum;
+    info.batch = r.batch;
+    info.applied_at = r.applied_at;
+    info.applied_by = r.applied_by;
+    info.duration_ms = r.duration_ms;
+    info.has_down = r.down_sql.has_value();
+    out.push_back(std::move(info));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const MigrationInfo& a, const MigrationInfo& b) {
+    return CompareVersions(a.version, b.version) < 0;
+  });
+  return out;
+}
+
+StatusSummary Summarize(const std::vector<MigrationInfo>& infos) {
+  StatusSummary s;
+  for (const auto& i : infos) {
+    switch (i.state) {
+      case MigrationState::kApplied: ++s.applied; break;
+      case MigrationState::kPending: ++s.pending; break;
+      case MigrationState::kModified: ++s.modified; break;
+      case MigrationState::kMissing: ++s.missing; break;
+      case MigrationState::kDirty: ++s.dirty; break;
+    }
+  }
+  return s;
+}
+
+std::vector<ValidationIssue> Validate(const source::MigrationSet& set, const std::vector<AppliedRow>& rows) {
+  std::vector<ValidationIssue> issues;
+  for (const auto& p : set.problems) {
+    issues.push_back({ValidationKind(p), "", p.file(), p.line(), p.message(), p.hint()});
+  }
+  for (const auto& info : Reconcile(set, rows)) {
+    std::string label = Label(info.version, info.name);
+    switch (info.state) {
+      case MigrationState::kModified:
+        issues.push_back({"checksum", info.version, info.file, 0,
+                          label + " was changed after it was applied (checksum " + info.applied_checksum.substr(0, 12) +
+                              " recorded, " + info.checksum.substr(0, 12) + " now)",
+                          "restore the applied version of the file, or run `strata repair " + info.version +
+                              "` to accept the change"});
+        break;
+      case MigrationState::kMissing:
+        issues.push_back({"missing", info.version, "", 0, label + " is applied but its file is gone",
+                          "restore the file, or run `strata repair " + info.version + "` to forget the record"});
+        break;
+      case MigrationState::kDirty:
+        issues.push_back({"dirty", info.version, info.file, 0,
+                          label + " is dirty: a no-transaction migration started and did not finish",
+                          "finish or undo it by hand, then `strata repair " + info.version + "` (add --retry to run it again)"});
+        break;
+      case MigrationState::kPending:
+        if (info.out_of_order) {
+          issues.push_back({"out_of_order", info.version, info.file, 0,
+                            label + " is pending but older than the newest applied migration",
+                            "renumber it after the newest applied migration, or apply it with `strata up --out-of-order`"});
+        }
+        break;
+      case MigrationState::kApplied: break;
+    }
+  }
+  return issues;
+}
+
+PlanStep UpStep(const source::Migration& m) {
+  PlanStep step;
+  step.direction = Direction::kUp;
+  step.version = m.version;
+  step.name = m.name;
+  step.sql = m.up_sql;
+  step.no_transaction = m.up_annotations.no_transaction;
+  step.file = m.up_path;
+  step.migration = &m;
+  return step;
+}
+
+Result<Plan> PlanUp(const source::MigrationSet& set, const std::vector<AppliedRow>& rows, const UpOptions& options) {
+  if (!set.problems.empty()) {
+    Status first = set.problems.front();
+    if (set.problems.size() > 1) {
+      first.WithHint("and " + std::to_string(set.problems.size() - 1) +
+                     " more problem(s); run `strata validate` to list them all");
+    }
+    return first;
+  }
+  if (options.to && std::none_of(set.migrations.begin(), set.migrations.end(), [&](const source::Migration& m) {
+        return CompareVersions(m.version, *options.to) == 0;
+      })) {
+    return Status::NotFound("--to " + *options.to + ": no migration has this version")
+        .WithHint("run `strata status` to list the versions");
+  }
+  Plan plan;
+  std::vector<std::string> out_of_order;
+  for (const auto& info : Reconcile(set, rows)) {
+    std::string label = Label(info.version, info.name);
+    switch (info.state) {
+      case MigrationState::kDirty:
+        return Status::Dirty(label + " is dirty: it started without a transaction and did not finish")
+            .WithHint("check the database, finish or undo the migration by hand, then run `strata repair " +
+                      info.version + "` (or `strata repair --retry " + info.version + "` to run it again)");
+      case MigrationState::kModified:
+        return Status::ChecksumMismatch(label + " was changed after it was applied")
+            .At(info.file)
+            .WithHint("restore the applied version (git log -p " + info.file + "), write a new migration for the change, "
+                      "or accept it with `strata repair " + info.version + "`");
+      case MigrationState::kMissing:
+        return Status::Validation(label + " is applied but its file is missing")
+            .WithHint("restore the file from version control, or run `strata repair " + info.version +
+                      "` to forget the record");
+      case MigrationState::kPending:
+        if (info.out_of_order) out_of_order.push_back(label);
+        break;
+      case MigrationState::kApplied: break;
+    }
+  }
+  if (!out_of_order.empty() && !options.out_of_order) {
+    std::string list;
+    for (const auto& l : out_of_order) list += (list.empty() ? "" : ", ") + l;
+    return Status::Validation("pending migration(s) older than the newest applied one: " + list)
+        .WithHint("renumber them after the newest applied migration, or apply them with `strata up --out-of-order`");
+  }
+  std::map<std::string, bool, VersionLess> applied;
+  for (const auto& r : rows) applied[r.version] = true;
+  for (const auto& m : set.migrations) {
+    if (applied.count(m.version)) continue;
+    if (options.to && CompareVersions(m.version, *options.to) > 0) continue;
+    plan.steps.push_back(UpStep(m));
+  }
+  return plan;
+}
+
+Result<Plan> PlanDown(const source::MigrationSet& set, const std::vector<AppliedRow>& rows,
+                      const DownOptions& options) {
+  if (!options.batch && !options.all && !options.to && options.steps < 1) {
+    return Status::InvalidArgument("--steps must be at least 1");
+  }
+  for (const auto& r : rows) {
+    if (r.dirty) {
+      return Status::Dirty(Label(r.version, r.name) + " is dirty: a no-transaction migration did not finish")
+          .WithHint("finish or undo it by hand and run `strata repair " + r.version + "` before rolling back");
+    }
+  }
+  if (options.to && std::none_of(rows.begin(), rows.end(), [&](const AppliedRow& r) {
+        return CompareVersions(r.version, *options.to) == 0;
+      }) && std::none_of(set.migrations.begin(), set.migrations.end(), [&](const source::Migration& m) {
+        return CompareVersions(m.version, *options.to) == 0;
+      })) {
+    return Status::NotFound("--to " + *options.to + ": no migration has this version")
+        .WithHint("run `strata status` to list the versions");
+  }
+  // Newest first. Rows are sorted by version; roll back in reverse version
+  // order (which is also reverse apply order unless --out-of-order was used).
+  std::vector<const AppliedRow*> chosen;
+  int64_t last_batch = 0;
+  for (const auto& r : rows) last_batch = std::max(last_batch, r.batch);
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+    const AppliedRow& r = *it;
+    bool take = options.all ? true
+                : options.to ? CompareVersions(r.version, *options.to) > 0
+                : options.batch ? r.batch == last_batch
+                                : static_cast<int>(chosen.size()) < options.steps;
+    if (take) chosen.push_back(&r);
+  }
+  Plan plan;
+  for (const AppliedRow* r : chosen) {
+    if (!r->down_sql) {
+      return Status::NotFound(Label(r->version, r->name) + " has no down migration (no .down.sql when it was applied)")
+          .WithHint("nothing was rolled back; write a new migration that undoes it instead");
+    }
+    PlanStep step;
+    step.direction = Direction::kDown;
+    step.version = r->version;
+    step.name = r->name;
+    step.sql = *r->down_sql;
+    auto annotations = source::ParseAnnotations(*r->down_sql, DownFile(set, *r));
+    step.no_transaction = annotations.ok() && annotations->no_transaction;
+    step.file = DownFile(set, *r);
+    step.row = *r;
+    plan.steps.push_back(std::move(step));
+  }
+  return plan;
+}
+
+}  // namespace strata::engine

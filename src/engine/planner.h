@@ -1,0 +1,55 @@
+// engine::Planner: pure functions from migration files and tracking rows to
+// a status, a validation report, or a Plan (what to run, in order). No
+// database, no I/O: tested with plain values.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/history.h"
+#include "source/migration.h"
+#include <strata/options.h>
+#include <strata/result.h>
+#include <strata/types.h>
+
+namespace strata::engine {
+
+struct PlanStep {
+  Direction direction = Direction::kUp;
+  std::string version;
+  std::string name;
+  std::string sql;
+  bool no_transaction = false;
+  std::string file;  // where `sql` came from, for error locations
+  // Up: the migration to record. Down: the row to remove.
+  const source::Migration* migration = nullptr;
+  AppliedRow row;
+};
+
+struct Plan {
+  std::vector<PlanStep> steps;
+  int64_t batch = 0;  // batch number for up steps (max recorded + 1)
+};
+
+// Every file and every row, matched by version, in version order.
+std::vector<MigrationInfo> Reconcile(const source::MigrationSet& set, const std::vector<AppliedRow>& rows);
+StatusSummary Summarize(const std::vector<MigrationInfo>& infos);
+
+// Every problem with the files and their records.
+std::vector<ValidationIssue> Validate(const source::MigrationSet& set, const std::vector<AppliedRow>& rows);
+
+// What `up` runs. Refuses before running anything: kValidation for file
+// problems, missing files and out-of-order migrations (unless allowed),
+// kDirty, kChecksumMismatch; kNotFound for an unknown --to version.
+Result<Plan> PlanUp(const source::MigrationSet& set, const std::vector<AppliedRow>& rows, const UpOptions& options);
+
+// What `down` runs, newest first, from the stored down SQL. kDirty when a
+// migration is dirty; kNotFound when one to roll back has no down SQL or
+// --to names an unknown version; kInvalidArgument for steps < 1.
+Result<Plan> PlanDown(const source::MigrationSet& set, const std::vector<AppliedRow>& rows,
+                      const DownOptions& options);
+
+// A step that applies `m`.
+PlanStep UpStep(const source::Migration& m);
+
+}  // namespace strata::engine

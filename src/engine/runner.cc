@@ -1,0 +1,312 @@
+#include "engine/runner.h"
+
+#include <thread>
+
+#include <strata/redact.h>
+
+#include "util/clock.h"
+#include "util/strings.h"
+
+namespace strata::engine {
+namespace {
+
+std::string Label(const PlanStep& step) { return step.name.empty() ? step.version : step.version + "_" + step.name; }
+
+std::string Verb(const PlanStep& step) { return step.direction == Direction::kUp ? "apply" : "roll back"; }
+
+std::string EventKind(const PlanStep& step) { return step.direction == Direction::kUp ? "apply" : "rollback"; }
+
+// The failing statement the driver names in the context chain.
+std::optional<std::string> FailingStatement(const Status& s) {
+  for (const auto& c : s.context()) {
+    if (util::StartsWith(c, "statement: ")) return c.substr(11);
+  }
+  return std::nullopt;
+}
+
+// Rolls back on scope exit unless released: no early return leaves a
+// transaction open on the shared connection.
+class TransactionGuard {
+ public:
+  explicit TransactionGuard(driver::Connection& conn) : conn_(conn) {}
+  ~TransactionGuard() {
+    if (armed_ && conn_.in_transaction()) {
+      Status s = conn_.Rollback();
+      (void)s;
+    }
+  }
+  void Release() { armed_ = false; }
+
+ private:
+  driver::Connection& conn_;
+  bool armed_ = true;
+};
+
+}  // namespace
+
+Runner::Runner(driver::Connection& conn, History& history, MigrationLock& lock, EventSink* sink,
+               RunnerOptions options)
+    : conn_(conn), history_(history), lock_(lock), sink_(sink), options_(options) {}
+
+void Runner::Emit(Event::Kind kind, const PlanStep* step, int index, int total, int64_t duration_ms,
+                  std::string message) {
+  if (!sink_) return;
+  Event e;
+  e.kind = kind;
+  if (step) {
+    e.direction = step->direction;
+    e.version = step->version;
+    e.name = step->name;
+  }
+  e.index = index;
+  e.total = total;
+  e.duration_ms = duration_ms;
+  e.message = Redact(message);
+  sink_->OnEvent(e);
+}
+
+Result<ApplyReport> Runner::Run(const RunPolicy& policy, const std::function<Result<Plan>()>& prepare) {
+  util::Stopwatch total;
+  ApplyReport report;
+  report.dry_run = policy.rollback_at_end;
+  TransactionGuard outer(conn_);
+  if (policy.one_transaction) {
+    Status s = conn_.Begin();
+    if (!s.ok()) return s;
+    s = lock_.CheckHeld();
+    if (!s.ok()) return s;
+  }
+  Status s = history_.Ensure();
+  if (!s.ok()) return s;
+  auto plan = prepare();
+  if (!plan.ok()) return plan.status();
+  report.batch = plan->batch;
+
+  if (policy.one_transaction && !policy.rollback_at_end) {
+    for (const auto& step : plan->steps) {
+      if (step.no_transaction) {
+        return Status::InvalidArgument("--single-transaction cannot include " + Label(step) +
+                                       ": it is marked -- strata:no-transaction")
+            .At(step.file)
+            .WithHint("apply the migrations before it first (`strata up --to ...`), then the rest");
+      }
+    }
+  }
+
+  const int total_steps = static_cast<int>(plan->steps.size());
+  Emit(Event::Kind::kPlan, nullptr, 0, total_steps, 0, "");
+  for (int i = 0; i < total_steps; ++i) {
+    const PlanStep& step = plan->steps[i];
+    Emit(Event::Kind::kStepStarted, &step, i, total_steps, 0, "");
+    Result<StepResult> result = StepResult{};
+    if (policy.one_transaction) {
+      if (step.no_transaction) {  // dry run: cannot run outside the transaction we must roll back
+        StepResult skipped;
+        skipped.version = step.version;
+        skipped.name = step.name;
+        skipped.direction = step.direction;
+        skipped.no_transaction = true;
+        skipped.executed = false;
+        Emit(Event::Kind::kStepSkipped, &step, i, total_steps, 0, "no-transaction migration: not executed in a dry run");
+        report.steps.push_back(std::move(skipped));
+        continue;
+      }
+      StepResult r;
+      Status st = ApplyInOpenTransaction(step, plan->batch, policy.record_events, &r);
+      if (st.ok()) {
+        result = std::move(r);
+      } else {
+        result = st;
+      }
+    } else if (step.no_transaction) {
+      result = RunWithoutTransaction(step, plan->batch);
+    } else {
+      result = RunInTransaction(step, plan->batch);
+    }
+    if (!result.ok()) {
+      Status error = result.status();
+      if (policy.one_transaction) {
+        Status r = conn_.Rollback();
+        (void)r;
+        if (policy.record_events) RecordFailure(step, plan->batch, error, 0);
+        error.WithHint(policy.rollback_at_end ? "dry run: nothing was changed"
+                                              : "--single-transaction: every migration of this run was rolled back");
+      }
+      Emit(Event::Kind::kStepFailed, &step, i, total_steps, 0, error.ToString());
+      return error;
+    }
+    for (const auto& n : result->notices) Emit(Event::Kind::kNotice, &step, i, total_steps, 0, n);
+    Emit(Event::Kind::kStepFinished, &step, i, total_steps, result->duration_ms, "");
+    report.steps.push_back(std::move(*result));
+  }
+  if (policy.one_transaction) {
+    s = policy.rollback_at_end ? conn_.Rollback() : conn_.Commit();
+    if (!s.ok()) return s.With(policy.rollback_at_end ? "roll back the dry run" : "commit");
+  }
+  outer.Release();
+  report.total_ms = total.ElapsedMs();
+  return report;
+}
+
+Status Runner::ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool record_event, StepResult* result) {
+  result->version = step.version;
+  result->name = step.name;
+  result->direction = step.direction;
+  result->no_transaction = step.no_transaction;
+  util::Stopwatch watch;
+  Status s = conn_.ExecScript(step.sql);
+  result->duration_ms = watch.ElapsedMs();
+  result->notices = conn_.TakeNotices();
+  if (!s.ok()) return Failed(step, std::move(s));
+  s = step.direction == Direction::kUp ? RecordRow(step, batch, result->duration_ms, false)
+                                       : history_.Delete(step.version);
+  if (!s.ok()) return s;
+  if (record_event) {
+    EventRecord e;
+    e.kind = EventKind(step);
+    e.outcome = "success";
+    e.version = step.version;
+    e.name = step.name;
+    e.batch = step.direction == Direction::kUp ? batch : step.row.batch;
+    e.duration_ms = result->duration_ms;
+    s = history_.RecordEvent(e);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Result<StepResult> Runner::RunInTransaction(const PlanStep& step, int64_t batch) {
+  for (int attempt = 0;; ++attempt) {
+    TransactionGuard guard(conn_);
+    Status s = conn_.Begin();
+    if (!s.ok()) return s.With(Verb(step) + " " + Label(step));
+    // Inside the write transaction: are we still the lock holder, and is the
+    // step still needed? (Another runner may have done it meanwhile.)
+    s = lock_.CheckHeld();
+    if (!s.ok()) return s;
+    auto existing = history_.Find(step.version);
+    if (!existing.ok()) return existing.status();
+    bool needed = step.direction == Direction::kUp ? !existing->has_value() : existing->has_value();
+    StepResult result;
+    result.version = step.version;
+    result.name = step.name;
+    result.direction = step.direction;
+    if (!needed) {
+      result.executed = false;
+      return result;  // the guard rolls back the empty transaction
+    }
+    s = ApplyInOpenTransaction(step, batch, true, &result);
+    if (s.ok()) s = conn_.Commit();
+    if (s.ok()) {
+      guard.Release();
+      return result;
+    }
+    Status r = conn_.Rollback();
+    (void)r;
+    bool retry = s.code() == Status::Code::kLocked && options_.lock_timeout.count() > 0 &&
+                 attempt < options_.lock_retries && !s.sqlstate().empty();
+    if (!retry) {
+      RecordFailure(step, batch, s, result.duration_ms);
+      return s;
+    }
+    auto wait = options_.retry_backoff * (1 << attempt);
+    Emit(Event::Kind::kRetry, &step, 0, 0, 0,
+         Label(step) + ": lock_timeout (" + s.message() + "); retrying in " + std::to_string(wait.count()) + " ms (" +
+             std::to_string(attempt + 1) + "/" + std::to_string(options_.lock_retries) + ")");
+    std::this_thread::sleep_for(wait);
+  }
+}
+
+Result<StepResult> Runner::RunWithoutTransaction(const PlanStep& step, int64_t batch) {
+  Status s = lock_.CheckHeld();
+  if (!s.ok()) return s;
+  auto existing = history_.Find(step.version);
+  if (!existing.ok()) return existing.status();
+  StepResult result;
+  result.version = step.version;
+  result.name = step.name;
+  result.direction = step.direction;
+  result.no_transaction = true;
+  bool needed = step.direction == Direction::kUp ? !existing->has_value() : existing->has_value();
+  if (!needed) {
+    result.executed = false;
+    return result;
+  }
+  // Recorded as dirty and committed before any statement runs: a crash
+  // mid-way leaves a record that blocks `up` until someone looks.
+  s = step.direction == Direction::kUp ? RecordRow(step, batch, 0, true) : history_.MarkDirty(step.version);
+  if (!s.ok()) return s.With(Verb(step) + " " + Label(step));
+  util::Stopwatch watch;
+  s = conn_.ExecEach(step.sql);
+  result.duration_ms = watch.ElapsedMs();
+  result.notices = conn_.TakeNotices();
+  if (!s.ok()) {
+    Status error = Failed(step, std::move(s));
+    error.WithHint(Label(step) + " ran without a transaction and is now marked dirty: statements before the failing "
+                   "one stay applied. Fix the database by hand, then `strata repair " + step.version +
+                   "` (or `strata repair --retry " + step.version + "` to run it again)");
+    RecordFailure(step, batch, error, result.duration_ms);
+    return error;
+  }
+  TransactionGuard guard(conn_);
+  s = conn_.Begin();
+  if (s.ok()) {
+    s = step.direction == Direction::kUp ? history_.MarkClean(step.version, result.duration_ms)
+                                         : history_.Delete(step.version);
+  }
+  if (s.ok()) {
+    EventRecord e;
+    e.kind = EventKind(step);
+    e.outcome = "success";
+    e.version = step.version;
+    e.name = step.name;
+    e.batch = step.direction == Direction::kUp ? batch : step.row.batch;
+    e.duration_ms = result.duration_ms;
+    s = history_.RecordEvent(e);
+  }
+  if (s.ok()) s = conn_.Commit();
+  if (!s.ok()) return s.With("record " + Label(step) + " as done (it ran; its record stays dirty)");
+  guard.Release();
+  return result;
+}
+
+Status Runner::RecordRow(const PlanStep& step, int64_t batch, int64_t duration_ms, bool dirty) {
+  AppliedRow row;
+  row.version = step.version;
+  row.name = step.name;
+  if (step.migration) {
+    row.checksum = step.migration->checksum;
+    row.down_sql = step.migration->down_sql;
+    row.down_checksum = step.migration->down_checksum;
+  }
+  row.batch = batch;
+  row.duration_ms = duration_ms;
+  row.dirty = dirty;
+  return history_.Insert(row);
+}
+
+void Runner::RecordFailure(const PlanStep& step, int64_t batch, const Status& error, int64_t duration_ms) {
+  EventRecord e;
+  e.kind = EventKind(step);
+  e.outcome = "failure";
+  e.version = step.version;
+  e.name = step.name;
+  e.batch = step.direction == Direction::kUp ? batch : step.row.batch;
+  e.duration_ms = duration_ms;
+  e.error = error.ToString();
+  e.statement = FailingStatement(error);
+  if (conn_.in_transaction()) {
+    Status r = conn_.Rollback();
+    (void)r;
+  }
+  // Best effort: the database may be unreachable, which is why we failed.
+  Status s = history_.RecordEvent(e);
+  (void)s;
+}
+
+Status Runner::Failed(const PlanStep& step, Status error) {
+  error.At(step.file).With(Verb(step) + " " + Label(step));
+  return error;
+}
+
+}  // namespace strata::engine

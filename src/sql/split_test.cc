@@ -1,0 +1,156 @@
+#include "sql/split.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace strata::sql {
+namespace {
+
+// The statement texts, checking on the way that each offset points at its text.
+std::vector<std::string> Texts(std::string_view script, Dialect dialect) {
+  auto r = Split(script, dialect);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<std::string> out;
+  if (!r.ok()) return out;
+  for (const Statement& s : *r) {
+    EXPECT_EQ(script.substr(s.offset, s.text.size()), s.text);
+    EXPECT_EQ(s.text.data(), script.data() + s.offset);
+    out.emplace_back(s.text);
+  }
+  return out;
+}
+
+using V = std::vector<std::string>;
+
+TEST(SplitTest, EmptyAndCommentOnlyScripts) {
+  for (Dialect d : {Dialect::kSqlite, Dialect::kPostgres}) {
+    EXPECT_EQ(Texts("", d), V{});
+    EXPECT_EQ(Texts("  \n\t ", d), V{});
+    EXPECT_EQ(Texts("-- nothing here\n/* or here */\n", d), V{});
+    EXPECT_EQ(Texts(";;  ;", d), V{});
+  }
+}
+
+TEST(SplitTest, SimpleStatementsBothDialects) {
+  for (Dialect d : {Dialect::kSqlite, Dialect::kPostgres}) {
+    EXPECT_EQ(Texts("CREATE TABLE a (x int);\nINSERT INTO a VALUES (1);\n", d),
+              (V{"CREATE TABLE a (x int)", "INSERT INTO a VALUES (1)"}));
+  }
+}
+
+TEST(SplitTest, TrailingStatementWithoutSemicolon) {
+  for (Dialect d : {Dialect::kSqlite, Dialect::kPostgres}) {
+    EXPECT_EQ(Texts("select 1;\nselect 2  \n", d), (V{"select 1", "select 2"}));
+    EXPECT_EQ(Texts("select 1 -- trailing comment", d), V{"select 1"});
+  }
+}
+
+TEST(SplitTest, LeadingAndTrailingCommentsAreNotPartOfStatements) {
+  std::string_view script =
+      "-- header\n/* block */ select 1 /* after */ ;\n  -- between\nselect 2; -- tail\n/* end */";
+  for (Dialect d : {Dialect::kSqlite, Dialect::kPostgres}) {
+    EXPECT_EQ(Texts(script, d), (V{"select 1", "select 2"}));
+  }
+  auto r = Split(script, Dialect::kPostgres);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)[0].offset, script.find("select 1"));
+  EXPECT_EQ((*r)[1].offset, script.find("select 2"));
+}
+
+TEST(SplitTest, SemicolonsInsideStringsAndIdentifiers) {
+  for (Dialect d : {Dialect::kSqlite, Dialect::kPostgres}) {
+    EXPECT_EQ(Texts("select 'a;b', \"c;d\"; select 'it''s; -- not a comment'", d),
+              (V{"select 'a;b', \"c;d\"", "select 'it''s; -- not a comment'"}));
+  }
+}
+
+TEST(SplitTest, PostgresDollarQuotes) {
+  std::string_view script =
+      "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql;\n"
+      "DO $body$ BEGIN RAISE NOTICE 'x;y'; END $body$;\n"
+      "select $1::int";
+  EXPECT_EQ(Texts(script, Dialect::kPostgres),
+            (V{"CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql",
+               "DO $body$ BEGIN RAISE NOTICE 'x;y'; END $body$", "select $1::int"}));
+}
+
+TEST(SplitTest, PostgresEscapeStrings) {
+  EXPECT_EQ(Texts("select E'a\\';b'; select e'\\\\'; select 2", Dialect::kPostgres),
+            (V{"select E'a\\';b'", "select e'\\\\'", "select 2"}));
+}
+
+TEST(SplitTest, PostgresNestedComments) {
+  EXPECT_EQ(Texts("/* outer /* inner; */ still; */ select 1; select /* a /* b */ c */ 2", Dialect::kPostgres),
+            (V{"select 1", "select /* a /* b */ c */ 2"}));
+}
+
+TEST(SplitTest, PostgresBeginAtomicBodyIsOneStatement) {
+  EXPECT_EQ(Texts("CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\n  SELECT 2;\nEND;\n"
+                  "select 3;",
+                  Dialect::kPostgres),
+            (V{"CREATE FUNCTION f() RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 1;\n  SELECT 2;\nEND",
+               "select 3"}));
+}
+
+TEST(SplitTest, SqliteTriggerBodyIsOneStatement) {
+  std::string_view script =
+      "CREATE TABLE t (x);\n"
+      "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n"
+      "  INSERT INTO log VALUES (new.x);\n"
+      "  UPDATE t SET x = x + 1 WHERE x = ';';\n"
+      "END;\n"
+      "INSERT INTO t VALUES (1)";
+  EXPECT_EQ(Texts(script, Dialect::kSqlite),
+            (V{"CREATE TABLE t (x)",
+               "CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n  INSERT INTO log VALUES (new.x);\n"
+               "  UPDATE t SET x = x + 1 WHERE x = ';';\nEND",
+               "INSERT INTO t VALUES (1)"}));
+}
+
+TEST(SplitTest, SqliteBracketAndBacktickIdentifiers) {
+  EXPECT_EQ(Texts("select [a;b], `c;d` from t; select 1", Dialect::kSqlite),
+            (V{"select [a;b], `c;d` from t", "select 1"}));
+}
+
+TEST(SplitTest, PostgresScannerErrorIsParseWithLine) {
+  std::string_view script = "select 1;\nselect 'é';\nselect 'unterminated";
+  auto r = Split(script, Dialect::kPostgres);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kParse);
+  EXPECT_EQ(r.status().line(), 3);
+  EXPECT_EQ(r.status().column(), 8);
+  EXPECT_NE(r.status().message().find("unterminated"), std::string::npos) << r.status().message();
+
+  auto dollar = Split("select $$never closed", Dialect::kPostgres);
+  ASSERT_FALSE(dollar.ok());
+  EXPECT_EQ(dollar.status().code(), Status::Code::kParse);
+  EXPECT_EQ(dollar.status().line(), 1);
+}
+
+TEST(SplitTest, OffsetsAreBytes) {
+  std::string_view script = "select 'é'; select 2";
+  auto r = Split(script, Dialect::kPostgres);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[1].offset, script.find("select 2"));
+}
+
+TEST(LocateOffsetTest, LinesAndUtf8Columns) {
+  std::string_view text = "ab\ncé d\n\nx";
+  EXPECT_EQ(LocateOffset(text, 0).line, 1);
+  EXPECT_EQ(LocateOffset(text, 0).column, 1);
+  EXPECT_EQ(LocateOffset(text, 2).column, 3);  // the '\n' itself
+  EXPECT_EQ(LocateOffset(text, 3).line, 2);
+  EXPECT_EQ(LocateOffset(text, 3).column, 1);
+  size_t d = text.find('d');
+  EXPECT_EQ(LocateOffset(text, d).line, 2);
+  EXPECT_EQ(LocateOffset(text, d).column, 4);  // c, é (2 bytes), space
+  EXPECT_EQ(LocateOffset(text, text.find('x')).line, 4);
+  EXPECT_EQ(LocateOffset(text, 1000).line, 4);  // clamped to the end
+  EXPECT_EQ(LocateOffset(text, 1000).column, 2);
+}
+
+}  // namespace
+}  // namespace strata::sql
