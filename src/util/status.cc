@@ -19,9 +19,11 @@ Status Status::WithHint(std::string hint) && { return std::move(WithHint(std::mo
 Status& Status::At(std::string file, int line, int column) & {
   if (ok()) return *this;
   if (file_.empty()) {
+    // A driver knows the line within the SQL but not the file; the caller
+    // names the file later and must keep that line.
     file_ = std::move(file);
-    line_ = line;
-    column_ = column;
+    if (line != 0 || line_ == 0) line_ = line;
+    if (column != 0 || column_ == 0) column_ = column;
   } else if (file_ == file) {
     if (line_ == 0) line_ = line;
     if (column_ == 0) column_ = column;

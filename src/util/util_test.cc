@@ -51,3 +51,16 @@ TEST(Utf8Test, RejectsInvalidSequences) {
 
 }  // namespace
 }  // namespace strata
+
+namespace strata {
+namespace {
+TEST(StatusTest, FileNamedLaterKeepsTheDriverLine) {
+  Status s = Status::Database("no such table: t");
+  s.At("", 3, 7);
+  s.At("migrations/0003_x.up.sql");
+  EXPECT_EQ(s.line(), 3);
+  EXPECT_EQ(s.column(), 7);
+  EXPECT_EQ(s.ToString(), "migrations/0003_x.up.sql:3:7: no such table: t");
+}
+}  // namespace
+}  // namespace strata

@@ -42,7 +42,9 @@ Status FromPgResult(const PGresult* res, const PGconn* conn) {
   const char* primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
   std::string message = primary != nullptr ? primary : OneLine(PQresultErrorMessage(res));
   if (message.empty()) message = OneLine(PQerrorMessage(conn));
-  if (const char* detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) message += " DETAIL: " + std::string(detail);
+  if (const char* detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) {
+    message += " DETAIL: " + std::string(detail);
+  }
   std::string sqlstate;
   if (const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE)) sqlstate = state;
   Status status = sqlstate == "55P03" || sqlstate == "40P01" ? Status::Locked(std::move(message))
@@ -111,6 +113,53 @@ void PostgresConnection::OnNotice(void* self, const char* message) {
   static_cast<PostgresConnection*>(self)->notices_.emplace_back(util::Trim(message));
 }
 
+namespace {
+
+// libpq keywords and values for PQconnectdbParams, NULL-terminated arrays
+// pointing into `params`.
+struct ConnectParams {
+  std::vector<std::pair<std::string, std::string>> params;
+  std::vector<const char*> keys, values;
+};
+
+void BuildConnectParams(const config::Url& url, const ConnectOptions& options, ConnectParams* out) {
+  // Defaults come before dbname: libpq keeps the last value of a repeated
+  // keyword, so anything the URL itself sets wins.
+  if (!url.query.contains("application_name") && !options.application_name.empty()) {
+    out->params.emplace_back("application_name", options.application_name);
+  }
+  if (!url.query.contains("connect_timeout")) {
+    auto seconds = (options.connect_timeout.count() + 999) / 1000;
+    out->params.emplace_back("connect_timeout", std::to_string(std::max<long long>(2, seconds)));
+  }
+  // Error positions are character counts; UTF-8 makes them convertible to
+  // byte offsets in the script.
+  if (!url.query.contains("client_encoding")) out->params.emplace_back("client_encoding", "UTF8");
+  out->params.emplace_back("dbname", url.raw);
+  for (const auto& [k, v] : out->params) {
+    out->keys.push_back(k.c_str());
+    out->values.push_back(v.c_str());
+  }
+  out->keys.push_back(nullptr);
+  out->values.push_back(nullptr);
+}
+
+Status ConnectFailure(const config::Url& url, const std::string& libpq_error, int attempts) {
+  // Redact() as well: libpq may echo parts of the connection string.
+  std::string message = Redact("cannot connect to " + url.Redacted() + ": " + libpq_error);
+  Status status = util::StartsWith(libpq_error, "invalid ") ? Status::InvalidArgument(std::move(message))
+                                                             : Status::Database(std::move(message));
+  if (libpq_error.find("authentication failed") != std::string::npos ||
+      libpq_error.find("no password supplied") != std::string::npos) {
+    status.WithHint("check the user name and password in the URL");
+  } else if (attempts > 1) {
+    status.WithHint("gave up after " + std::to_string(attempts) + " attempts; is the server running and reachable?");
+  }
+  return status;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const config::Url& url,
                                                                      const ConnectOptions& options) {
   if (url.scheme != config::Url::Scheme::kPostgres) {
@@ -127,34 +176,14 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const confi
   }
   PQconninfoFree(parsed);
 
-  // Defaults come before dbname: libpq keeps the last value of a repeated
-  // keyword, so anything the URL itself sets wins.
-  std::vector<std::pair<std::string, std::string>> params;
-  if (!url.query.contains("application_name") && !options.application_name.empty()) {
-    params.emplace_back("application_name", options.application_name);
-  }
-  if (!url.query.contains("connect_timeout")) {
-    auto seconds = (options.connect_timeout.count() + 999) / 1000;
-    params.emplace_back("connect_timeout", std::to_string(std::max<long long>(2, seconds)));
-  }
-  // Error positions are character counts; UTF-8 makes them convertible to
-  // byte offsets in the script.
-  if (!url.query.contains("client_encoding")) params.emplace_back("client_encoding", "UTF8");
-  params.emplace_back("dbname", url.raw);
-  std::vector<const char*> keys, values;
-  for (const auto& [k, v] : params) {
-    keys.push_back(k.c_str());
-    values.push_back(v.c_str());
-  }
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-
+  ConnectParams params;
+  BuildConnectParams(url, options, &params);
   std::string last_error;
   int attempts = 0;
   auto backoff = options.retry_backoff;
   for (;;) {
     ++attempts;
-    ConnPtr conn(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
+    ConnPtr conn(PQconnectdbParams(params.keys.data(), params.values.data(), /*expand_dbname=*/1));
     if (conn && PQstatus(conn.get()) == CONNECTION_OK) {
       std::unique_ptr<PostgresConnection> self(new PostgresConnection(std::move(conn), url.Redacted()));
       PQsetNoticeProcessor(self->conn_.get(), &PostgresConnection::OnNotice, self.get());
@@ -169,17 +198,7 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const confi
     std::this_thread::sleep_for(backoff);
     backoff *= 2;
   }
-  // Redact() as well: libpq may echo parts of the connection string.
-  std::string message = Redact("cannot connect to " + url.Redacted() + ": " + last_error);
-  Status status = util::StartsWith(last_error, "invalid ") ? Status::InvalidArgument(std::move(message))
-                                                            : Status::Database(std::move(message));
-  if (last_error.find("authentication failed") != std::string::npos ||
-      last_error.find("no password supplied") != std::string::npos) {
-    status.WithHint("check the user name and password in the URL");
-  } else if (attempts > 1) {
-    status.WithHint("gave up after " + std::to_string(attempts) + " attempts; is the server running and reachable?");
-  }
-  return status;
+  return ConnectFailure(url, last_error, attempts);
 }
 
 PostgresConnection::Outcome PostgresConnection::SendAndDrain(const std::string& text) {
@@ -207,7 +226,8 @@ PostgresConnection::Outcome PostgresConnection::SendAndDrain(const std::string& 
       case PGRES_NONFATAL_ERROR:
         if (out.error.ok()) {
           out.error = FromPgResult(res.get(), conn_.get());
-          if (const char* pos = PQresultErrorField(res.get(), PG_DIAG_STATEMENT_POSITION)) out.position = std::atoi(pos);
+          const char* pos = PQresultErrorField(res.get(), PG_DIAG_STATEMENT_POSITION);
+          if (pos != nullptr) out.position = std::atoi(pos);
         }
         continue;
       default:

@@ -114,6 +114,21 @@ TEST(PostgresDriver, ErrorPositionCountsCharactersNotBytes) {
   EXPECT_EQ(s.column(), 14) << s.ToString();
 }
 
+TEST(PostgresDriver, CopyLeavesTheConnectionUsable) {
+  strata::testing::ScopedPgDatabase db;
+  ASSERT_TRUE(db.ok());
+  auto conn = MustOpen(db.url());
+  ASSERT_NE(conn, nullptr);
+  // COPY TO STDOUT runs (its data is discarded); COPY FROM STDIN has no data to read.
+  ASSERT_TRUE(
+      conn->ExecScript("CREATE TABLE c (x integer);\nCOPY (SELECT 1) TO STDOUT;\nINSERT INTO c VALUES (1);").ok());
+  Status in = conn->ExecScript("SELECT 1;\nCOPY c FROM STDIN;\n");
+  ASSERT_FALSE(in.ok());
+  EXPECT_EQ(in.line(), 2) << in.ToString();
+  EXPECT_EQ(conn->Query("COPY c TO STDOUT").status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(Value0(*conn, "SELECT count(*) FROM c"), "1");
+}
+
 TEST(PostgresDriver, ApplicationNameDefaultsAndUrlWins) {
   strata::testing::ScopedPgDatabase db;
   ASSERT_TRUE(db.ok());
