@@ -63,7 +63,10 @@ class Connection {
   // sends the whole script in one round trip. On failure, the Status (code
   // kDatabase) has line and column within `sql` (1-based), the SQLSTATE where
   // the engine gives one, and the failing statement's text as context.
-  // Statements before the failing one have run: the caller rolls back.
+  // Inside a transaction, statements before the failing one have run and the
+  // caller rolls back. Outside one, PostgreSQL runs a multi-statement script
+  // as one implicit transaction (all or nothing), while SQLite autocommits
+  // each statement before the failing one.
   virtual Status ExecScript(std::string_view sql) = 0;
 
   // Like ExecScript, but sends each statement on its own so that none runs in

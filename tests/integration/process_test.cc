@@ -1,0 +1,192 @@
+// The strata binary as separate processes: SIGKILL at several points, and
+// eight runners at once. Afterwards the tracking table must agree with the
+// schema, and the next `up` must finish (or name the dirty migration).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "harness.h"
+
+namespace strata::integration {
+namespace {
+
+using namespace std::chrono_literals;
+
+// A running `strata up` we can kill.
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& argv) {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      int devnull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devnull, 1);
+      ::dup2(devnull, 2);
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      ::setenv("NO_COLOR", "1", 1);
+      ::execv(args[0], args.data());
+      _exit(127);
+    }
+  }
+  ~Child() {
+    if (pid_ > 0) Kill();
+  }
+  // SIGKILL and reap; returns false if it had already exited.
+  bool Kill() {
+    int status = 0;
+    bool running = ::waitpid(pid_, &status, WNOHANG) == 0;
+    if (running) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+    }
+    pid_ = -1;
+    return running;
+  }
+  int Wait() {
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+class ProcessTest : public EngineTest {
+ protected:
+  // A statement that keeps the database busy for roughly `ms` milliseconds.
+  std::string Slow(int ms) const {
+    if (pg()) return "SELECT pg_sleep(" + std::to_string(ms / 1000.0) + ");\n";
+    // SQLite has no sleep: count through a recursive CTE (~2.5M rows/s here).
+    return "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < " + std::to_string(ms * 2500) +
+           ") SELECT max(x) FROM c;\n";
+  }
+
+  std::vector<std::string> UpArgv() const {
+    return {testing::StrataBin(), "up", "--url", url(), "--dir", migrations()};
+  }
+
+  // Polls until `version` is recorded clean or `timeout` passes.
+  bool WaitRecorded(const std::string& version, std::chrono::milliseconds timeout) const {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      for (const auto& r : Recorded())
+        if (r == version + ":clean" || r == version + ":dirty") return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+
+  // Every table t<N> exists exactly when migration N is recorded.
+  void ExpectTrackingMatchesSchema(int n) const {
+    auto recorded = Recorded();
+    for (int i = 1; i <= n; ++i) {
+      char version[8];
+      std::snprintf(version, sizeof version, "%04d", i);
+      bool has_row = std::find(recorded.begin(), recorded.end(), std::string(version) + ":clean") != recorded.end();
+      EXPECT_EQ(HasTable("t" + std::to_string(i)), has_row) << "migration " << version;
+    }
+  }
+};
+
+TEST_P(ProcessTest, KillDuringLongStatementLeavesNoHalfAppliedMigration) {
+  Write("0001_t1.up.sql", "CREATE TABLE t1 (id INTEGER);\n");
+  Write("0002_t2.up.sql", "CREATE TABLE t2 (id INTEGER);\nINSERT INTO t2 VALUES (1);\n" + Slow(4000) +
+                              "INSERT INTO t2 VALUES (2);\n");
+  Write("0003_t3.up.sql", "CREATE TABLE t3 (id INTEGER);\n");
+  {
+    Child up(UpArgv());
+    ASSERT_TRUE(WaitRecorded("0001", 20s));
+    std::this_thread::sleep_for(500ms);  // inside 0002's long statement
+    EXPECT_TRUE(up.Kill()) << "up finished before it could be killed";
+  }
+  EXPECT_EQ(Recorded(), std::vector<std::string>{"0001:clean"});
+  EXPECT_FALSE(HasTable("t2"));
+  Write("0002_t2.up.sql", "CREATE TABLE t2 (id INTEGER);\n");  // a shorter version, so the test is quick
+  auto r = Strata({"repair"});  // accepts nothing: 0002 was never applied
+  auto up = Strata({"up"});
+  EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
+  ExpectTrackingMatchesSchema(3);
+  EXPECT_EQ(Recorded().size(), 3u);
+}
+
+TEST_P(ProcessTest, KillBetweenMigrationsAtManyPointsKeepsTrackingConsistent) {
+  const int n = 12;
+  for (int i = 1; i <= n; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%04d_t%d.up.sql", i, i);
+    Write(name, "CREATE TABLE t" + std::to_string(i) + " (id INTEGER);\n" + Slow(60));
+  }
+  for (int delay_ms : {150, 260, 370, 480}) {
+    Child up(UpArgv());
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    up.Kill();
+    ExpectTrackingMatchesSchema(n);
+  }
+  auto up = Strata({"up"});
+  EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
+  ExpectTrackingMatchesSchema(n);
+  EXPECT_EQ(Recorded().size(), static_cast<size_t>(n));
+}
+
+TEST_P(ProcessTest, KillDuringNoTransactionMigrationLeavesItDirty) {
+  Write("0001_t1.up.sql", "CREATE TABLE t1 (id INTEGER);\n");
+  Write("0002_nt.up.sql", "-- strata:no-transaction\nCREATE TABLE half (id INTEGER);\n" + Slow(4000) +
+                              "CREATE TABLE other_half (id INTEGER);\n");
+  {
+    Child up(UpArgv());
+    ASSERT_TRUE(WaitRecorded("0002", 20s));
+    std::this_thread::sleep_for(300ms);
+    EXPECT_TRUE(up.Kill());
+  }
+  EXPECT_EQ(Recorded(), (std::vector<std::string>{"0001:clean", "0002:dirty"}));
+  auto again = Strata({"up"});
+  EXPECT_EQ(again.exit_code, 6) << again.out << again.err;
+  EXPECT_NE(again.err.find("0002_nt is dirty"), std::string::npos) << again.err;
+  auto status = Strata({"status"});
+  EXPECT_NE(status.out.find("dirty"), std::string::npos) << status.out;
+  // The operator undoes the half-done work and asks for a retry.
+  EXPECT_TRUE(HasTable("half"));
+  Rows("DROP TABLE half");
+  Write("0002_nt.up.sql", "-- strata:no-transaction\nCREATE TABLE half (id INTEGER);\nCREATE TABLE other_half (id INTEGER);\n");
+  auto repair = Strata({"repair", "--retry", "0002"});
+  EXPECT_EQ(repair.exit_code, 0) << repair.out << repair.err;
+  auto up = Strata({"up"});
+  EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_EQ(Recorded(), (std::vector<std::string>{"0001:clean", "0002:clean"}));
+  EXPECT_TRUE(HasTable("other_half"));
+}
+
+TEST_P(ProcessTest, EightConcurrentRunnersApplyEachMigrationOnce) {
+  const int n = 10;
+  for (int i = 1; i <= n; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "%04d_t%d.up.sql", i, i);
+    // Not idempotent on purpose: a second apply would fail on CREATE TABLE.
+    Write(name, "CREATE TABLE t" + std::to_string(i) + " (id INTEGER);\nINSERT INTO t" + std::to_string(i) +
+                    " VALUES (" + std::to_string(i) + ");\n" + Slow(20));
+  }
+  std::vector<std::unique_ptr<Child>> children;
+  for (int i = 0; i < 8; ++i) children.push_back(std::make_unique<Child>(UpArgv()));
+  for (auto& c : children) EXPECT_EQ(c->Wait(), 0);
+  EXPECT_EQ(Recorded().size(), static_cast<size_t>(n));
+  auto applies = Rows("SELECT version, count(*) FROM strata_events WHERE kind = 'apply' AND outcome = 'success'"
+                      " GROUP BY version ORDER BY version");
+  ASSERT_EQ(applies.size(), static_cast<size_t>(n));
+  for (const auto& a : applies) EXPECT_EQ(a.substr(a.find('|')), "|1") << a;
+  EXPECT_EQ(Rows("SELECT count(*) FROM strata_events WHERE outcome = 'failure'"), std::vector<std::string>{"0"});
+  for (int i = 1; i <= n; ++i) EXPECT_EQ(Rows("SELECT count(*) FROM t" + std::to_string(i)), std::vector<std::string>{"1"});
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, ProcessTest, ::testing::Values("sqlite", "postgres"), EngineName);
+
+}  // namespace
+}  // namespace strata::integration
