@@ -46,7 +46,7 @@ Outcome RunDown(const DownArgs& args, Context& ctx) {
   } else if (report->steps.empty()) {
     ctx.Print("Nothing to roll back.\n");
   } else if (report->dry_run) {
-    ctx.Print(fmt::format("Dry run: {} rolled back in a transaction that was undone in {}; nothing was changed.\n",
+    ctx.Print(fmt::format("Dry run: {} rolled back and restored in {}; nothing was changed.\n",
                           Plural(report->steps.size(), "migration"), FormatDuration(report->total_ms)));
   } else {
     ctx.Print(fmt::format("Rolled back {} in {}.\n", Plural(report->steps.size(), "migration"),

@@ -54,7 +54,7 @@ Outcome RunStatus(const StatusArgs& args, Context& ctx) {
   if (ctx.json()) {
     ctx.PrintJson(ToJson(*report));
   } else if (report->migrations.empty()) {
-    ctx.Print(fmt::format("No migrations in {}.\n", (*migrator)->directory()));
+    ctx.Print(fmt::format("No migrations found in {}.\n", (*migrator)->directory()));
   } else {
     ctx.Print(RenderTable(*report, ctx.style()) + Summary(report->summary) + "\n");
   }

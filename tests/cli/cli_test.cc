@@ -138,7 +138,12 @@ Script ParseScript(const std::string& text, std::string* error) {
       continue;
     }
     if (in_header) {
-      script.header += line + "\n";
+      // Comments right before the first step belong to it; the rest is header.
+      if (line.empty() || line[0] != '#') {
+        script.header += std::exchange(comments, "") + line + "\n";
+      } else {
+        comments += line + "\n";
+      }
       std::smatch m;
       if (std::regex_match(line, m, std::regex(R"(engines:\s*(.*))"))) {
         script.engines = SplitWords(m[1]);
@@ -310,7 +315,9 @@ std::string Regenerate(const Script& script, const std::vector<Step>& actual, co
   };
   for (size_t i = 0; i < script.steps.size(); ++i) {
     const Step& s = script.steps[i];
-    separate();
+    // Files written one after another stay together.
+    bool follows_file = i > 0 && s.kind == Step::Kind::kFile && script.steps[i - 1].kind == Step::Kind::kFile;
+    if (!follows_file || !s.comments.empty()) separate();
     out += s.comments;
     if (s.kind == Step::Kind::kFile) {
       out += block(s.file);
