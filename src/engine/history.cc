@@ -45,7 +45,9 @@ std::string History::lock_table() const { return Qualify(names_.lock); }
 Status History::Ensure() {
   bool pg = conn_.dialect() == Dialect::kPostgres;
   std::string ts = pg ? "TIMESTAMPTZ" : "TEXT";
-  std::string id = pg ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
+  // SQLite: a plain rowid key. Events are never deleted, so ids never repeat,
+  // and AUTOINCREMENT would cost a sqlite_sequence write in every commit.
+  std::string id = pg ? "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY" : "INTEGER PRIMARY KEY";
   std::string script;
   if (pg && !names_.schema.empty()) {
     script += "CREATE SCHEMA IF NOT EXISTS " + driver::QuoteIdent(names_.schema) + ";\n";

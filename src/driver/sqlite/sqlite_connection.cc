@@ -145,12 +145,16 @@ Status SqliteConnection::ExecScript(std::string_view sql) {
   return Status::Ok();
 }
 
-Result<Rows> SqliteConnection::Query(std::string_view sql, const std::vector<Value>& params) {
+void SqliteConnection::StmtFinalize::operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+
+Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql) {
+  std::string key(sql);
+  if (auto it = cache_.find(key); it != cache_.end()) return it->second.get();
   if (sql.size() > static_cast<size_t>(INT_MAX)) return Status::InvalidArgument("statement larger than 2 GiB");
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
   int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, &tail);
-  StmtPtr stmt(raw);
+  CachedStmt stmt(raw);
   if (rc != SQLITE_OK) return FromSqlite(rc, db_.get()).With(StatementContext(sql));
   if (tail != nullptr) {
     std::string_view rest = sql.substr(static_cast<size_t>(tail - sql.data()));
@@ -160,6 +164,33 @@ Result<Rows> SqliteConnection::Query(std::string_view sql, const std::vector<Val
           .With(StatementContext(sql));
     }
   }
+  if (!stmt) return static_cast<sqlite3_stmt*>(nullptr);
+  if (cache_.size() >= 64) cache_.clear();  // bounded: ad-hoc queries must not pile up
+  sqlite3_stmt* out = stmt.get();
+  cache_.emplace(std::move(key), std::move(stmt));
+  return out;
+}
+
+Result<Rows> SqliteConnection::Query(std::string_view sql, const std::vector<Value>& params) {
+  auto prepared = Prepare(sql);
+  if (!prepared.ok()) return prepared.status();
+  sqlite3_stmt* raw = *prepared;
+  // Reset on every exit: a statement left mid-step keeps its read lock.
+  struct Reset {
+    sqlite3_stmt* s;
+    ~Reset() {
+      if (s) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+      }
+    }
+  } reset{raw};
+  struct Borrowed {
+    sqlite3_stmt* s;
+    sqlite3_stmt* get() const { return s; }
+    explicit operator bool() const { return s != nullptr; }
+  } stmt{raw};
+  int rc = SQLITE_OK;
   Rows out;
   if (!stmt) return out;  // only whitespace and comments
 

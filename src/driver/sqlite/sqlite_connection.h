@@ -13,11 +13,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "config/url.h"
 #include "driver/connection.h"
 
 struct sqlite3;  // sqlite3.h stays inside sqlite_connection.cc
+struct sqlite3_stmt;
 
 namespace strata::driver {
 
@@ -62,13 +64,25 @@ class SqliteConnection final : public Connection {
     void operator()(sqlite3* db) const;
   };
   using DbPtr = std::unique_ptr<sqlite3, DbClose>;
+  struct StmtFinalize {
+    void operator()(sqlite3_stmt* stmt) const;
+  };
+  using CachedStmt = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
 
   SqliteConnection(DbPtr db, std::string redacted_url);
   // Runs one statement that returns no rows (BEGIN, SAVEPOINT, ...).
   Status Exec(const std::string& sql);
 
+  // A prepared statement for `sql` from the cache, or freshly prepared and
+  // cached. Null with OK status for text without a statement.
+  Result<sqlite3_stmt*> Prepare(std::string_view sql);
+
   DbPtr db_;
   std::string redacted_url_;
+  // Query() statements by text: the engine runs the same few statements once
+  // per migration, and preparing them again each time showed in profiles.
+  // Declared after db_ so that they are finalized before it closes.
+  std::unordered_map<std::string, CachedStmt> cache_;
 };
 
 }  // namespace strata::driver
