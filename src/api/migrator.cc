@@ -100,12 +100,14 @@ Status MigratorImpl::RequireConfirmation(const char* command, bool yes) const {
 }
 
 Result<StatusReport> MigratorImpl::GetStatus() {
-  auto set = LoadFiles();
+  source::LoadOptions files;
+  files.read_down = false;  // status shows whether a down exists, not what it says
+  auto set = source::LoadMigrations(config_.dir, files);
   if (!set.ok()) return Scrub(set.status());
   auto conn = Connect();
   if (!conn.ok()) return Scrub(conn.status());
   engine::History history(**conn, Tables(), config_.env.name);
-  auto rows = history.Load();
+  auto rows = history.Load(/*with_down_sql=*/false);
   if (!rows.ok()) return Scrub(rows.status());
   StatusReport report;
   report.environment = config_.env.name;

@@ -79,8 +79,7 @@ void ProgressPrinter::PrintStep(const Event& e, const std::string& outcome) {
   std::string out = StepPrefix(e.direction, e.version, e.name) + outcome + "\n";
   for (const auto& notice : notices_) out += fmt::format("        notice: {}\n", notice);
   notices_.clear();
-  WriteOut(out);
-  if (done_ < total_) DrawBar();
+  WriteOut(out);  // the bar comes back when the next step starts
 }
 
 void ProgressPrinter::DrawBar() {

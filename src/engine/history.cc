@@ -99,14 +99,15 @@ Status History::Ensure() {
 
 Result<bool> History::Exists() { return conn_.TableExists(names_.schema, names_.migrations); }
 
-Result<std::vector<AppliedRow>> History::Load() {
+Result<std::vector<AppliedRow>> History::Load(bool with_down_sql) {
   auto exists = Exists();
   if (!exists.ok()) return exists.status();
   if (!*exists) return std::vector<AppliedRow>{};
   std::string applied_at = conn_.dialect() == Dialect::kPostgres
                                ? "to_char(applied_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
                                : "applied_at";
-  auto rows = conn_.Query("SELECT version, name, checksum, down_sql, down_checksum, batch, " + applied_at +
+  std::string down_sql = with_down_sql ? "down_sql" : "CASE WHEN down_sql IS NULL THEN NULL ELSE '' END";
+  auto rows = conn_.Query("SELECT version, name, checksum, " + down_sql + ", down_checksum, batch, " + applied_at +
                           ", applied_by, duration_ms, state, strata_version FROM " + migrations_table());
   if (!rows.ok()) return rows.status().With("read " + names_.migrations);
   std::vector<AppliedRow> out;

@@ -64,8 +64,9 @@ class History {
   // Whether the tracking table exists (read-only commands never create it).
   Result<bool> Exists();
   // Every row, ordered by version (numerically). Empty when the table does
-  // not exist.
-  Result<std::vector<AppliedRow>> Load();
+  // not exist. Without `with_down_sql`, down_sql is "" when stored (status
+  // needs only whether there is one, and skipping the text halves the work).
+  Result<std::vector<AppliedRow>> Load(bool with_down_sql = true);
   // The row for `version` (exact match), read in the current transaction.
   Result<std::optional<AppliedRow>> Find(const std::string& version);
   Result<int64_t> MaxBatch();

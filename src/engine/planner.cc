@@ -50,7 +50,7 @@ std::vector<MigrationInfo> Reconcile(const source::MigrationSet& set, const std:
     info.file = m.up_path;
     info.checksum = m.checksum;
     info.no_transaction = m.up_annotations.no_transaction;
-    info.has_down = m.down_sql.has_value();
+    info.has_down = m.down_path.has_value();
     auto it = by_version.find(m.version);
     if (it == by_version.end()) {
       info.state = MigrationState::kPending;

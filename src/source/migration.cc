@@ -3,6 +3,9 @@
 #include "source/migration.h"
 
 #include <algorithm>
+#include <atomic>
+#include <optional>
+#include <thread>
 #include <filesystem>
 #include <system_error>
 
@@ -60,7 +63,8 @@ Status SplitFileName(const std::string& file, SqlFile* out) {
   return Status::Ok();
 }
 
-std::string NormalizeNewlines(std::string_view s) {
+std::string NormalizeNewlines(std::string s) {
+  if (s.find('\r') == std::string::npos) return s;  // the common case: no copy
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
@@ -118,7 +122,7 @@ FileContent ReadSqlFile(const SqlFile& f, std::vector<Status>* problems) {
                             .WithHint("save the file as UTF-8"));
     return out;
   }
-  out.sql = NormalizeNewlines(*raw);
+  out.sql = NormalizeNewlines(std::move(*raw));
   // An empty down means "nothing to undo"; an empty up is almost always a
   // file created by `strata new` and never filled in.
   if (f.kind == Kind::kUp && !HasSql(out.sql)) {
@@ -155,13 +159,20 @@ Status Duplicate(const std::vector<const SqlFile*>& files, std::string_view what
       .WithHint("give each migration its own version (versions compare as numbers: 001 equals 1)");
 }
 
-// Loads the migrations of one version (all files in `group` share it).
-void LoadVersion(const std::vector<const SqlFile*>& group, MigrationSet* set) {
+// One version's files after the name checks: an up file and maybe its down.
+struct Pair {
+  const SqlFile* up = nullptr;
+  const SqlFile* down = nullptr;
+};
+
+// Checks the files of one version (all files in `group` share it) for
+// duplicates and orphans. Returns the pair to load, or nothing.
+std::optional<Pair> PairVersion(const std::vector<const SqlFile*>& group, MigrationSet* set) {
   std::vector<const SqlFile*> ups, downs;
   for (const SqlFile* f : group) (f->kind == Kind::kUp ? ups : downs).push_back(f);
   if (ups.size() > 1) {
     set->problems.push_back(Duplicate(ups, "version"));
-    return;
+    return std::nullopt;
   }
   std::vector<const SqlFile*> matching;
   for (const SqlFile* d : downs) {
@@ -175,31 +186,32 @@ void LoadVersion(const std::vector<const SqlFile*>& group, MigrationSet* set) {
             .At(d->path)
             .WithHint("add " + expected + ", or rename the down file to match its up file"));
   }
-  if (ups.empty()) return;
+  if (ups.empty()) return std::nullopt;
   if (matching.size() > 1) {
     set->problems.push_back(Duplicate(matching, "down file for version"));
-    return;
+    return std::nullopt;
   }
-  const SqlFile& up = *ups.front();
-  FileContent up_content = ReadSqlFile(up, &set->problems);
-  FileContent down_content;
-  if (!matching.empty()) down_content = ReadSqlFile(*matching.front(), &set->problems);
-  if (!up_content.ok || (!matching.empty() && !down_content.ok)) return;
+  return Pair{ups.front(), matching.empty() ? nullptr : matching.front()};
+}
 
-  Migration m;
-  m.version = up.version;
-  m.name = up.name;
-  m.up_path = up.path;
-  m.up_sql = std::move(up_content.sql);
-  m.checksum = std::move(up_content.checksum);
-  m.up_annotations = std::move(up_content.annotations);
-  if (!matching.empty()) {
-    m.down_path = matching.front()->path;
-    m.down_sql = std::move(down_content.sql);
-    m.down_checksum = std::move(down_content.checksum);
-    m.down_annotations = std::move(down_content.annotations);
-  }
-  set->migrations.push_back(std::move(m));
+using ReadResult = std::pair<FileContent, std::vector<Status>>;
+
+// Reads and checks `files` on a few threads: reading a thousand small files
+// is syscall-bound, and `strata status` does it on every run. Results come
+// back in the order of `files`, so problems stay deterministic.
+std::vector<ReadResult> ReadAll(const std::vector<const SqlFile*>& files) {
+  std::vector<ReadResult> out(files.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < files.size();) out[i].first = ReadSqlFile(*files[i], &out[i].second);
+  };
+  size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  size_t threads = std::min<size_t>({cores, 8, files.size() / 128 + 1});
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  return out;
 }
 
 }  // namespace
@@ -214,7 +226,7 @@ int CompareVersions(std::string_view a, std::string_view b) {
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
-std::string Checksum(std::string_view content) { return util::Sha256Hex(NormalizeNewlines(content)); }
+std::string Checksum(std::string_view content) { return util::Sha256Hex(NormalizeNewlines(std::string(content))); }
 
 std::string NormalizeName(std::string_view name) {
   std::string out;
@@ -232,7 +244,7 @@ std::string NormalizeName(std::string_view name) {
   return out;
 }
 
-Result<MigrationSet> LoadMigrations(const std::string& dir) {
+Result<MigrationSet> LoadMigrations(const std::string& dir, const LoadOptions& options) {
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
   if (ec) {
@@ -279,15 +291,48 @@ Result<MigrationSet> LoadMigrations(const std::string& dir) {
     return a->file < b->file;
   });
 
-  // 3. Load each version's files.
+  // 3. Pair each version's files, read what is needed, then assemble.
+  std::vector<Pair> pairs;
   std::vector<const SqlFile*> group;
   for (size_t i = 0; i < sorted.size(); ++i) {
     group.push_back(sorted[i]);
     if (i + 1 == sorted.size() || CompareVersions(sorted[i]->version, sorted[i + 1]->version) != 0) {
-      LoadVersion(group, &set);
+      if (auto pair = PairVersion(group, &set)) pairs.push_back(*pair);
       group.clear();
     }
   }
+  std::vector<const SqlFile*> to_read;
+  for (const Pair& p : pairs) {
+    to_read.push_back(p.up);
+    if (p.down && options.read_down) to_read.push_back(p.down);
+  }
+  std::vector<ReadResult> contents = ReadAll(to_read);
+  size_t next = 0;
+  set.migrations.reserve(pairs.size());
+  for (const Pair& p : pairs) {
+    ReadResult& up = contents[next++];
+    ReadResult* down = p.down && options.read_down ? &contents[next++] : nullptr;
+    for (auto& problem : up.second) set.problems.push_back(std::move(problem));
+    if (down) {
+      for (auto& problem : down->second) set.problems.push_back(std::move(problem));
+    }
+    if (!up.first.ok || (down && !down->first.ok)) continue;
+    Migration m;
+    m.version = p.up->version;
+    m.name = p.up->name;
+    m.up_path = p.up->path;
+    m.up_sql = std::move(up.first.sql);
+    m.checksum = std::move(up.first.checksum);
+    m.up_annotations = std::move(up.first.annotations);
+    if (p.down) m.down_path = p.down->path;
+    if (down) {
+      m.down_sql = std::move(down->first.sql);
+      m.down_checksum = std::move(down->first.checksum);
+      m.down_annotations = std::move(down->first.annotations);
+    }
+    set.migrations.push_back(std::move(m));
+  }
+
   std::stable_sort(set.problems.begin(), set.problems.end(),
                    [](const Status& a, const Status& b) { return a.file() < b.file(); });
   return set;

@@ -61,9 +61,16 @@ struct MigrationSet {
   std::vector<Status> problems;
 };
 
+struct LoadOptions {
+  // Read and check down files. Without (what `status` needs), down_path is
+  // set when a down file exists, but down_sql stays empty and problems in
+  // down files go unreported. Default true.
+  bool read_down = true;
+};
+
 // Reads the directory. Fails (kNotFound / kIo) only when the directory cannot
 // be listed; problems with single files are collected in MigrationSet::problems.
-Result<MigrationSet> LoadMigrations(const std::string& dir);
+Result<MigrationSet> LoadMigrations(const std::string& dir, const LoadOptions& options = {});
 
 // Normalises a user-given name for a new file: lower case, runs of anything
 // other than [a-z0-9] become '_' ("Create Users!" -> "create_users").

@@ -1,6 +1,6 @@
 #include "driver/postgres/postgres_connection.h"
 
-#include <libpq-fe.h>
+#include "driver/postgres/libpq.h"
 
 #include <algorithm>
 #include <cctype>
@@ -16,7 +16,7 @@ namespace strata::driver {
 namespace {
 
 struct ResultClear {
-  void operator()(PGresult* res) const { PQclear(res); }
+  void operator()(PGresult* res) const { pq::api().PQclear(res); }
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultClear>;
 
@@ -38,19 +38,19 @@ std::string OneLine(std::string_view message) {
 // deadlock (40P01) are kLocked: the runner retries those with backoff.
 // `res` may be null (out of memory, lost connection): then `conn` explains.
 Status FromPgResult(const PGresult* res, const PGconn* conn) {
-  if (res == nullptr) return Status::Database(OneLine(PQerrorMessage(conn)));
-  const char* primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
-  std::string message = primary != nullptr ? primary : OneLine(PQresultErrorMessage(res));
-  if (message.empty()) message = OneLine(PQerrorMessage(conn));
-  if (const char* detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) {
+  if (res == nullptr) return Status::Database(OneLine(pq::api().PQerrorMessage(conn)));
+  const char* primary = pq::api().PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+  std::string message = primary != nullptr ? primary : OneLine(pq::api().PQresultErrorMessage(res));
+  if (message.empty()) message = OneLine(pq::api().PQerrorMessage(conn));
+  if (const char* detail = pq::api().PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL)) {
     message += " DETAIL: " + std::string(detail);
   }
   std::string sqlstate;
-  if (const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE)) sqlstate = state;
+  if (const char* state = pq::api().PQresultErrorField(res, PG_DIAG_SQLSTATE)) sqlstate = state;
   Status status = sqlstate == "55P03" || sqlstate == "40P01" ? Status::Locked(std::move(message))
                                                              : Status::Database(std::move(message));
   if (!sqlstate.empty()) status.WithSqlState(sqlstate);
-  if (const char* hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT)) status.WithHint(hint);
+  if (const char* hint = pq::api().PQresultErrorField(res, PG_DIAG_MESSAGE_HINT)) status.WithHint(hint);
   return status;
 }
 
@@ -96,7 +96,7 @@ bool IsPermanentConnectError(std::string_view message) {
 
 }  // namespace
 
-void PostgresConnection::ConnFinish::operator()(pg_conn* conn) const { PQfinish(conn); }
+void PostgresConnection::ConnFinish::operator()(pg_conn* conn) const { pq::api().PQfinish(conn); }
 
 PostgresConnection::PostgresConnection(ConnPtr conn, std::string redacted_url)
     : conn_(std::move(conn)), redacted_url_(std::move(redacted_url)) {}
@@ -104,8 +104,8 @@ PostgresConnection::PostgresConnection(ConnPtr conn, std::string redacted_url)
 PostgresConnection::~PostgresConnection() {
   // The server would roll back on disconnect anyway; doing it here ends the
   // transaction before PQfinish, while the session can still say why if it fails.
-  if (conn_ && PQstatus(conn_.get()) == CONNECTION_OK && in_transaction()) {
-    ResultPtr res(PQexec(conn_.get(), "ROLLBACK"));
+  if (conn_ && pq::api().PQstatus(conn_.get()) == CONNECTION_OK && in_transaction()) {
+    ResultPtr res(pq::api().PQexec(conn_.get(), "ROLLBACK"));
   }
 }
 
@@ -165,16 +165,17 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const confi
   if (url.scheme != config::Url::Scheme::kPostgres) {
     return Status::InvalidArgument("not a PostgreSQL URL: " + url.Redacted());
   }
+  if (Status loaded = pq::Load(); !loaded.ok()) return loaded;
   // libpq accepts less than config::ParseUrl in places (unknown query
   // parameters): ask it before trying to connect.
   char* parse_error = nullptr;
-  PQconninfoOption* parsed = PQconninfoParse(url.raw.c_str(), &parse_error);
+  PQconninfoOption* parsed = pq::api().PQconninfoParse(url.raw.c_str(), &parse_error);
   if (parsed == nullptr) {
     std::string why = parse_error != nullptr ? OneLine(parse_error) : "out of memory";
-    PQfreemem(parse_error);
+    pq::api().PQfreemem(parse_error);
     return Status::InvalidArgument(Redact("bad PostgreSQL URL " + url.Redacted() + ": " + why));
   }
-  PQconninfoFree(parsed);
+  pq::api().PQconninfoFree(parsed);
 
   ConnectParams params;
   BuildConnectParams(url, options, &params);
@@ -183,17 +184,17 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const confi
   auto backoff = options.retry_backoff;
   for (;;) {
     ++attempts;
-    ConnPtr conn(PQconnectdbParams(params.keys.data(), params.values.data(), /*expand_dbname=*/1));
-    if (conn && PQstatus(conn.get()) == CONNECTION_OK) {
+    ConnPtr conn(pq::api().PQconnectdbParams(params.keys.data(), params.values.data(), /*expand_dbname=*/1));
+    if (conn && pq::api().PQstatus(conn.get()) == CONNECTION_OK) {
       std::unique_ptr<PostgresConnection> self(new PostgresConnection(std::move(conn), url.Redacted()));
-      PQsetNoticeProcessor(self->conn_.get(), &PostgresConnection::OnNotice, self.get());
+      pq::api().PQsetNoticeProcessor(self->conn_.get(), &PostgresConnection::OnNotice, self.get());
       if (options.lock_timeout.count() > 0) {
         Status s = self->Exec("SET lock_timeout = '" + std::to_string(options.lock_timeout.count()) + "ms'");
         if (!s.ok()) return s;
       }
       return self;
     }
-    last_error = conn ? OneLine(PQerrorMessage(conn.get())) : "out of memory";
+    last_error = conn ? OneLine(pq::api().PQerrorMessage(conn.get())) : "out of memory";
     if (IsPermanentConnectError(last_error) || attempts > options.connect_retries) break;
     std::this_thread::sleep_for(backoff);
     backoff *= 2;
@@ -203,22 +204,22 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const confi
 
 PostgresConnection::Outcome PostgresConnection::SendAndDrain(const std::string& text) {
   Outcome out;
-  if (PQsendQuery(conn_.get(), text.c_str()) == 0) {
+  if (pq::api().PQsendQuery(conn_.get(), text.c_str()) == 0) {
     out.error = FromPgResult(nullptr, conn_.get());
     return out;
   }
   // Read every result even after an error: libpq is not ready for the next
   // query until PQgetResult returns null.
-  while (ResultPtr res{PQgetResult(conn_.get())}) {
-    switch (PQresultStatus(res.get())) {
+  while (ResultPtr res{pq::api().PQgetResult(conn_.get())}) {
+    switch (pq::api().PQresultStatus(res.get())) {
       case PGRES_COPY_IN:
         // A migration has no data stream to send; ending the copy with an
         // error makes the server report it as this statement's error.
-        PQputCopyEnd(conn_.get(), "COPY FROM STDIN is not supported in migration scripts");
+        pq::api().PQputCopyEnd(conn_.get(), "COPY FROM STDIN is not supported in migration scripts");
         continue;
       case PGRES_COPY_OUT: {
         char* buf = nullptr;
-        while (PQgetCopyData(conn_.get(), &buf, 0) > 0) PQfreemem(buf);
+        while (pq::api().PQgetCopyData(conn_.get(), &buf, 0) > 0) pq::api().PQfreemem(buf);
         continue;  // the COPY's own result follows
       }
       case PGRES_FATAL_ERROR:
@@ -226,7 +227,7 @@ PostgresConnection::Outcome PostgresConnection::SendAndDrain(const std::string& 
       case PGRES_NONFATAL_ERROR:
         if (out.error.ok()) {
           out.error = FromPgResult(res.get(), conn_.get());
-          const char* pos = PQresultErrorField(res.get(), PG_DIAG_STATEMENT_POSITION);
+          const char* pos = pq::api().PQresultErrorField(res.get(), PG_DIAG_STATEMENT_POSITION);
           if (pos != nullptr) out.position = std::atoi(pos);
         }
         continue;
@@ -235,7 +236,7 @@ PostgresConnection::Outcome PostgresConnection::SendAndDrain(const std::string& 
         continue;
     }
   }
-  if (out.error.ok() && PQstatus(conn_.get()) != CONNECTION_OK) out.error = FromPgResult(nullptr, conn_.get());
+  if (out.error.ok() && pq::api().PQstatus(conn_.get()) != CONNECTION_OK) out.error = FromPgResult(nullptr, conn_.get());
   return out;
 }
 
@@ -298,10 +299,10 @@ Result<Rows> PostgresConnection::Query(std::string_view sql, const std::vector<V
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Value& v : params) values.push_back(v ? v->c_str() : nullptr);
-  ResultPtr res(PQexecParams(conn_.get(), text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
+  ResultPtr res(pq::api().PQexecParams(conn_.get(), text.c_str(), static_cast<int>(params.size()), nullptr, values.data(),
                              nullptr, nullptr, /*resultFormat=text*/ 0));
   Rows out;
-  switch (res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR) {
+  switch (res ? pq::api().PQresultStatus(res.get()) : PGRES_FATAL_ERROR) {
     case PGRES_TUPLES_OK:
       break;
     case PGRES_COMMAND_OK:
@@ -310,31 +311,31 @@ Result<Rows> PostgresConnection::Query(std::string_view sql, const std::vector<V
     case PGRES_COPY_IN:
     case PGRES_COPY_OUT: {
       // Leave the connection usable: finish the copy, then refuse.
-      if (PQresultStatus(res.get()) == PGRES_COPY_IN) {
-        PQputCopyEnd(conn_.get(), "COPY is not supported by Query");
+      if (pq::api().PQresultStatus(res.get()) == PGRES_COPY_IN) {
+        pq::api().PQputCopyEnd(conn_.get(), "COPY is not supported by Query");
       } else {
         char* buf = nullptr;
-        while (PQgetCopyData(conn_.get(), &buf, 0) > 0) PQfreemem(buf);
+        while (pq::api().PQgetCopyData(conn_.get(), &buf, 0) > 0) pq::api().PQfreemem(buf);
       }
-      while (ResultPtr r{PQgetResult(conn_.get())}) {
+      while (ResultPtr r{pq::api().PQgetResult(conn_.get())}) {
       }
       return Status::InvalidArgument("COPY is not supported by Query").With(StatementContext(sql));
     }
     default:
       return FromPgResult(res.get(), conn_.get()).With(StatementContext(sql));
   }
-  int columns = PQnfields(res.get());
-  for (int c = 0; c < columns; ++c) out.columns.emplace_back(PQfname(res.get(), c));
-  int rows = PQntuples(res.get());
+  int columns = pq::api().PQnfields(res.get());
+  for (int c = 0; c < columns; ++c) out.columns.emplace_back(pq::api().PQfname(res.get(), c));
+  int rows = pq::api().PQntuples(res.get());
   out.rows.reserve(static_cast<size_t>(rows));
   for (int r = 0; r < rows; ++r) {
     Row row;
     row.reserve(static_cast<size_t>(columns));
     for (int c = 0; c < columns; ++c) {
-      if (PQgetisnull(res.get(), r, c)) {
+      if (pq::api().PQgetisnull(res.get(), r, c)) {
         row.emplace_back(std::nullopt);
       } else {
-        row.emplace_back(std::string(PQgetvalue(res.get(), r, c), static_cast<size_t>(PQgetlength(res.get(), r, c))));
+        row.emplace_back(std::string(pq::api().PQgetvalue(res.get(), r, c), static_cast<size_t>(pq::api().PQgetlength(res.get(), r, c))));
       }
     }
     out.rows.push_back(std::move(row));
@@ -355,7 +356,7 @@ Status PostgresConnection::Begin() {
 
 Status PostgresConnection::Commit() {
   if (!in_transaction()) return Status::Internal("Commit: no transaction is open");
-  if (PQtransactionStatus(conn_.get()) == PQTRANS_INERROR) {
+  if (pq::api().PQtransactionStatus(conn_.get()) == PQTRANS_INERROR) {
     Status rollback = Exec("ROLLBACK");
     if (!rollback.ok()) return rollback;
     return Status::Database("cannot commit: an earlier statement failed and aborted the transaction; rolled back");
@@ -371,7 +372,7 @@ Status PostgresConnection::Rollback() {
 bool PostgresConnection::in_transaction() const {
   // The server's own view (ReadyForQuery), so a BEGIN or COMMIT inside a
   // script is accounted for too.
-  PGTransactionStatusType status = PQtransactionStatus(conn_.get());
+  PGTransactionStatusType status = pq::api().PQtransactionStatus(conn_.get());
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
 
@@ -427,7 +428,7 @@ std::string PostgresConnection::session_user() {
   auto rows = Query("SELECT current_user");
   if (rows.ok() && !rows->rows.empty() && rows->rows[0][0]) return *rows->rows[0][0];
   // In an aborted transaction no query runs; the login role is the next best answer.
-  const char* user = PQuser(conn_.get());
+  const char* user = pq::api().PQuser(conn_.get());
   return user != nullptr ? user : "";
 }
 
