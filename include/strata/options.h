@@ -21,7 +21,8 @@ struct Options {
   // environment's url, then $DATABASE_URL.
   std::string url;
   // Migrations directory; overrides `dir` in strata.toml. Default "":
-  // the file's `dir`, then "migrations". Relative to the config file's folder.
+  // the file's `dir` (relative to the config file's folder), then "migrations".
+  // A value given here is relative to the working directory.
   std::string dir;
 };
 

@@ -48,11 +48,25 @@ struct StatusSummary {
   int dirty = 0;
 };
 
+// One problem `strata validate` found.
+struct ValidationIssue {
+  std::string kind;     // "checksum", "duplicate", "missing", "dirty", "out_of_order",
+                        // "orphan_down", "bad_name", "bad_file"
+  std::string version;  // may be empty (bad_name)
+  std::string file;     // may be empty (missing)
+  int line = 0;
+  std::string message;
+  std::string hint;
+};
+
 struct StatusReport {
   std::string environment;  // "dev"; empty when no strata.toml environment is used
   std::string url;          // redacted
   std::vector<MigrationInfo> migrations;  // ordered by version
   StatusSummary summary;
+  // Files that could not be loaded (empty, bad name, duplicate version, ...):
+  // they are not in `migrations`, and `up` refuses until they are fixed.
+  std::vector<ValidationIssue> problems;
 };
 
 enum class Direction { kUp, kDown };
@@ -76,16 +90,6 @@ struct ApplyReport {
   int64_t total_ms = 0;
 };
 
-// One problem `strata validate` found.
-struct ValidationIssue {
-  std::string kind;     // "checksum", "duplicate", "missing", "dirty", "out_of_order",
-                        // "orphan_down", "bad_name", "bad_file"
-  std::string version;  // may be empty (bad_name)
-  std::string file;     // may be empty (missing)
-  int line = 0;
-  std::string message;
-  std::string hint;
-};
 
 struct ValidationReport {
   std::vector<ValidationIssue> issues;

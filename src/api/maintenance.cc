@@ -47,6 +47,12 @@ Result<BaselineReport> MigratorImpl::Baseline(const BaselineOptions& options) {
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
   if (!set->problems.empty()) return Scrub(set->problems.front());
+  if (std::none_of(set->migrations.begin(), set->migrations.end(), [&](const source::Migration& m) {
+        return source::CompareVersions(m.version, options.version) == 0;
+      })) {
+    return Status::NotFound("baseline " + options.version + ": no migration has this version")
+        .WithHint("run `strata status` to list the versions");
+  }
   auto conn = Connect();
   if (!conn.ok()) return Scrub(conn.status());
   engine::History history(**conn, Tables(), config_.env.name);
@@ -173,12 +179,20 @@ Result<NewReport> MigratorImpl::New(const NewOptions& options) {
   std::error_code ec;
   std::filesystem::create_directories(config_.dir, ec);
   if (ec) return Status::Io("cannot create the migrations directory: " + ec.message()).At(config_.dir);
-  auto set = LoadFiles();
-  if (!set.ok()) return Scrub(set.status());
-  // Keep the style the folder already uses; timestamps are 12+ digits.
+  // The newest version among the file names, whatever their content: a
+  // just-created (still empty) migration counts too, so two `new` in a row
+  // keep the folder's style and never reuse a version.
   std::string newest;
-  for (const auto& m : set->migrations)
-    if (newest.empty() || source::CompareVersions(m.version, newest) > 0) newest = m.version;
+  for (const auto& entry : std::filesystem::directory_iterator(config_.dir, ec)) {
+    std::string file = entry.path().filename().string();
+    if (file.size() < 5 || file.compare(file.size() - 4, 4, ".sql") != 0) continue;
+    size_t digits = 0;
+    while (digits < file.size() && file[digits] >= '0' && file[digits] <= '9') ++digits;
+    std::string version = file.substr(0, digits);
+    if (!version.empty() && (newest.empty() || source::CompareVersions(version, newest) > 0)) newest = version;
+  }
+  if (ec) return Status::Io("cannot list the migrations directory: " + ec.message()).At(config_.dir);
+  // Keep the style the folder already uses; timestamps are 12+ digits.
   std::string style = options.style;
   if (!newest.empty()) style = newest.size() >= 12 ? "timestamp" : "sequence";
   if (style.empty()) style = "timestamp";

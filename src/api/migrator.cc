@@ -114,6 +114,7 @@ Result<StatusReport> MigratorImpl::GetStatus() {
   report.url = redacted_url_;
   report.migrations = engine::Reconcile(*set, *rows);
   report.summary = engine::Summarize(report.migrations);
+  report.problems = engine::FileIssues(*set);
   return report;
 }
 
@@ -200,7 +201,7 @@ Result<ApplyReport> MigratorImpl::Redo(const RedoOptions& options) {
   return Scrub(runner.Run(engine::RunPolicy::PerMigration(), [&]() -> Result<engine::Plan> {
     auto rows = history.Load();
     if (!rows.ok()) return rows.status();
-    if (rows->empty()) return Status::NotFound("nothing to redo: no migration is applied");
+    if (rows->empty()) return engine::Plan{};  // nothing applied: nothing to redo, like `down`
     DownOptions down;
     down.steps = 1;
     auto plan = engine::PlanDown(*set, *rows, down);

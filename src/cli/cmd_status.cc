@@ -53,14 +53,22 @@ Outcome RunStatus(const StatusArgs& args, Context& ctx) {
   if (!report.ok()) return report.status();
   if (ctx.json()) {
     ctx.PrintJson(ToJson(*report));
-  } else if (report->migrations.empty()) {
-    ctx.Print(fmt::format("No migrations found in {}.\n", (*migrator)->directory()));
   } else {
-    ctx.Print(RenderTable(*report, ctx.style()) + Summary(report->summary) + "\n");
+    std::string out = report->migrations.empty()
+                          ? fmt::format("No migrations found in {}.\n", (*migrator)->directory())
+                          : RenderTable(*report, ctx.style()) + Summary(report->summary) + "\n";
+    if (!report->problems.empty()) {
+      out += fmt::format("\n{} not loaded (`up` refuses until fixed):\n",
+                         Plural(report->problems.size(), "migration file"));
+      out += RenderIssues(report->problems, ctx.style());
+    }
+    ctx.Print(out);
   }
   if (!args.exit_code) return {};
   const StatusSummary& s = report->summary;
-  if (s.modified + s.missing + s.dirty > 0) return Outcome::Exit(ExitCode(Status::Code::kValidation));
+  if (s.modified + s.missing + s.dirty > 0 || !report->problems.empty()) {
+    return Outcome::Exit(ExitCode(Status::Code::kValidation));
+  }
   if (s.pending > 0) return Outcome::Exit(kExitPending);
   return {};
 }

@@ -9,14 +9,6 @@ namespace strata::cli {
 
 namespace {
 
-// "file:line: message", falling back to the version when there is no file.
-std::string Where(const ValidationIssue& issue) {
-  if (!issue.file.empty()) {
-    return issue.line > 0 ? fmt::format("{}:{}: ", issue.file, issue.line) : issue.file + ": ";
-  }
-  return issue.version.empty() ? "" : issue.version + ": ";
-}
-
 Outcome RunValidate(Context& ctx) {
   auto migrator = ctx.OpenMigrator();
   if (!migrator.ok()) return migrator.status();
@@ -27,11 +19,7 @@ Outcome RunValidate(Context& ctx) {
   } else if (report->ok()) {
     ctx.Print(fmt::format("OK: {} valid.\n", Plural(report->migrations, "migration")));
   } else {
-    std::string out;
-    for (const auto& issue : report->issues) {
-      out += Where(issue) + ctx.style().Paint(issue.message, Color::kRed) + "\n";
-      if (!issue.hint.empty()) out += "  hint: " + issue.hint + "\n";
-    }
+    std::string out = RenderIssues(report->issues, ctx.style());
     out += fmt::format("Validation failed: {} in {}.\n", Plural(report->issues.size(), "problem"),
                        Plural(report->migrations, "migration"));
     ctx.Print(out);

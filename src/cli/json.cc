@@ -50,6 +50,17 @@ Json StepJson(const StepResult& s) {
   return j;
 }
 
+Json IssueJson(const ValidationIssue& i) {
+  Json issue;
+  issue["kind"] = i.kind;
+  issue["version"] = StringOrNull(i.version);
+  issue["file"] = StringOrNull(i.file);
+  issue["line"] = i.line > 0 ? Json(i.line) : Json(nullptr);
+  issue["message"] = i.message;
+  issue["hint"] = StringOrNull(i.hint);
+  return issue;
+}
+
 }  // namespace
 
 std::string ToJson(const StatusReport& report) {
@@ -61,6 +72,8 @@ std::string ToJson(const StatusReport& report) {
   const StatusSummary& s = report.summary;
   j["summary"] = Json{{"applied", s.applied}, {"pending", s.pending}, {"modified", s.modified},
                       {"missing", s.missing}, {"dirty", s.dirty}};
+  j["problems"] = Json::array();
+  for (const auto& i : report.problems) j["problems"].push_back(IssueJson(i));
   return Dump(j);
 }
 
@@ -79,16 +92,7 @@ std::string ToJson(const ValidationReport& report) {
   j["ok"] = report.ok();
   j["migrations"] = report.migrations;
   j["issues"] = Json::array();
-  for (const auto& i : report.issues) {
-    Json issue;
-    issue["kind"] = i.kind;
-    issue["version"] = StringOrNull(i.version);
-    issue["file"] = StringOrNull(i.file);
-    issue["line"] = i.line > 0 ? Json(i.line) : Json(nullptr);
-    issue["message"] = i.message;
-    issue["hint"] = StringOrNull(i.hint);
-    j["issues"].push_back(std::move(issue));
-  }
+  for (const auto& i : report.issues) j["issues"].push_back(IssueJson(i));
   return Dump(j);
 }
 

@@ -95,4 +95,19 @@ void Write(std::FILE* f, std::string_view text) {
 void WriteOut(std::string_view text) { Write(stdout, text); }
 void WriteErr(std::string_view text) { Write(stderr, text); }
 
+std::string RenderIssues(const std::vector<ValidationIssue>& issues, const Style& style) {
+  std::string out;
+  for (const auto& issue : issues) {
+    std::string where;
+    if (!issue.file.empty()) {
+      where = issue.line > 0 ? fmt::format("{}:{}: ", issue.file, issue.line) : issue.file + ": ";
+    } else if (!issue.version.empty()) {
+      where = issue.version + ": ";
+    }
+    out += where + style.Paint(issue.message, Color::kRed) + "\n";
+    if (!issue.hint.empty()) out += "  hint: " + issue.hint + "\n";
+  }
+  return out;
+}
+
 }  // namespace strata::cli

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <strata/types.h>
+
 namespace strata::cli {
 
 enum class Color { kNone, kBold, kDim, kRed, kGreen, kYellow, kCyan };
@@ -55,5 +57,8 @@ class Table {
 // Writes Redact(text) to stdout / stderr and flushes.
 void WriteOut(std::string_view text);
 void WriteErr(std::string_view text);
+
+// Each issue as "file:line: message" (in red) and an indented hint line.
+std::string RenderIssues(const std::vector<ValidationIssue>& issues, const Style& style);
 
 }  // namespace strata::cli

@@ -151,16 +151,76 @@ Result<int64_t> History::MaxBatch() {
   return rows->rows.empty() ? 0 : ToInt(rows->rows[0][0]);
 }
 
+namespace {
+// "$first, $first+1, ..., $first+count-1"
+std::string Placeholders(size_t first, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i) out += (i ? ", $" : "$") + std::to_string(first + i);
+  return out;
+}
+}  // namespace
+
+History::Statement History::InsertStatement(const AppliedRow& row, size_t first) {
+  Statement st;
+  st.params = {row.version, row.name, row.checksum, row.down_sql,
+               row.down_sql ? Value(row.down_checksum) : Value(), std::to_string(row.batch),
+               row.applied_at.empty() ? util::NowRfc3339() : row.applied_at,
+               row.applied_by.empty() ? actor_ : row.applied_by, std::to_string(row.duration_ms),
+               std::string(row.dirty ? "dirty" : "clean"), std::string(Version())};
+  st.sql = "INSERT INTO " + migrations_table() +
+           " (version, name, checksum, down_sql, down_checksum, batch, applied_at, applied_by, duration_ms, state,"
+           " strata_version) VALUES (" + Placeholders(first, st.params.size()) + ")";
+  return st;
+}
+
+History::Statement History::DeleteStatement(const std::string& version, size_t first) {
+  return {"DELETE FROM " + migrations_table() + " WHERE version = $" + std::to_string(first), {version}};
+}
+
+History::Statement History::EventStatement(const EventRecord& e, size_t first) {
+  auto redacted = [](const std::optional<std::string>& s) -> Value {
+    if (!s) return Value();
+    return Redact(*s);
+  };
+  Statement st;
+  st.params = {util::NowRfc3339(true), e.kind, e.outcome, e.version.empty() ? Value() : Value(e.version),
+               e.name.empty() ? Value() : Value(e.name), Int(e.batch), Int(e.duration_ms), actor_,
+               Value(DbUser()), host_, environment_.empty() ? Value() : Value(environment_),
+               std::string(Version()), redacted(e.error), redacted(e.statement), e.detail};
+  st.sql = "INSERT INTO " + events_table() +
+           " (occurred_at, kind, outcome, version, name, batch, duration_ms, actor, db_user, host, environment,"
+           " strata_version, error, statement, detail) VALUES (" + Placeholders(first, st.params.size()) + ")";
+  return st;
+}
+
+Status History::WithEvent(const Statement& change, const EventRecord& event, const std::string& what) {
+  if (conn_.dialect() == Dialect::kPostgres) {
+    // One round trip instead of two: on PostgreSQL each statement of a
+    // migration's bookkeeping is a network round trip, and they add up over
+    // a thousand migrations.
+    Statement e = EventStatement(event, change.params.size() + 1);
+    std::vector<Value> params = change.params;
+    params.insert(params.end(), e.params.begin(), e.params.end());
+    auto r = conn_.Query("WITH change AS (" + change.sql + ") " + e.sql, params);
+    return r.ok() ? Status::Ok() : r.status().With(what);
+  }
+  auto r = conn_.Query(change.sql, change.params);
+  if (!r.ok()) return r.status().With(what);
+  return RecordEvent(event);
+}
+
 Status History::Insert(const AppliedRow& row) {
-  auto r = conn_.Query("INSERT INTO " + migrations_table() +
-                           " (version, name, checksum, down_sql, down_checksum, batch, applied_at, applied_by,"
-                           " duration_ms, state, strata_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                       {row.version, row.name, row.checksum, row.down_sql,
-                        row.down_sql ? Value(row.down_checksum) : Value(), std::to_string(row.batch),
-                        row.applied_at.empty() ? util::NowRfc3339() : row.applied_at,
-                        row.applied_by.empty() ? actor_ : row.applied_by, std::to_string(row.duration_ms),
-                        std::string(row.dirty ? "dirty" : "clean"), std::string(Version())});
+  Statement st = InsertStatement(row, 1);
+  auto r = conn_.Query(st.sql, st.params);
   return r.ok() ? Status::Ok() : r.status().With("record " + row.version + " in " + names_.migrations);
+}
+
+Status History::InsertWithEvent(const AppliedRow& row, const EventRecord& event) {
+  return WithEvent(InsertStatement(row, 1), event, "record " + row.version + " in " + names_.migrations);
+}
+
+Status History::DeleteWithEvent(const std::string& version, const EventRecord& event) {
+  return WithEvent(DeleteStatement(version, 1), event, "remove " + version + " from " + names_.migrations);
 }
 
 Status History::MarkClean(const std::string& version, int64_t duration_ms) {
@@ -175,7 +235,8 @@ Status History::MarkDirty(const std::string& version) {
 }
 
 Status History::Delete(const std::string& version) {
-  auto r = conn_.Query("DELETE FROM " + migrations_table() + " WHERE version = $1", {version});
+  Statement st = DeleteStatement(version, 1);
+  auto r = conn_.Query(st.sql, st.params);
   return r.ok() ? Status::Ok() : r.status();
 }
 
@@ -193,18 +254,8 @@ const std::string& History::DbUser() {
 }
 
 Status History::RecordEvent(const EventRecord& e) {
-  auto redacted = [](const std::optional<std::string>& s) -> Value {
-    if (!s) return Value();
-    return Redact(*s);
-  };
-  auto r = conn_.Query("INSERT INTO " + events_table() +
-                           " (occurred_at, kind, outcome, version, name, batch, duration_ms, actor, db_user, host,"
-                           " environment, strata_version, error, statement, detail)"
-                           " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                       {util::NowRfc3339(true), e.kind, e.outcome, e.version.empty() ? Value() : Value(e.version),
-                        e.name.empty() ? Value() : Value(e.name), Int(e.batch), Int(e.duration_ms), actor_,
-                        Value(DbUser()), host_, environment_.empty() ? Value() : Value(environment_),
-                        std::string(Version()), redacted(e.error), redacted(e.statement), e.detail});
+  Statement st = EventStatement(e, 1);
+  auto r = conn_.Query(st.sql, st.params);
   return r.ok() ? Status::Ok() : r.status().With("record event in " + names_.events);
 }
 

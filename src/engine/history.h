@@ -72,6 +72,9 @@ class History {
   Result<int64_t> MaxBatch();
 
   Status Insert(const AppliedRow& row);
+  // The row (or its removal) and its event, in one round trip on PostgreSQL.
+  Status InsertWithEvent(const AppliedRow& row, const EventRecord& event);
+  Status DeleteWithEvent(const std::string& version, const EventRecord& event);
   Status MarkClean(const std::string& version, int64_t duration_ms);
   Status MarkDirty(const std::string& version);
   Status Delete(const std::string& version);
@@ -87,6 +90,15 @@ class History {
   const TableNames& names() const { return names_; }
 
  private:
+  struct Statement {
+    std::string sql;
+    std::vector<driver::Value> params;
+  };
+  // Statements whose parameters are numbered from $first.
+  Statement InsertStatement(const AppliedRow& row, size_t first);
+  Statement DeleteStatement(const std::string& version, size_t first);
+  Statement EventStatement(const EventRecord& event, size_t first);
+  Status WithEvent(const Statement& change, const EventRecord& event, const std::string& what);
   std::string Qualify(const std::string& table) const;
   const std::string& DbUser();
 

@@ -75,6 +75,7 @@ class AdvisoryLock : public MigrationLock {
   }
 
   Status CheckHeld() override { return Status::Ok(); }  // a session lock cannot expire
+  bool session_scoped() const override { return true; }
 
   void Release() override {
     if (!held_) return;

@@ -41,6 +41,10 @@ class MigrationLock {
   virtual Status CheckHeld() = 0;
   // Releases; safe to call twice. The destructor releases too.
   virtual void Release() = 0;
+  // True when the lock lives as long as the connection (PostgreSQL advisory
+  // lock): it cannot be lost while statements still run, so the runner can
+  // skip its per-migration re-check. False for leases, which can expire.
+  virtual bool session_scoped() const { return false; }
 };
 
 // Opens a second connection to the same database (the SQLite heartbeat).

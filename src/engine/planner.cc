@@ -104,11 +104,28 @@ StatusSummary Summarize(const std::vector<MigrationInfo>& infos) {
   return s;
 }
 
-std::vector<ValidationIssue> Validate(const source::MigrationSet& set, const std::vector<AppliedRow>& rows) {
+namespace {
+// The version of a migration file name: its leading digits.
+std::string VersionOf(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  size_t digits = 0;
+  while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
+  return name.substr(0, digits);
+}
+
+}  // namespace
+
+std::vector<ValidationIssue> FileIssues(const source::MigrationSet& set) {
   std::vector<ValidationIssue> issues;
   for (const auto& p : set.problems) {
-    issues.push_back({ValidationKind(p), "", p.file(), p.line(), p.message(), p.hint()});
+    issues.push_back({ValidationKind(p), VersionOf(p.file()), p.file(), p.line(), p.message(), p.hint()});
   }
+  return issues;
+}
+
+std::vector<ValidationIssue> Validate(const source::MigrationSet& set, const std::vector<AppliedRow>& rows) {
+  std::vector<ValidationIssue> issues = FileIssues(set);
   for (const auto& info : Reconcile(set, rows)) {
     std::string label = Label(info.version, info.name);
     switch (info.state) {

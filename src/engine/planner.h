@@ -35,6 +35,9 @@ struct Plan {
 std::vector<MigrationInfo> Reconcile(const source::MigrationSet& set, const std::vector<AppliedRow>& rows);
 StatusSummary Summarize(const std::vector<MigrationInfo>& infos);
 
+// The problems found while reading the files, as issues.
+std::vector<ValidationIssue> FileIssues(const source::MigrationSet& set);
+
 // Every problem with the files and their records.
 std::vector<ValidationIssue> Validate(const source::MigrationSet& set, const std::vector<AppliedRow>& rows);
 

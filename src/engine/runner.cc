@@ -80,7 +80,7 @@ Result<ApplyReport> Runner::Run(const RunPolicy& policy, const std::function<Res
   if (!s.ok()) return s;
   auto plan = prepare();
   if (!plan.ok()) return plan.status();
-  report.batch = plan->batch;
+  report.batch = plan->steps.empty() ? 0 : plan->batch;
 
   if (policy.one_transaction && !policy.rollback_at_end) {
     for (const auto& step : plan->steps) {
@@ -158,21 +158,18 @@ Status Runner::ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool 
   result->duration_ms = watch.ElapsedMs();
   result->notices = conn_.TakeNotices();
   if (!s.ok()) return Failed(step, std::move(s));
-  s = step.direction == Direction::kUp ? RecordRow(step, batch, result->duration_ms, false)
-                                       : history_.Delete(step.version);
-  if (!s.ok()) return s;
-  if (record_event) {
-    EventRecord e;
-    e.kind = EventKind(step);
-    e.outcome = "success";
-    e.version = step.version;
-    e.name = step.name;
-    e.batch = step.direction == Direction::kUp ? batch : step.row.batch;
-    e.duration_ms = result->duration_ms;
-    s = history_.RecordEvent(e);
-    if (!s.ok()) return s;
+  EventRecord e;
+  e.kind = EventKind(step);
+  e.outcome = "success";
+  e.version = step.version;
+  e.name = step.name;
+  e.batch = step.direction == Direction::kUp ? batch : step.row.batch;
+  e.duration_ms = result->duration_ms;
+  if (step.direction == Direction::kUp) {
+    AppliedRow row = MakeRow(step, batch, result->duration_ms, false);
+    return record_event ? history_.InsertWithEvent(row, e) : history_.Insert(row);
   }
-  return Status::Ok();
+  return record_event ? history_.DeleteWithEvent(step.version, e) : history_.Delete(step.version);
 }
 
 Result<StepResult> Runner::RunInTransaction(const PlanStep& step, int64_t batch) {
@@ -181,12 +178,18 @@ Result<StepResult> Runner::RunInTransaction(const PlanStep& step, int64_t batch)
     Status s = conn_.Begin();
     if (!s.ok()) return s.With(Verb(step) + " " + Label(step));
     // Inside the write transaction: are we still the lock holder, and is the
-    // step still needed? (Another runner may have done it meanwhile.)
-    s = lock_.CheckHeld();
-    if (!s.ok()) return s;
-    auto existing = history_.Find(step.version);
-    if (!existing.ok()) return existing.status();
-    bool needed = step.direction == Direction::kUp ? !existing->has_value() : existing->has_value();
+    // step still needed? (Another runner may have done it meanwhile.) A
+    // session lock cannot be lost, so nobody else can have run it; the
+    // primary key would refuse a second record anyway. That saves a round
+    // trip per migration on PostgreSQL.
+    bool needed = true;
+    if (!lock_.session_scoped()) {
+      s = lock_.CheckHeld();
+      if (!s.ok()) return s;
+      auto existing = history_.Find(step.version);
+      if (!existing.ok()) return existing.status();
+      needed = step.direction == Direction::kUp ? !existing->has_value() : existing->has_value();
+    }
     StepResult result;
     result.version = step.version;
     result.name = step.name;
@@ -234,7 +237,8 @@ Result<StepResult> Runner::RunWithoutTransaction(const PlanStep& step, int64_t b
   }
   // Recorded as dirty and committed before any statement runs: a crash
   // mid-way leaves a record that blocks `up` until someone looks.
-  s = step.direction == Direction::kUp ? RecordRow(step, batch, 0, true) : history_.MarkDirty(step.version);
+  s = step.direction == Direction::kUp ? history_.Insert(MakeRow(step, batch, 0, true))
+                                       : history_.MarkDirty(step.version);
   if (!s.ok()) return s.With(Verb(step) + " " + Label(step));
   util::Stopwatch watch;
   s = conn_.ExecEach(step.sql);
@@ -270,7 +274,7 @@ Result<StepResult> Runner::RunWithoutTransaction(const PlanStep& step, int64_t b
   return result;
 }
 
-Status Runner::RecordRow(const PlanStep& step, int64_t batch, int64_t duration_ms, bool dirty) {
+AppliedRow Runner::MakeRow(const PlanStep& step, int64_t batch, int64_t duration_ms, bool dirty) {
   AppliedRow row;
   row.version = step.version;
   row.name = step.name;
@@ -282,7 +286,7 @@ Status Runner::RecordRow(const PlanStep& step, int64_t batch, int64_t duration_m
   row.batch = batch;
   row.duration_ms = duration_ms;
   row.dirty = dirty;
-  return history_.Insert(row);
+  return row;
 }
 
 void Runner::RecordFailure(const PlanStep& step, int64_t batch, const Status& error, int64_t duration_ms) {

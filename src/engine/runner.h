@@ -57,7 +57,7 @@ class Runner {
   Result<StepResult> RunWithoutTransaction(const PlanStep& step, int64_t batch);
   // Runs the step's SQL and its record inside an open transaction.
   Status ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool record_event, StepResult* result);
-  Status RecordRow(const PlanStep& step, int64_t batch, int64_t duration_ms, bool dirty);
+  static AppliedRow MakeRow(const PlanStep& step, int64_t batch, int64_t duration_ms, bool dirty);
   void RecordFailure(const PlanStep& step, int64_t batch, const Status& error, int64_t duration_ms);
   Status Failed(const PlanStep& step, Status error);
   void Emit(Event::Kind kind, const PlanStep* step, int index, int total, int64_t duration_ms, std::string message);

@@ -110,7 +110,12 @@ PostgresConnection::~PostgresConnection() {
 }
 
 void PostgresConnection::OnNotice(void* self, const char* message) {
-  static_cast<PostgresConnection*>(self)->notices_.emplace_back(util::Trim(message));
+  // "NOTICE:  text" -> "text"; other severities (WARNING) keep their label.
+  std::string_view text = util::Trim(message);
+  for (std::string_view prefix : {"NOTICE:  ", "INFO:  ", "LOG:  "}) {
+    if (util::StartsWith(text, prefix)) text.remove_prefix(prefix.size());
+  }
+  static_cast<PostgresConnection*>(self)->notices_.emplace_back(text);
 }
 
 namespace {
