@@ -2,7 +2,13 @@
 // Runs on every `strata status`, so it avoids regexes and repeated stats.
 #include "source/migration.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <memory>
 #include <atomic>
 #include <optional>
 #include <thread>
@@ -16,7 +22,6 @@
 namespace strata::source {
 namespace {
 
-namespace fs = std::filesystem;
 
 constexpr const char* kDirHint = "run `strata init` or pass --dir";
 constexpr const char* kNamingHint = "name migrations VERSION_NAME.up.sql (and VERSION_NAME.down.sql)";
@@ -245,38 +250,47 @@ std::string NormalizeName(std::string_view name) {
 }
 
 Result<MigrationSet> LoadMigrations(const std::string& dir, const LoadOptions& options) {
-  std::error_code ec;
-  fs::directory_iterator it(dir, ec);
-  if (ec) {
-    if (ec == std::errc::no_such_file_or_directory) {
-      return Status::NotFound("migrations directory not found").At(dir).WithHint(kDirHint);
-    }
-    if (ec == std::errc::not_a_directory) {
-      return Status::Io("migrations directory is not a directory").At(dir).WithHint(kDirHint);
-    }
-    return Status::Io("cannot list migrations directory: " + ec.message()).At(dir).WithHint(kDirHint);
+  // opendir/readdir rather than std::filesystem: d_type comes with each entry
+  // and no path objects are built; this listing runs on every `strata status`.
+  std::unique_ptr<DIR, int (*)(DIR*)> handle(::opendir(dir.c_str()), ::closedir);
+  if (!handle) {
+    int err = errno;
+    if (err == ENOENT) return Status::NotFound("migrations directory not found").At(dir).WithHint(kDirHint);
+    if (err == ENOTDIR) return Status::Io("migrations directory is not a directory").At(dir).WithHint(kDirHint);
+    return Status::Io(std::string("cannot list migrations directory: ") + std::strerror(err)).At(dir).WithHint(kDirHint);
   }
 
   // 1. List: keep .sql files, skip hidden files and folders.
   MigrationSet set;
   std::vector<SqlFile> files;
-  for (const fs::directory_iterator end; it != end;) {
-    const fs::directory_entry& entry = *it;
-    std::string file = entry.path().filename().string();
-    std::error_code type_ec;
-    if (!file.empty() && file.front() != '.' && util::EndsWith(file, ".sql") &&
-        !entry.is_directory(type_ec)) {
-      SqlFile f;
-      f.path = util::JoinPath(dir, file);
-      Status s = SplitFileName(file, &f);
-      if (s.ok()) {
-        files.push_back(std::move(f));
-      } else {
-        set.problems.push_back(std::move(s).At(f.path));
+  while (true) {
+    errno = 0;  // readdir returns null at the end and on errors; only errno tells them apart
+    const dirent* entry = ::readdir(handle.get());
+    if (entry == nullptr) {
+      if (errno != 0) {
+        return Status::Io(std::string("cannot list migrations directory: ") + std::strerror(errno))
+            .At(dir)
+            .WithHint(kDirHint);
       }
+      break;
     }
-    it.increment(ec);
-    if (ec) return Status::Io("cannot list migrations directory: " + ec.message()).At(dir).WithHint(kDirHint);
+    std::string file = entry->d_name;
+    if (file.empty() || file.front() == '.' || !util::EndsWith(file, ".sql")) continue;
+    std::string path = util::JoinPath(dir, file);
+    bool is_dir = entry->d_type == DT_DIR;
+    if (entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) {  // some filesystems do not fill d_type
+      struct stat st {};
+      is_dir = ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+    }
+    if (is_dir) continue;
+    SqlFile f;
+    f.path = std::move(path);
+    Status s = SplitFileName(file, &f);
+    if (s.ok()) {
+      files.push_back(std::move(f));
+    } else {
+      set.problems.push_back(std::move(s).At(f.path));
+    }
   }
 
   // 2. Order by version, then name and kind, so that each version's files are

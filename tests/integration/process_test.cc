@@ -89,7 +89,7 @@ class ProcessTest : public EngineTest {
   void ExpectTrackingMatchesSchema(int n) const {
     auto recorded = Recorded();
     for (int i = 1; i <= n; ++i) {
-      char version[8];
+      char version[16];
       std::snprintf(version, sizeof version, "%04d", i);
       bool has_row = std::find(recorded.begin(), recorded.end(), std::string(version) + ":clean") != recorded.end();
       EXPECT_EQ(HasTable("t" + std::to_string(i)), has_row) << "migration " << version;
