@@ -109,6 +109,7 @@ Result<StatusReport> MigratorImpl::GetStatus() {
   auto files = std::async(std::launch::async, [dir] {
     source::LoadOptions options;
     options.read_down = false;  // status shows whether a down exists, not what it says
+    options.use_cache = true;   // status needs checksums, not the SQL
     return source::LoadMigrations(dir, options);
   });
   Result<std::vector<engine::AppliedRow>> rows = std::vector<engine::AppliedRow>{};

@@ -108,28 +108,30 @@ Result<std::vector<AppliedRow>> History::Load(bool with_down_sql) {
                                : "applied_at";
   std::string down_sql = with_down_sql ? "down_sql" : "CASE WHEN down_sql IS NULL THEN NULL ELSE '' END";
   auto rows = conn_.Query("SELECT version, name, checksum, " + down_sql + ", down_checksum, batch, " + applied_at +
-                          ", applied_by, duration_ms, state, strata_version FROM " + migrations_table());
+                          ", applied_by, duration_ms, state, strata_version FROM " + migrations_table() + " ORDER BY version");
   if (!rows.ok()) return rows.status().With("read " + names_.migrations);
   std::vector<AppliedRow> out;
   out.reserve(rows->rows.size());
+  auto take = [](Value& v) { return v ? std::move(*v) : std::string(); };
   for (auto& r : rows->rows) {
     AppliedRow a;
-    a.version = r[0].value_or("");
-    a.name = r[1].value_or("");
-    a.checksum = r[2].value_or("");
-    a.down_sql = r[3];
-    a.down_checksum = r[4].value_or("");
+    a.version = take(r[0]);
+    a.name = take(r[1]);
+    a.checksum = take(r[2]);
+    a.down_sql = std::move(r[3]);
+    a.down_checksum = take(r[4]);
     a.batch = ToInt(r[5]);
-    a.applied_at = r[6].value_or("");
-    a.applied_by = r[7].value_or("");
+    a.applied_at = take(r[6]);
+    a.applied_by = take(r[7]);
     a.duration_ms = ToInt(r[8]);
     a.dirty = r[9].value_or("clean") == "dirty";
-    a.strata_version = r[10].value_or("");
+    a.strata_version = take(r[10]);
     out.push_back(std::move(a));
   }
-  std::sort(out.begin(), out.end(), [](const AppliedRow& x, const AppliedRow& y) {
-    return source::CompareVersions(x.version, y.version) < 0;
-  });
+  // Usually already in order (versions of one width sort as text): check
+  // before sorting.
+  auto less = [](const AppliedRow& x, const AppliedRow& y) { return source::CompareVersions(x.version, y.version) < 0; };
+  if (!std::is_sorted(out.begin(), out.end(), less)) std::sort(out.begin(), out.end(), less);
   return out;
 }
 

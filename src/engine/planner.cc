@@ -33,60 +33,61 @@ std::string ValidationKind(const Status& problem) {
 
 }  // namespace
 
-std::vector<MigrationInfo> Reconcile(const source::MigrationSet& set, const std::vector<AppliedRow>& rows) {
-  std::map<std::string, const AppliedRow*, VersionLess> by_version;
-  std::string newest_applied;
-  for (const auto& r : rows) {
-    by_version[r.version] = &r;
-    if (newest_applied.empty() || CompareVersions(r.version, newest_applied) > 0) newest_applied = r.version;
+std::vector<MigrationInfo> Reconcile(const source::MigrationSet& set, const std::vector<AppliedRow>& unsorted) {
+  auto less = [](const AppliedRow& a, const AppliedRow& b) { return CompareVersions(a.version, b.version) < 0; };
+  std::vector<AppliedRow> copy;
+  if (!std::is_sorted(unsorted.begin(), unsorted.end(), less)) {
+    copy = unsorted;
+    std::sort(copy.begin(), copy.end(), less);
   }
+  const std::vector<AppliedRow>& rows = copy.empty() ? unsorted : copy;
+  // Both lists are sorted by version: walk them together (this runs on every
+  // `strata status`, over thousands of migrations).
+  std::string_view newest_applied = rows.empty() ? std::string_view() : std::string_view(rows.back().version);
   std::vector<MigrationInfo> out;
   out.reserve(set.migrations.size() + rows.size());
-  std::map<std::string, bool, VersionLess> seen;
-  for (const auto& m : set.migrations) {
-    MigrationInfo info;
-    info.version = m.version;
-    info.name = m.name;
-    info.file = m.up_path;
-    info.checksum = m.checksum;
-    info.no_transaction = m.up_annotations.no_transaction;
-    info.has_down = m.down_path.has_value();
-    auto it = by_version.find(m.version);
-    if (it == by_version.end()) {
-      info.state = MigrationState::kPending;
-      info.out_of_order = !newest_applied.empty() && CompareVersions(m.version, newest_applied) < 0;
-    } else {
-      const AppliedRow& r = *it->second;
-      seen[r.version] = true;
-      info.applied_checksum = r.checksum;
-      info.batch = r.batch;
-      info.applied_at = r.applied_at;
-      info.applied_by = r.applied_by;
-      info.duration_ms = r.duration_ms;
-      info.has_down = r.down_sql.has_value();
-      info.state = r.dirty                       ? MigrationState::kDirty
-                   : r.checksum != m.checksum    ? MigrationState::kModified
-                                                 : MigrationState::kApplied;
-    }
-    out.push_back(std::move(info));
-  }
-  for (const auto& r : rows) {
-    if (seen.count(r.version)) continue;
-    MigrationInfo info;
-    info.version = r.version;
-    info.name = r.name;
-    info.state = r.dirty ? MigrationState::kDirty : MigrationState::kMissing;
+  auto from_row = [](MigrationInfo& info, const AppliedRow& r) {
     info.applied_checksum = r.checksum;
     info.batch = r.batch;
     info.applied_at = r.applied_at;
     info.applied_by = r.applied_by;
     info.duration_ms = r.duration_ms;
     info.has_down = r.down_sql.has_value();
+  };
+  size_t f = 0, r = 0;
+  while (f < set.migrations.size() || r < rows.size()) {
+    int order = f == set.migrations.size() ? 1
+                : r == rows.size()         ? -1
+                                           : CompareVersions(set.migrations[f].version, rows[r].version);
+    MigrationInfo info;
+    if (order > 0) {  // recorded, no file
+      const AppliedRow& row = rows[r++];
+      info.version = row.version;
+      info.name = row.name;
+      info.state = row.dirty ? MigrationState::kDirty : MigrationState::kMissing;
+      from_row(info, row);
+      out.push_back(std::move(info));
+      continue;
+    }
+    const source::Migration& m = set.migrations[f++];
+    info.version = m.version;
+    info.name = m.name;
+    info.file = m.up_path;
+    info.checksum = m.checksum;
+    info.no_transaction = m.up_annotations.no_transaction;
+    info.has_down = m.down_path.has_value();
+    if (order < 0) {
+      info.state = MigrationState::kPending;
+      info.out_of_order = !newest_applied.empty() && CompareVersions(m.version, newest_applied) < 0;
+    } else {
+      const AppliedRow& row = rows[r++];
+      from_row(info, row);
+      info.state = row.dirty                    ? MigrationState::kDirty
+                   : row.checksum != m.checksum ? MigrationState::kModified
+                                                : MigrationState::kApplied;
+    }
     out.push_back(std::move(info));
   }
-  std::stable_sort(out.begin(), out.end(), [](const MigrationInfo& a, const MigrationInfo& b) {
-    return CompareVersions(a.version, b.version) < 0;
-  });
   return out;
 }
 

@@ -31,7 +31,9 @@ struct Plan {
   int64_t batch = 0;  // batch number for up steps (max recorded + 1)
 };
 
-// Every file and every row, matched by version, in version order.
+// Every file and every row, matched by version, in version order. Files come
+// sorted from LoadMigrations and rows from History::Load; unsorted rows are
+// sorted first.
 std::vector<MigrationInfo> Reconcile(const source::MigrationSet& set, const std::vector<AppliedRow>& rows);
 StatusSummary Summarize(const std::vector<MigrationInfo>& infos);
 

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "source/checksum_cache.h"
 #include "util/fs.h"
 #include "util/sha256.h"
 #include "util/strings.h"
@@ -199,16 +200,41 @@ std::optional<Pair> PairVersion(const std::vector<const SqlFile*>& group, Migrat
   return Pair{ups.front(), matching.empty() ? nullptr : matching.front()};
 }
 
-using ReadResult = std::pair<FileContent, std::vector<Status>>;
+struct ReadResult {
+  FileContent content;
+  std::vector<Status> problems;
+  struct stat st {};
+  bool stat_ok = false;
+  bool from_cache = false;
+};
 
 // Reads and checks `files` on a few threads: reading a thousand small files
-// is syscall-bound, and `strata status` does it on every run. Results come
-// back in the order of `files`, so problems stay deterministic.
-std::vector<ReadResult> ReadAll(const std::vector<const SqlFile*>& files) {
+// is syscall-bound, and `strata status` does it on every run. With a cache,
+// a file whose stat data match costs one stat. Results come back in the
+// order of `files`, so problems stay deterministic.
+std::vector<ReadResult> ReadAll(const std::vector<const SqlFile*>& files, ChecksumCache* cache) {
   std::vector<ReadResult> out(files.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i; (i = next.fetch_add(1)) < files.size();) out[i].first = ReadSqlFile(*files[i], &out[i].second);
+    for (size_t i; (i = next.fetch_add(1)) < files.size();) {
+      ReadResult& r = out[i];
+      if (cache) {
+        // stat before reading: if the file changes in between, the entry
+        // saved below describes the older stat and is simply missed later.
+        r.stat_ok = ::stat(files[i]->path.c_str(), &r.st) == 0;
+        if (r.stat_ok) {
+          if (auto hit = cache->Lookup(files[i]->file, r.st)) {
+            r.content.ok = true;
+            r.content.checksum = std::move(hit->checksum);
+            r.content.annotations.no_transaction = hit->no_transaction;
+            r.content.annotations.allow = std::move(hit->allow);
+            r.from_cache = true;
+            continue;
+          }
+        }
+      }
+      r.content = ReadSqlFile(*files[i], &r.problems);
+    }
   };
   size_t cores = std::max(1u, std::thread::hardware_concurrency());
   size_t threads = std::min<size_t>({cores, 8, files.size() / 128 + 1});
@@ -320,29 +346,40 @@ Result<MigrationSet> LoadMigrations(const std::string& dir, const LoadOptions& o
     to_read.push_back(p.up);
     if (p.down && options.read_down) to_read.push_back(p.down);
   }
-  std::vector<ReadResult> contents = ReadAll(to_read);
+  std::optional<ChecksumCache> cache;
+  if (options.use_cache) cache.emplace(dir);
+  std::vector<ReadResult> contents = ReadAll(to_read, cache && cache->enabled() ? &*cache : nullptr);
+  if (cache && cache->enabled()) {
+    for (size_t i = 0; i < to_read.size(); ++i) {
+      const ReadResult& r = contents[i];
+      if (r.from_cache || !r.stat_ok || !r.content.ok) continue;
+      cache->Remember(to_read[i]->file, r.st,
+                      {r.content.checksum, r.content.annotations.no_transaction, r.content.annotations.allow});
+    }
+    cache->Save();
+  }
   size_t next = 0;
   set.migrations.reserve(pairs.size());
   for (const Pair& p : pairs) {
     ReadResult& up = contents[next++];
     ReadResult* down = p.down && options.read_down ? &contents[next++] : nullptr;
-    for (auto& problem : up.second) set.problems.push_back(std::move(problem));
+    for (auto& problem : up.problems) set.problems.push_back(std::move(problem));
     if (down) {
-      for (auto& problem : down->second) set.problems.push_back(std::move(problem));
+      for (auto& problem : down->problems) set.problems.push_back(std::move(problem));
     }
-    if (!up.first.ok || (down && !down->first.ok)) continue;
+    if (!up.content.ok || (down && !down->content.ok)) continue;
     Migration m;
     m.version = p.up->version;
     m.name = p.up->name;
     m.up_path = p.up->path;
-    m.up_sql = std::move(up.first.sql);
-    m.checksum = std::move(up.first.checksum);
-    m.up_annotations = std::move(up.first.annotations);
+    m.up_sql = std::move(up.content.sql);
+    m.checksum = std::move(up.content.checksum);
+    m.up_annotations = std::move(up.content.annotations);
     if (p.down) m.down_path = p.down->path;
     if (down) {
-      m.down_sql = std::move(down->first.sql);
-      m.down_checksum = std::move(down->first.checksum);
-      m.down_annotations = std::move(down->first.annotations);
+      m.down_sql = std::move(down->content.sql);
+      m.down_checksum = std::move(down->content.checksum);
+      m.down_annotations = std::move(down->content.annotations);
     }
     set.migrations.push_back(std::move(m));
   }

@@ -66,6 +66,10 @@ struct LoadOptions {
   // set when a down file exists, but down_sql stays empty and problems in
   // down files go unreported. Default true.
   bool read_down = true;
+  // Take checksums and annotations of unchanged files from the checksum cache
+  // (source/checksum_cache.h) instead of reading them; up_sql is then empty.
+  // Only for reports (status). Default false.
+  bool use_cache = false;
 };
 
 // Reads the directory. Fails (kNotFound / kIo) only when the directory cannot

@@ -42,7 +42,7 @@ Result<std::string> ReadFile(const std::string& path) {
   return out;
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view content, bool exclusive) {
+Status WriteFileAtomic(const std::string& path, std::string_view content, bool exclusive, bool sync) {
   if (exclusive && Exists(path)) return Status::Io("already exists").At(path);
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -59,7 +59,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view content, bool e
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((sync && ::fsync(fd) != 0) || ::close(fd) != 0) {
     ::unlink(tmp.c_str());
     return Status::Io(std::string("cannot write: ") + std::strerror(errno)).At(path);
   }
