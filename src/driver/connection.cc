@@ -1,5 +1,7 @@
 #include "driver/connection.h"
 
+#include <cctype>
+
 namespace strata::driver {
 namespace {
 
@@ -23,5 +25,24 @@ std::string Quote(std::string_view text, char quote) {
 std::string QuoteIdent(std::string_view ident) { return Quote(ident, '"'); }
 
 std::string QuoteLiteral(std::string_view text) { return Quote(text, '\''); }
+
+// "statement: <first 200 characters>", whitespace runs folded to one space
+// so that the error stays on one line.
+std::string StatementContext(std::string_view text) {
+  std::string out = "statement: ";
+  size_t i = 0;
+  for (int chars = 0; i < text.size() && chars < 200; ++chars) {
+    if (std::isspace(static_cast<unsigned char>(text[i]))) {
+      out += ' ';
+      while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+      continue;
+    }
+    do {
+      out += text[i++];
+    } while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80);
+  }
+  if (i < text.size()) out += "...";
+  return out;
+}
 
 }  // namespace strata::driver

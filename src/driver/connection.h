@@ -114,5 +114,8 @@ class Connection {
 std::string QuoteIdent(std::string_view ident);
 // Single-quotes a string literal for both dialects ('it''s').
 std::string QuoteLiteral(std::string_view text);
+// "statement: <first 200 characters>" with whitespace folded: the context a
+// driver adds to the Status of a failing statement.
+std::string StatementContext(std::string_view text);
 
 }  // namespace strata::driver

@@ -14,7 +14,17 @@ std::string Label(const PlanStep& step) { return step.name.empty() ? step.versio
 
 std::string Verb(const PlanStep& step) { return step.direction == Direction::kUp ? "apply" : "roll back"; }
 
-std::string EventKind(const PlanStep& step) { return step.direction == Direction::kUp ? "apply" : "rollback"; }
+// The event for a step; a rollback keeps the batch the migration was applied in.
+EventRecord StepEvent(const PlanStep& step, int64_t batch, const char* outcome, int64_t duration_ms) {
+  EventRecord e;
+  e.kind = step.direction == Direction::kUp ? "apply" : "rollback";
+  e.outcome = outcome;
+  e.version = step.version;
+  e.name = step.name;
+  e.batch = step.direction == Direction::kUp ? batch : step.row.batch;
+  e.duration_ms = duration_ms;
+  return e;
+}
 
 // The failing statement the driver names in the context chain.
 std::optional<std::string> FailingStatement(const Status& s) {
@@ -158,13 +168,7 @@ Status Runner::ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool 
   result->duration_ms = watch.ElapsedMs();
   result->notices = conn_.TakeNotices();
   if (!s.ok()) return Failed(step, std::move(s));
-  EventRecord e;
-  e.kind = EventKind(step);
-  e.outcome = "success";
-  e.version = step.version;
-  e.name = step.name;
-  e.batch = step.direction == Direction::kUp ? batch : step.row.batch;
-  e.duration_ms = result->duration_ms;
+  EventRecord e = StepEvent(step, batch, "success", result->duration_ms);
   if (step.direction == Direction::kUp) {
     AppliedRow row = MakeRow(step, batch, result->duration_ms, false);
     return record_event ? history_.InsertWithEvent(row, e) : history_.Insert(row);
@@ -258,16 +262,7 @@ Result<StepResult> Runner::RunWithoutTransaction(const PlanStep& step, int64_t b
     s = step.direction == Direction::kUp ? history_.MarkClean(step.version, result.duration_ms)
                                          : history_.Delete(step.version);
   }
-  if (s.ok()) {
-    EventRecord e;
-    e.kind = EventKind(step);
-    e.outcome = "success";
-    e.version = step.version;
-    e.name = step.name;
-    e.batch = step.direction == Direction::kUp ? batch : step.row.batch;
-    e.duration_ms = result.duration_ms;
-    s = history_.RecordEvent(e);
-  }
+  if (s.ok()) s = history_.RecordEvent(StepEvent(step, batch, "success", result.duration_ms));
   if (s.ok()) s = conn_.Commit();
   if (!s.ok()) return s.With("record " + Label(step) + " as done (it ran; its record stays dirty)");
   guard.Release();
@@ -290,13 +285,7 @@ AppliedRow Runner::MakeRow(const PlanStep& step, int64_t batch, int64_t duration
 }
 
 void Runner::RecordFailure(const PlanStep& step, int64_t batch, const Status& error, int64_t duration_ms) {
-  EventRecord e;
-  e.kind = EventKind(step);
-  e.outcome = "failure";
-  e.version = step.version;
-  e.name = step.name;
-  e.batch = step.direction == Direction::kUp ? batch : step.row.batch;
-  e.duration_ms = duration_ms;
+  EventRecord e = StepEvent(step, batch, "failure", duration_ms);
   e.error = error.ToString();
   e.statement = FailingStatement(error);
   if (conn_.in_transaction()) {

@@ -54,24 +54,6 @@ Status FromPgResult(const PGresult* res, const PGconn* conn) {
   return status;
 }
 
-// "statement: <first 200 characters>", whitespace runs folded to one space
-// so that the error stays on one line.
-std::string StatementContext(std::string_view text) {
-  std::string out = "statement: ";
-  size_t i = 0;
-  for (int chars = 0; i < text.size() && chars < 200; ++chars) {
-    if (std::isspace(static_cast<unsigned char>(text[i]))) {
-      out += ' ';
-      while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-      continue;
-    }
-    do {
-      out += text[i++];
-    } while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80);
-  }
-  if (i < text.size()) out += "...";
-  return out;
-}
 
 // Byte offset of the 1-based character position `pos` in UTF-8 `text`
 // (PostgreSQL counts characters; the session uses client_encoding UTF8).
