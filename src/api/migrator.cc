@@ -8,6 +8,8 @@
 #include "driver/open.h"
 #include "engine/planner.h"
 #include "engine/runner.h"
+#include "util/fs.h"
+#include "util/strings.h"
 
 namespace strata {
 
@@ -65,11 +67,22 @@ Result<driver::Connection*> MigratorImpl::Connect() {
   auto conn = driver::Open(config_.env.url, options);
   if (!conn.ok()) {
     Status s = conn.status();
-    if (!config_.env.name.empty()) s.With("environment '" + config_.env.name + "'");
+    // Name where the URL came from, so the user knows what to fix.
+    if (util::StartsWith(config_.env.url_source, "env.")) {
+      s.With("environment '" + config_.env.name + "'");
+    } else if (config_.env.url_source == "DATABASE_URL") {
+      s.With("DATABASE_URL");
+    }
     return s;
   }
   conn_ = std::move(*conn);
   return conn_.get();
+}
+
+bool MigratorImpl::SqliteFileMissing() const {
+  if (conn_) return false;
+  auto url = config::ParseUrl(config_.env.url);
+  return url.ok() && url->scheme == config::Url::Scheme::kSqlite && !url->memory && !util::Exists(url->path);
 }
 
 Result<source::MigrationSet> MigratorImpl::LoadFiles() const { return source::LoadMigrations(config_.dir); }
@@ -113,8 +126,11 @@ Result<StatusReport> MigratorImpl::GetStatus() {
     return source::LoadMigrations(dir, options);
   });
   Result<std::vector<engine::AppliedRow>> rows = std::vector<engine::AppliedRow>{};
-  auto conn = Connect();
-  if (conn.ok()) {
+  // A SQLite file that does not exist yet has nothing applied; opening it
+  // would create it, and status must not create anything.
+  Result<driver::Connection*> conn = static_cast<driver::Connection*>(nullptr);
+  if (!SqliteFileMissing()) conn = Connect();
+  if (conn.ok() && *conn) {
     engine::History history(**conn, Tables(), config_.env.name);
     rows = history.Load(/*with_down_sql=*/false);
   }
@@ -136,7 +152,7 @@ Result<ValidationReport> MigratorImpl::Validate() {
   if (!set.ok()) return Scrub(set.status());
   std::vector<engine::AppliedRow> rows;
   // Without a database the files are still checked against each other.
-  if (!config_.env.url.empty() || !config_.url_status.ok()) {
+  if ((!config_.env.url.empty() || !config_.url_status.ok()) && !SqliteFileMissing()) {
     auto conn = Connect();
     if (!conn.ok()) return Scrub(conn.status());
     engine::History history(**conn, Tables(), config_.env.name);

@@ -38,6 +38,9 @@ class MigratorImpl : public Migrator {
   // The connection, opened on first use and kept.
   Result<driver::Connection*> Connect();
   Result<source::MigrationSet> LoadFiles() const;
+  // True for a sqlite: URL whose file does not exist (yet): read-only
+  // commands then report an empty database instead of creating the file.
+  bool SqliteFileMissing() const;
   engine::TableNames Tables() const;
   // The migration lock for this database; `dry_run` on SQLite takes none
   // (its single BEGIN IMMEDIATE transaction already excludes other writers,

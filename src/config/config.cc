@@ -371,6 +371,7 @@ Status ResolveUrl(const Options& options, const EnvRead& read, const GetEnv& get
     env->url = *v;
     setting = "DATABASE_URL";
   }
+  env->url_source = setting;
   if (env->url.empty()) {
     if (line > 0) return Status::InvalidArgument(setting + ": the URL is empty").At(path, line);
     std::string msg = "no database URL configured";

@@ -41,6 +41,9 @@ struct Environment {
   std::string table = "strata_migrations";
   std::string events_table = "strata_events";
   std::string lock_table = "strata_lock";
+  // Where url came from: "--url", "env.NAME.url" or "DATABASE_URL" ("" when
+  // none), so that errors name the right setting.
+  std::string url_source;
 };
 
 struct Config {

@@ -312,6 +312,19 @@ TEST_P(MigratorTest, ProtectedEnvironmentNeedsConfirmation) {
   EXPECT_FALSE(HasTable("items"));
 }
 
+TEST_P(MigratorTest, StatusAndValidateDoNotCreateAMissingSqliteFile) {
+  if (pg()) GTEST_SKIP() << "about SQLite files";
+  WriteShop();
+  auto m = Open();
+  auto status = m->GetStatus();
+  ASSERT_TRUE(status.ok()) << status.status().ToString();
+  EXPECT_EQ(status->summary.pending, 3);
+  ASSERT_TRUE(m->Validate().ok());
+  EXPECT_FALSE(std::filesystem::exists(dir_.Path("app.db")));
+  ASSERT_TRUE(m->Up({}).ok());  // up creates it
+  EXPECT_TRUE(std::filesystem::exists(dir_.Path("app.db")));
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, MigratorTest, ::testing::Values("sqlite", "postgres"), EngineName);
 
 }  // namespace

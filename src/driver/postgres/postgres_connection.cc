@@ -23,9 +23,13 @@ using ResultPtr = std::unique_ptr<PGresult, ResultClear>;
 // libpq messages end in "\n" and continue lines with "\n\t"; one line reads
 // better inside "cannot connect to ...: <message>".
 std::string OneLine(std::string_view message) {
+  // libpq writes one sentence per line ("Connection refused\n\tIs the server
+  // running ..."): keep them apart with "; " on the single line.
   std::string out;
   for (char c : util::Trim(message)) {
-    if (c == '\n' || c == '\r' || c == '\t') {
+    if (c == '\n' || c == '\r') {
+      if (!out.empty() && out.back() != ' ' && out.back() != ';') out += "; ";
+    } else if (c == '\t') {
       if (!out.empty() && out.back() != ' ') out += ' ';
     } else {
       out += c;
