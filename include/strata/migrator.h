@@ -75,6 +75,11 @@ class Migrator {
   // Creates the next up/down pair in the migrations directory.
   virtual Result<NewReport> New(const NewOptions& options) = 0;
 
+  // The live schema as canonical SQL and as structured data, without
+  // strata's own tables (migrations, events, lock). Reads only. kUnsupported
+  // on PostgreSQL for now; kDatabase when the database cannot be read.
+  virtual Result<InspectReport> Inspect() = 0;
+
  protected:
   Migrator() = default;
 };

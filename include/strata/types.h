@@ -124,4 +124,75 @@ struct NewReport {
   std::string down_path;
 };
 
+// `strata inspect`: the live schema. Plain copies of the internal schema
+// model (src/schema/model.h); expressions are SQL text in the database's
+// dialect. Lists are in canonical order: objects by name, columns as declared.
+struct InspectColumn {
+  std::string name;
+  std::string type;                         // as declared; "" when none (SQLite)
+  bool not_null = false;
+  std::optional<std::string> default_expr;  // "0", "'x'", "CURRENT_TIMESTAMP", "1+2"
+  std::string collation;                    // "" = the default
+  std::optional<std::string> generated;     // GENERATED ALWAYS AS (expr)
+  bool generated_stored = false;
+};
+
+struct InspectForeignKey {
+  std::string name;                         // "" when unnamed
+  std::vector<std::string> columns;
+  std::string ref_table;
+  std::vector<std::string> ref_columns;     // empty: the referenced primary key
+  std::string on_delete = "NO ACTION";      // "NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"
+  std::string on_update = "NO ACTION";
+  bool deferrable = false;
+  bool initially_deferred = false;
+};
+
+struct InspectCheck {
+  std::string name;                         // "" when unnamed
+  std::string expr;
+};
+
+struct InspectTable {
+  std::string name;
+  std::vector<InspectColumn> columns;
+  std::vector<std::string> primary_key;     // empty: none
+  bool autoincrement = false;               // SQLite INTEGER PRIMARY KEY AUTOINCREMENT
+  std::vector<std::vector<std::string>> uniques;
+  std::vector<InspectCheck> checks;
+  std::vector<InspectForeignKey> foreign_keys;
+  bool without_rowid = false;               // SQLite
+  bool strict = false;                      // SQLite
+};
+
+struct InspectIndex {
+  std::string name;
+  std::string table;
+  bool unique = false;
+  // One entry per key part: a column name or an expression, then
+  // " COLLATE x" and " DESC" when set ("email", "lower(email) DESC").
+  std::vector<std::string> columns;
+  std::string where;                        // "" = not partial
+};
+
+struct InspectView {
+  std::string name;
+  std::string sql;                          // CREATE VIEW ..., no ';'
+};
+
+struct InspectTrigger {
+  std::string name;
+  std::string table;
+  std::string sql;                          // CREATE TRIGGER ..., no ';'
+};
+
+struct InspectReport {
+  std::string dialect;                      // "sqlite", "postgres"
+  std::string sql;                          // canonical DDL that recreates the schema
+  std::vector<InspectTable> tables;
+  std::vector<InspectIndex> indexes;
+  std::vector<InspectView> views;
+  std::vector<InspectTrigger> triggers;
+};
+
 }  // namespace strata

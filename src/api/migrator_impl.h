@@ -33,6 +33,7 @@ class MigratorImpl : public Migrator {
   Result<BaselineReport> Baseline(const BaselineOptions& options) override;
   Result<RepairReport> Repair(const RepairOptions& options) override;
   Result<NewReport> New(const NewOptions& options) override;
+  Result<InspectReport> Inspect() override;  // inspect.cc
 
  private:
   // The connection, opened on first use and kept.

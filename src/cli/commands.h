@@ -26,11 +26,12 @@ Command AddRedo(CLI::App& root);
 Command AddValidate(CLI::App& root);
 Command AddBaseline(CLI::App& root);
 Command AddRepair(CLI::App& root);
+Command AddInspect(CLI::App& root);
 
 // Every command, in the order `strata --help` lists them.
 inline std::vector<Command> AddAllCommands(CLI::App& root) {
   return {AddInit(root),     AddNew(root),      AddStatus(root),   AddUp(root),     AddDown(root),
-          AddRedo(root),     AddValidate(root), AddBaseline(root), AddRepair(root)};
+          AddRedo(root),     AddValidate(root), AddBaseline(root), AddRepair(root), AddInspect(root)};
 }
 
 

@@ -128,6 +128,61 @@ std::string ToJson(const NewReport& report) {
   return Dump(j);
 }
 
+std::string ToJson(const InspectReport& report) {
+  Json j;
+  j["dialect"] = report.dialect;
+  j["tables"] = Json::array();
+  for (const auto& t : report.tables) {
+    Json table;
+    table["name"] = t.name;
+    table["columns"] = Json::array();
+    for (const auto& c : t.columns) {
+      table["columns"].push_back(Json{{"name", c.name},
+                                      {"type", c.type},
+                                      {"not_null", c.not_null},
+                                      {"default", OrNull(c.default_expr)},
+                                      {"collation", StringOrNull(c.collation)},
+                                      {"generated", OrNull(c.generated)},
+                                      {"generated_stored", c.generated_stored}});
+    }
+    table["primary_key"] = t.primary_key;
+    table["autoincrement"] = t.autoincrement;
+    table["uniques"] = t.uniques;
+    table["checks"] = Json::array();
+    for (const auto& c : t.checks) table["checks"].push_back(Json{{"name", StringOrNull(c.name)}, {"expr", c.expr}});
+    table["foreign_keys"] = Json::array();
+    for (const auto& fk : t.foreign_keys) {
+      table["foreign_keys"].push_back(Json{{"name", StringOrNull(fk.name)},
+                                           {"columns", fk.columns},
+                                           {"ref_table", fk.ref_table},
+                                           {"ref_columns", fk.ref_columns},
+                                           {"on_delete", fk.on_delete},
+                                           {"on_update", fk.on_update},
+                                           {"deferrable", fk.deferrable},
+                                           {"initially_deferred", fk.initially_deferred}});
+    }
+    table["without_rowid"] = t.without_rowid;
+    table["strict"] = t.strict;
+    j["tables"].push_back(std::move(table));
+  }
+  j["indexes"] = Json::array();
+  for (const auto& i : report.indexes) {
+    j["indexes"].push_back(Json{{"name", i.name},
+                                {"table", i.table},
+                                {"unique", i.unique},
+                                {"columns", i.columns},
+                                {"where", StringOrNull(i.where)}});
+  }
+  j["views"] = Json::array();
+  for (const auto& v : report.views) j["views"].push_back(Json{{"name", v.name}, {"sql", v.sql}});
+  j["triggers"] = Json::array();
+  for (const auto& t : report.triggers) {
+    j["triggers"].push_back(Json{{"name", t.name}, {"table", t.table}, {"sql", t.sql}});
+  }
+  j["sql"] = report.sql;
+  return Dump(j);
+}
+
 std::string ErrorJson(const Status& status, int exit_code) {
   // The message carries the context chain ("apply 0003: ...") but not the
   // location or SQLSTATE, which have fields of their own.

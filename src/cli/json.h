@@ -19,6 +19,7 @@ std::string ToJson(const BaselineReport& report);
 std::string ToJson(const RepairReport& report);
 std::string ToJson(const InitReport& report);
 std::string ToJson(const NewReport& report);
+std::string ToJson(const InspectReport& report);
 
 // {"error": {"code": exit_code, "kind": "checksum_mismatch", "message": ...,
 //  "file", "line", "column", "sqlstate", "hint"}}; empty fields omitted.

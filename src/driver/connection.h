@@ -18,6 +18,8 @@
 #include <strata/result.h>
 #include <strata/status.h>
 
+#include "schema/model.h"
+
 namespace strata::driver {
 
 enum class Dialect { kSqlite, kPostgres };
@@ -105,6 +107,12 @@ class Connection {
 
   // "user" for the session (PostgreSQL current_user; SQLite: the OS user).
   virtual std::string session_user() = 0;
+
+  // The live schema (SQLite: "main"), in canonical order, without sqlite_*
+  // internal objects and without the tables named in `exclude_tables` (the
+  // tracking tables) and their indexes and triggers. Reads only.
+  // kUnsupported where not implemented yet (PostgreSQL), kDatabase, kParse.
+  virtual Result<schema::Schema> InspectSchema(const std::vector<std::string>& exclude_tables) = 0;
 
  protected:
   Connection() = default;

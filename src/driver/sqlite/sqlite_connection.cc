@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "driver/sqlite/sqlite_inspect.h"
 #include "sql/split.h"
 
 namespace strata::driver {
@@ -288,6 +289,10 @@ std::string SqliteConnection::session_user() {
   std::vector<char> buf(16384);
   if (getpwuid_r(geteuid(), &pw, buf.data(), buf.size(), &found) == 0 && found != nullptr) return found->pw_name;
   return "uid " + std::to_string(geteuid());
+}
+
+Result<schema::Schema> SqliteConnection::InspectSchema(const std::vector<std::string>& exclude_tables) {
+  return InspectSqlite(*this, exclude_tables);
 }
 
 }  // namespace strata::driver

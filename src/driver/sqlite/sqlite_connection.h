@@ -58,6 +58,7 @@ class SqliteConnection final : public Connection {
   Result<bool> TableExists(std::string_view schema, std::string_view table) override;
   std::vector<std::string> TakeNotices() override { return {}; }
   std::string session_user() override;
+  Result<schema::Schema> InspectSchema(const std::vector<std::string>& exclude_tables) override;
 
  private:
   struct DbClose {

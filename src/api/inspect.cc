@@ -1,0 +1,79 @@
+// Migrator::Inspect: the live schema through driver::Connection::InspectSchema,
+// rendered as canonical SQL and copied into the public InspectReport (the
+// public API never exposes src/schema types).
+#include "api/migrator_impl.h"
+#include "schema/model.h"
+#include "schema/render_sqlite.h"
+
+namespace strata::api {
+
+namespace {
+
+InspectTable ToPublic(const schema::Table& t) {
+  InspectTable out;
+  out.name = t.name;
+  for (const auto& c : t.columns) {
+    out.columns.push_back({c.name, c.type, c.not_null, c.default_expr, c.collation, c.generated_expr,
+                           c.generated_stored});
+  }
+  if (t.primary_key) {
+    out.primary_key = t.primary_key->columns;
+    out.autoincrement = t.primary_key->autoincrement;
+  }
+  for (const auto& u : t.uniques) out.uniques.push_back(u.columns);
+  for (const auto& c : t.checks) out.checks.push_back({c.name, c.expr});
+  for (const auto& fk : t.foreign_keys) {
+    out.foreign_keys.push_back({fk.name, fk.columns, fk.ref_table, fk.ref_columns,
+                                std::string(schema::ToString(fk.on_delete)),
+                                std::string(schema::ToString(fk.on_update)), fk.deferrable,
+                                fk.initially_deferred});
+  }
+  out.without_rowid = t.without_rowid;
+  out.strict = t.strict;
+  return out;
+}
+
+InspectIndex ToPublic(const schema::Index& i) {
+  InspectIndex out;
+  out.name = i.name;
+  out.table = i.table;
+  out.unique = i.unique;
+  out.where = i.where;
+  for (const auto& p : i.parts) {
+    std::string part = p.expr.empty() ? p.column : p.expr;
+    if (!p.collation.empty()) part += " COLLATE " + p.collation;
+    if (p.desc) part += " DESC";
+    out.columns.push_back(std::move(part));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<InspectReport> MigratorImpl::Inspect() {
+  // Like status: a SQLite file that does not exist yet is an empty schema,
+  // and a read-only command must not create it.
+  if (SqliteFileMissing()) {
+    InspectReport empty;
+    empty.dialect = "sqlite";
+    return empty;
+  }
+  auto conn = Connect();
+  if (!conn.ok()) return Scrub(conn.status());
+  if ((*conn)->dialect() != driver::Dialect::kSqlite) {
+    return Scrub(Status::Unsupported("inspect is not implemented for PostgreSQL yet"));
+  }
+  // strata's own tables are bookkeeping, not part of the application schema.
+  auto live = (*conn)->InspectSchema({config_.env.table, config_.env.events_table, config_.env.lock_table});
+  if (!live.ok()) return Scrub(live.status());
+  InspectReport report;
+  report.dialect = "sqlite";
+  report.sql = schema::RenderSqlite(*live);
+  for (const auto& t : live->tables) report.tables.push_back(ToPublic(t));
+  for (const auto& i : live->indexes) report.indexes.push_back(ToPublic(i));
+  for (const auto& v : live->views) report.views.push_back({v.name, v.sql});
+  for (const auto& t : live->triggers) report.triggers.push_back({t.name, t.table, t.sql});
+  return report;
+}
+
+}  // namespace strata::api

@@ -1,0 +1,163 @@
+// schema::Schema: a database schema as plain values, the same for every
+// dialect. Inspection (driver/<dialect>/..._inspect.cc) fills one from a live
+// database, renderers (render_<dialect>.cc) turn one into DDL, and diff (a
+// later slice) compares two. Parts that only one dialect has are optional or
+// empty on the other: SQLite has no schemas, sequences, enums or identity
+// columns; PostgreSQL has no WITHOUT ROWID, STRICT or AUTOINCREMENT.
+//
+// Expressions (defaults, checks, generated columns, index expressions, WHERE)
+// are kept as SQL text in the inspected dialect, whitespace-normalized, not
+// parsed. Two schemas compare equal with operator== once both are in
+// canonical order (Canonicalize()). Plain copyable values; no thread-safety
+// concerns beyond those of std::vector.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::schema {
+
+enum class FkAction { kNoAction, kRestrict, kCascade, kSetNull, kSetDefault };
+// "NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT".
+std::string_view ToString(FkAction action);
+// Case-insensitive inverse of ToString; unknown text is kNoAction.
+FkAction ParseFkAction(std::string_view text);
+
+// PostgreSQL identity columns (GENERATED ... AS IDENTITY); unused on SQLite.
+enum class Identity { kNone, kAlways, kByDefault };
+
+struct Column {
+  std::string name;
+  std::string type;                    // as declared ("VARCHAR(255)", "" when none)
+  bool not_null = false;
+  std::optional<std::string> default_expr;  // SQL text ("0", "'x'", "CURRENT_TIMESTAMP", "1+2")
+  std::string collation;               // "" = the default
+  std::optional<std::string> generated_expr;  // GENERATED ALWAYS AS (expr)
+  bool generated_stored = false;       // STORED; false = VIRTUAL
+  bool hidden = false;                 // hidden column of a virtual table
+  Identity identity = Identity::kNone;
+  bool operator==(const Column&) const = default;
+};
+
+struct PrimaryKey {
+  std::string name;                    // constraint name; "" when unnamed
+  std::vector<std::string> columns;    // key order
+  bool autoincrement = false;          // SQLite INTEGER PRIMARY KEY AUTOINCREMENT
+  bool operator==(const PrimaryKey&) const = default;
+};
+
+struct UniqueConstraint {
+  std::string name;
+  std::vector<std::string> columns;
+  bool operator==(const UniqueConstraint&) const = default;
+};
+
+struct CheckConstraint {
+  std::string name;
+  std::string expr;                    // the text inside CHECK ( ... )
+  bool operator==(const CheckConstraint&) const = default;
+};
+
+struct ForeignKey {
+  std::string name;
+  std::vector<std::string> columns;
+  std::string ref_schema;              // "" = same schema
+  std::string ref_table;
+  std::vector<std::string> ref_columns;  // empty: the referenced table's primary key
+  FkAction on_delete = FkAction::kNoAction;
+  FkAction on_update = FkAction::kNoAction;
+  bool deferrable = false;
+  bool initially_deferred = false;
+  bool operator==(const ForeignKey&) const = default;
+};
+
+struct Table {
+  std::string schema;                  // "" on SQLite; "public", ... on PostgreSQL
+  std::string name;
+  std::vector<Column> columns;         // declared order
+  std::optional<PrimaryKey> primary_key;
+  std::vector<UniqueConstraint> uniques;   // canonical: by columns
+  std::vector<CheckConstraint> checks;     // declared order
+  std::vector<ForeignKey> foreign_keys;    // canonical: by columns, then referenced table
+  bool without_rowid = false;          // SQLite
+  bool strict = false;                 // SQLite
+  bool operator==(const Table&) const = default;
+
+  const Column* FindColumn(std::string_view column) const;
+};
+
+// One key part of an index: a column or an expression.
+struct IndexPart {
+  std::string column;                  // set for a plain column
+  std::string expr;                    // set for an expression ("lower(email)")
+  bool desc = false;
+  std::string collation;               // "" = the column's or the default
+  bool operator==(const IndexPart&) const = default;
+};
+
+struct Index {
+  std::string schema;
+  std::string name;
+  std::string table;
+  bool unique = false;
+  std::vector<IndexPart> parts;
+  std::string where;                   // partial index predicate; "" = none
+  bool operator==(const Index&) const = default;
+};
+
+struct View {
+  std::string schema;
+  std::string name;
+  std::string sql;                     // the whole CREATE VIEW statement, no ';'
+  bool operator==(const View&) const = default;
+};
+
+struct Trigger {
+  std::string schema;
+  std::string name;
+  std::string table;
+  std::string sql;                     // the whole CREATE TRIGGER statement, no ';'
+  bool operator==(const Trigger&) const = default;
+};
+
+// PostgreSQL only (later slice).
+struct Sequence {
+  std::string schema;
+  std::string name;
+  std::string type = "bigint";
+  int64_t start = 1;
+  int64_t increment = 1;
+  std::optional<std::string> owned_by;  // "table.column"
+  bool operator==(const Sequence&) const = default;
+};
+
+// PostgreSQL only (later slice).
+struct EnumType {
+  std::string schema;
+  std::string name;
+  std::vector<std::string> values;     // declared order
+  bool operator==(const EnumType&) const = default;
+};
+
+struct Schema {
+  std::vector<std::string> schemas;    // PostgreSQL namespaces; empty on SQLite
+  std::vector<EnumType> enums;
+  std::vector<Sequence> sequences;
+  std::vector<Table> tables;
+  std::vector<Index> indexes;
+  std::vector<View> views;
+  std::vector<Trigger> triggers;
+  bool operator==(const Schema&) const = default;
+
+  const Table* FindTable(std::string_view name) const;
+};
+
+// Puts `s` in canonical order: every object list by (schema, name), unique
+// constraints and foreign keys by columns; column and check order is kept
+// (it is part of the definition).
+void Canonicalize(Schema& s);
+
+}  // namespace strata::schema
