@@ -3,15 +3,22 @@
 // public API never exposes src/schema types).
 #include "api/migrator_impl.h"
 #include "schema/model.h"
+#include "schema/render_postgres.h"
 #include "schema/render_sqlite.h"
 
 namespace strata::api {
 
 namespace {
 
+// The public report has no schema field: PostgreSQL objects outside public
+// are named "schema.name" (SQLite has no schemas).
+std::string Display(const std::string& schema, const std::string& name) {
+  return schema.empty() || schema == "public" ? name : schema + "." + name;
+}
+
 InspectTable ToPublic(const schema::Table& t) {
   InspectTable out;
-  out.name = t.name;
+  out.name = Display(t.schema, t.name);
   for (const auto& c : t.columns) {
     out.columns.push_back({c.name, c.type, c.not_null, c.default_expr, c.collation, c.generated_expr,
                            c.generated_stored});
@@ -23,7 +30,7 @@ InspectTable ToPublic(const schema::Table& t) {
   for (const auto& u : t.uniques) out.uniques.push_back(u.columns);
   for (const auto& c : t.checks) out.checks.push_back({c.name, c.expr});
   for (const auto& fk : t.foreign_keys) {
-    out.foreign_keys.push_back({fk.name, fk.columns, fk.ref_table, fk.ref_columns,
+    out.foreign_keys.push_back({fk.name, fk.columns, Display(fk.ref_schema, fk.ref_table), fk.ref_columns,
                                 std::string(schema::ToString(fk.on_delete)),
                                 std::string(schema::ToString(fk.on_update)), fk.deferrable,
                                 fk.initially_deferred});
@@ -35,8 +42,8 @@ InspectTable ToPublic(const schema::Table& t) {
 
 InspectIndex ToPublic(const schema::Index& i) {
   InspectIndex out;
-  out.name = i.name;
-  out.table = i.table;
+  out.name = Display(i.schema, i.name);
+  out.table = Display(i.schema, i.table);
   out.unique = i.unique;
   out.where = i.where;
   for (const auto& p : i.parts) {
@@ -60,18 +67,16 @@ Result<InspectReport> MigratorImpl::Inspect() {
   }
   auto conn = Connect();
   if (!conn.ok()) return Scrub(conn.status());
-  if ((*conn)->dialect() != driver::Dialect::kSqlite) {
-    return Scrub(Status::Unsupported("inspect is not implemented for PostgreSQL yet"));
-  }
+  bool postgres = (*conn)->dialect() == driver::Dialect::kPostgres;
   // strata's own tables are bookkeeping, not part of the application schema.
   auto live = (*conn)->InspectSchema({config_.env.table, config_.env.events_table, config_.env.lock_table});
   if (!live.ok()) return Scrub(live.status());
   InspectReport report;
-  report.dialect = "sqlite";
-  report.sql = schema::RenderSqlite(*live);
+  report.dialect = postgres ? "postgres" : "sqlite";
+  report.sql = postgres ? schema::RenderPostgres(*live) : schema::RenderSqlite(*live);
   for (const auto& t : live->tables) report.tables.push_back(ToPublic(t));
   for (const auto& i : live->indexes) report.indexes.push_back(ToPublic(i));
-  for (const auto& v : live->views) report.views.push_back({v.name, v.sql});
+  for (const auto& v : live->views) report.views.push_back({Display(v.schema, v.name), v.sql});
   for (const auto& t : live->triggers) report.triggers.push_back({t.name, t.table, t.sql});
   return report;
 }

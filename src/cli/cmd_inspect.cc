@@ -34,7 +34,8 @@ Command AddInspect(CLI::App& root) {
       "ordered by name. The same schema always prints the same text, so the output\n"
       "can be committed and compared. With --json, prints the structured schema\n"
       "instead (docs/schema.md). strata's own tracking tables are never included.\n"
-      "Never changes the database. SQLite only for now.");
+      "Never changes the database. SQLite and PostgreSQL (not yet: PostgreSQL\n"
+      "triggers, partitions, domains; see docs/schema.md).");
   return {sub, [](Context& ctx) { return RunInspect(ctx); }};
 }
 

@@ -58,6 +58,7 @@ struct UniqueConstraint {
 struct CheckConstraint {
   std::string name;
   std::string expr;                    // the text inside CHECK ( ... )
+  bool not_valid = false;              // PostgreSQL NOT VALID (added, not yet validated)
   bool operator==(const CheckConstraint&) const = default;
 };
 
@@ -71,6 +72,7 @@ struct ForeignKey {
   FkAction on_update = FkAction::kNoAction;
   bool deferrable = false;
   bool initially_deferred = false;
+  bool not_valid = false;              // PostgreSQL NOT VALID
   bool operator==(const ForeignKey&) const = default;
 };
 
@@ -105,6 +107,10 @@ struct Index {
   bool unique = false;
   std::vector<IndexPart> parts;
   std::string where;                   // partial index predicate; "" = none
+  // PostgreSQL: the whole CREATE INDEX statement (pg_get_indexdef), no ';'.
+  // When set, renderers print it as is (it carries the method, opclasses,
+  // INCLUDE, NULLS FIRST/LAST that `parts` does not model).
+  std::string definition = {};
   bool operator==(const Index&) const = default;
 };
 
@@ -112,6 +118,12 @@ struct View {
   std::string schema;
   std::string name;
   std::string sql;                     // the whole CREATE VIEW statement, no ';'
+  bool materialized = false;           // PostgreSQL materialized view
+  // PostgreSQL: "schema.name" of the views and materialized views this one
+  // reads, sorted; renderers create those first.
+  // (`= {}` here and on Index::definition: brace-initializers written before
+  // these fields existed then need not name them.)
+  std::vector<std::string> depends_on = {};
   bool operator==(const View&) const = default;
 };
 
@@ -123,18 +135,18 @@ struct Trigger {
   bool operator==(const Trigger&) const = default;
 };
 
-// PostgreSQL only (later slice).
+// PostgreSQL only.
 struct Sequence {
   std::string schema;
   std::string name;
   std::string type = "bigint";
   int64_t start = 1;
   int64_t increment = 1;
-  std::optional<std::string> owned_by;  // "table.column"
+  std::optional<std::string> owned_by;  // "table.column" (PostgreSQL: "schema.table.column", quoted)
   bool operator==(const Sequence&) const = default;
 };
 
-// PostgreSQL only (later slice).
+// PostgreSQL only.
 struct EnumType {
   std::string schema;
   std::string name;

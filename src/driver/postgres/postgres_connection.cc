@@ -1,6 +1,7 @@
 #include "driver/postgres/postgres_connection.h"
 
 #include "driver/postgres/libpq.h"
+#include "driver/postgres/postgres_inspect.h"
 
 #include <algorithm>
 #include <cctype>
@@ -421,6 +422,10 @@ std::string PostgresConnection::session_user() {
   // In an aborted transaction no query runs; the login role is the next best answer.
   const char* user = pq::api().PQuser(conn_.get());
   return user != nullptr ? user : "";
+}
+
+Result<schema::Schema> PostgresConnection::InspectSchema(const std::vector<std::string>& exclude_tables) {
+  return InspectPostgres(*this, exclude_tables);
 }
 
 }  // namespace strata::driver

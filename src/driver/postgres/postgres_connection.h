@@ -62,9 +62,8 @@ class PostgresConnection final : public Connection {
   Result<bool> TableExists(std::string_view schema, std::string_view table) override;
   std::vector<std::string> TakeNotices() override;
   std::string session_user() override;
-  Result<schema::Schema> InspectSchema(const std::vector<std::string>&) override {
-    return Status::Unsupported("inspect is not implemented for PostgreSQL yet");
-  }
+  // InspectPostgres (postgres_inspect.h) on this connection.
+  Result<schema::Schema> InspectSchema(const std::vector<std::string>& exclude_tables) override;
 
  private:
   struct ConnFinish {
