@@ -78,4 +78,15 @@ void Canonicalize(Schema& s) {
   }
 }
 
+
+std::string QuoteIdent(std::string_view ident) {
+  std::string out = "\"";
+  for (char c : ident) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  out += '"';
+  return out;
+}
+
 }  // namespace strata::schema

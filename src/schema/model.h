@@ -172,4 +172,7 @@ struct Schema {
 // (it is part of the definition).
 void Canonicalize(Schema& s);
 
+// Double-quotes an identifier ("a""b"); the same rule in both dialects.
+std::string QuoteIdent(std::string_view ident);
+
 }  // namespace strata::schema

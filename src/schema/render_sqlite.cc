@@ -6,15 +6,7 @@ namespace strata::schema {
 
 namespace {
 
-std::string Quote(std::string_view ident) {
-  std::string out = "\"";
-  for (char c : ident) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  out += '"';
-  return out;
-}
+std::string Quote(std::string_view ident) { return QuoteIdent(ident); }
 
 std::string QuoteList(const std::vector<std::string>& idents) {
   std::string out;
