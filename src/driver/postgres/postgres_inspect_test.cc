@@ -10,6 +10,7 @@
 
 #include "driver/open.h"
 #include "schema/render_postgres.h"
+#include "testing/schema_corpus.h"
 #include "testing/test_support.h"
 
 namespace strata::driver {
@@ -20,7 +21,7 @@ using schema::Identity;
 using schema::Schema;
 using Strings = std::vector<std::string>;
 
-const std::vector<std::string> kTracking = {"strata_migrations", "strata_events", "strata_lock"};
+const std::vector<std::string>& kTracking = strata::testing::TrackingTables();
 
 Result<Schema> LoadAndInspect(const std::string& sql) {
   strata::testing::ScopedPgDatabase db;
@@ -32,20 +33,11 @@ Result<Schema> LoadAndInspect(const std::string& sql) {
   return (*conn)->InspectSchema(kTracking);
 }
 
-const schema::Table& T(const Schema& s, size_t i = 0) {
-  static const schema::Table kNone;
-  return i < s.tables.size() ? s.tables[i] : kNone;
-}
+const schema::Table& T(const Schema& s, size_t i = 0) { return strata::testing::TableAt(s, i); }
 const schema::Column& C(const Schema& s, size_t col, size_t table = 0) {
-  static const schema::Column kNone;
-  return col < T(s, table).columns.size() ? T(s, table).columns[col] : kNone;
+  return strata::testing::ColumnAt(s, col, table);
 }
-
-struct Case {
-  const char* name;
-  const char* sql;
-  std::function<void(const Schema&)> check;
-};
+using Case = strata::testing::SchemaCase;
 
 const Case kCases[] = {
     {"empty", "", [](const Schema& s) { EXPECT_EQ(s, Schema{}); }},
@@ -269,21 +261,10 @@ const Case kCases[] = {
      }},
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class PgInspectCorpus : public ::testing::TestWithParam<Case> {};
 
-TEST_P(PgInspectCorpus, RoundTrip) {
-  const Case& c = GetParam();
-  auto first = LoadAndInspect(c.sql);
-  ASSERT_TRUE(first.ok()) << first.status().ToString();
-  std::string rendered = schema::RenderPostgres(*first);
-  auto second = LoadAndInspect(rendered);
-  ASSERT_TRUE(second.ok()) << second.status().ToString() << "\nrendered:\n" << rendered;
-  EXPECT_EQ(rendered, schema::RenderPostgres(*second));
-  EXPECT_TRUE(*first == *second) << "models differ; first renders as:\n" << rendered;
-  c.check(*first);
-}
+TEST_P(PgInspectCorpus, RoundTrip) { strata::testing::ExpectRoundTrip(GetParam(), LoadAndInspect, schema::RenderPostgres); }
 
 INSTANTIATE_TEST_SUITE_P(Postgres, PgInspectCorpus, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });

@@ -14,6 +14,7 @@
 
 #include "driver/open.h"
 #include "schema/render_sqlite.h"
+#include "testing/schema_corpus.h"
 #include "testing/test_support.h"
 
 namespace strata::driver {
@@ -23,7 +24,7 @@ using schema::FkAction;
 using schema::Schema;
 using Strings = std::vector<std::string>;
 
-const std::vector<std::string> kTracking = {"strata_migrations", "strata_events", "strata_lock"};
+const std::vector<std::string>& kTracking = strata::testing::TrackingTables();
 
 Result<Schema> LoadAndInspect(const std::string& sql) {
   auto conn = Open("sqlite::memory:", {});
@@ -33,20 +34,11 @@ Result<Schema> LoadAndInspect(const std::string& sql) {
   return (*conn)->InspectSchema(kTracking);
 }
 
-const schema::Table& T(const Schema& s, size_t i = 0) {
-  static const schema::Table kNone;
-  return i < s.tables.size() ? s.tables[i] : kNone;
-}
+const schema::Table& T(const Schema& s, size_t i = 0) { return strata::testing::TableAt(s, i); }
 const schema::Column& C(const Schema& s, size_t col, size_t table = 0) {
-  static const schema::Column kNone;
-  return col < T(s, table).columns.size() ? T(s, table).columns[col] : kNone;
+  return strata::testing::ColumnAt(s, col, table);
 }
-
-struct Case {
-  const char* name;
-  const char* sql;
-  std::function<void(const Schema&)> check;
-};
+using Case = strata::testing::SchemaCase;
 
 const Case kCases[] = {
     {"types",
@@ -309,22 +301,10 @@ const Case kCases[] = {
     {"empty", "", [](const Schema& s) { EXPECT_EQ(s, Schema{}); }},
 };
 
-void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class InspectCorpus : public ::testing::TestWithParam<Case> {};
 
-TEST_P(InspectCorpus, RoundTrip) {
-  const Case& c = GetParam();
-  auto first = LoadAndInspect(c.sql);
-  ASSERT_TRUE(first.ok()) << first.status().ToString();
-  std::string rendered = schema::RenderSqlite(*first);
-  auto second = LoadAndInspect(rendered);
-  ASSERT_TRUE(second.ok()) << second.status().ToString() << "\nrendered:\n" << rendered;
-  std::string rendered_again = schema::RenderSqlite(*second);
-  EXPECT_EQ(rendered, rendered_again);
-  EXPECT_TRUE(*first == *second) << "models differ; first renders as:\n" << rendered;
-  c.check(*first);
-}
+TEST_P(InspectCorpus, RoundTrip) { strata::testing::ExpectRoundTrip(GetParam(), LoadAndInspect, schema::RenderSqlite); }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, InspectCorpus, ::testing::ValuesIn(kCases),
                          [](const ::testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
