@@ -62,9 +62,7 @@ Result<BaselineReport> MigratorImpl::Baseline(const BaselineOptions& options) {
   s = InLockedTransaction(**conn, history, *lock, [&]() -> Status {
     auto rows = history.Load();
     if (!rows.ok()) return rows.status();
-    int64_t batch = 0;
-    for (const auto& r : *rows) batch = std::max(batch, r.batch);
-    report.batch = batch + 1;
+    report.batch = engine::NextBatch(*rows);
     for (const auto& info : engine::Reconcile(*set, *rows)) {
       if (info.state != MigrationState::kPending || source::CompareVersions(info.version, options.version) > 0) continue;
       const source::Migration* m = nullptr;

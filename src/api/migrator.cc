@@ -166,30 +166,34 @@ Result<ValidationReport> MigratorImpl::Validate() {
   return report;
 }
 
-Result<ApplyReport> MigratorImpl::Up(const UpOptions& options) {
-  auto set = LoadFiles();
-  if (!set.ok()) return Scrub(set.status());
+Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool dry_run, const PlanFn& plan) {
   auto conn = Connect();
   if (!conn.ok()) return Scrub(conn.status());
   engine::History history(**conn, Tables(), config_.env.name);
-  auto lock = MakeLock(**conn, options.dry_run);
+  auto lock = MakeLock(**conn, dry_run);
   Status s = lock->Acquire();
   if (!s.ok()) return Scrub(s);
   engine::LockGuard guard(*lock);
   engine::Runner runner(**conn, history, *lock, sink_, MakeRunnerOptions());
-  auto policy = options.dry_run              ? engine::RunPolicy::DryRun()
-                : options.single_transaction ? engine::RunPolicy::SingleTransaction()
-                                             : engine::RunPolicy::PerMigration();
   return Scrub(runner.Run(policy, [&]() -> Result<engine::Plan> {
     auto rows = history.Load();
     if (!rows.ok()) return rows.status();
-    auto plan = engine::PlanUp(*set, *rows, options);
-    if (!plan.ok()) return plan.status();
-    int64_t batch = 0;
-    for (const auto& r : *rows) batch = std::max(batch, r.batch);
-    plan->batch = batch + 1;
-    return plan;
+    return plan(*rows);
   }));
+}
+
+Result<ApplyReport> MigratorImpl::Up(const UpOptions& options) {
+  auto set = LoadFiles();
+  if (!set.ok()) return Scrub(set.status());
+  auto policy = options.dry_run              ? engine::RunPolicy::DryRun()
+                : options.single_transaction ? engine::RunPolicy::SingleTransaction()
+                                             : engine::RunPolicy::PerMigration();
+  return RunPlan(policy, options.dry_run, [&](const std::vector<engine::AppliedRow>& rows) -> Result<engine::Plan> {
+    auto plan = engine::PlanUp(*set, rows, options);
+    if (!plan.ok()) return plan.status();
+    plan->batch = engine::NextBatch(rows);
+    return plan;
+  });
 }
 
 Result<ApplyReport> MigratorImpl::Down(const DownOptions& options) {
@@ -198,20 +202,10 @@ Result<ApplyReport> MigratorImpl::Down(const DownOptions& options) {
   auto set = LoadFiles();
   // The stored down SQL is enough: a missing folder must not stop a rollback.
   source::MigrationSet files = set.ok() ? std::move(*set) : source::MigrationSet{};
-  auto conn = Connect();
-  if (!conn.ok()) return Scrub(conn.status());
-  engine::History history(**conn, Tables(), config_.env.name);
-  auto lock = MakeLock(**conn, options.dry_run);
-  s = lock->Acquire();
-  if (!s.ok()) return Scrub(s);
-  engine::LockGuard guard(*lock);
-  engine::Runner runner(**conn, history, *lock, sink_, MakeRunnerOptions());
   auto policy = options.dry_run ? engine::RunPolicy::DryRun() : engine::RunPolicy::PerMigration();
-  return Scrub(runner.Run(policy, [&]() -> Result<engine::Plan> {
-    auto rows = history.Load();
-    if (!rows.ok()) return rows.status();
-    return engine::PlanDown(files, *rows, options);
-  }));
+  return RunPlan(policy, options.dry_run, [&](const std::vector<engine::AppliedRow>& rows) {
+    return engine::PlanDown(files, rows, options);
+  });
 }
 
 Result<ApplyReport> MigratorImpl::Redo(const RedoOptions& options) {
@@ -219,21 +213,12 @@ Result<ApplyReport> MigratorImpl::Redo(const RedoOptions& options) {
   if (!s.ok()) return Scrub(s);
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
-  auto conn = Connect();
-  if (!conn.ok()) return Scrub(conn.status());
-  engine::History history(**conn, Tables(), config_.env.name);
-  auto lock = MakeLock(**conn, false);
-  s = lock->Acquire();
-  if (!s.ok()) return Scrub(s);
-  engine::LockGuard guard(*lock);
-  engine::Runner runner(**conn, history, *lock, sink_, MakeRunnerOptions());
-  return Scrub(runner.Run(engine::RunPolicy::PerMigration(), [&]() -> Result<engine::Plan> {
-    auto rows = history.Load();
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) return engine::Plan{};  // nothing applied: nothing to redo, like `down`
+  return RunPlan(engine::RunPolicy::PerMigration(), false,
+                 [&](const std::vector<engine::AppliedRow>& rows) -> Result<engine::Plan> {
+    if (rows.empty()) return engine::Plan{};  // nothing applied: nothing to redo, like `down`
     DownOptions down;
     down.steps = 1;
-    auto plan = engine::PlanDown(*set, *rows, down);
+    auto plan = engine::PlanDown(*set, rows, down);
     if (!plan.ok()) return plan.status();
     const engine::PlanStep& undo = plan->steps.front();
     const source::Migration* file = nullptr;
@@ -244,12 +229,10 @@ Result<ApplyReport> MigratorImpl::Redo(const RedoOptions& options) {
       return Status::NotFound(undo.version + "_" + undo.name + " cannot be re-applied: its file is missing")
           .WithHint("restore the file, or use `strata down` to only roll it back");
     }
-    int64_t batch = 0;
-    for (const auto& r : *rows) batch = std::max(batch, r.batch);
-    plan->batch = batch + 1;
+    plan->batch = engine::NextBatch(rows);
     plan->steps.push_back(engine::UpStep(*file));
     return plan;
-  }));
+  });
 }
 
 }  // namespace api

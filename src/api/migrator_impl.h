@@ -2,6 +2,7 @@
 // Internal to src/api; users see include/strata/migrator.h only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -48,6 +49,10 @@ class MigratorImpl : public Migrator {
   // and a dry run must not even create the lock table).
   std::unique_ptr<engine::MigrationLock> MakeLock(driver::Connection& conn, bool dry_run);
   engine::RunnerOptions MakeRunnerOptions() const;
+  // Connects, takes the migration lock (none for a SQLite dry run) and lets
+  // the Runner run the plan that `plan` builds from the tracking rows.
+  using PlanFn = std::function<Result<engine::Plan>(const std::vector<engine::AppliedRow>&)>;
+  Result<ApplyReport> RunPlan(const engine::RunPolicy& policy, bool dry_run, const PlanFn& plan);
   Status RequireConfirmation(const char* command, bool yes) const;
 
   config::Config config_;

@@ -159,6 +159,12 @@ std::vector<ValidationIssue> Validate(const source::MigrationSet& set, const std
   return issues;
 }
 
+int64_t NextBatch(const std::vector<AppliedRow>& rows) {
+  int64_t batch = 0;
+  for (const auto& r : rows) batch = std::max(batch, r.batch);
+  return batch + 1;
+}
+
 PlanStep UpStep(const source::Migration& m) {
   PlanStep step;
   step.direction = Direction::kUp;

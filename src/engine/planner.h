@@ -54,6 +54,9 @@ Result<Plan> PlanUp(const source::MigrationSet& set, const std::vector<AppliedRo
 Result<Plan> PlanDown(const source::MigrationSet& set, const std::vector<AppliedRow>& rows,
                       const DownOptions& options);
 
+// The batch number for the next `up`: the largest recorded one plus one.
+int64_t NextBatch(const std::vector<AppliedRow>& rows);
+
 // A step that applies `m`.
 PlanStep UpStep(const source::Migration& m);
 
