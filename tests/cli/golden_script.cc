@@ -3,7 +3,9 @@
 // and running a program on a pseudo-terminal.
 #include "golden_script.h"
 
+#include <poll.h>
 #include <pty.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -228,27 +230,54 @@ CommandResult RunOnTerminal(const std::vector<std::string>& argv, const std::str
   for (auto& a : args) argvp.push_back(a.data());
   argvp.push_back(nullptr);
   int master = -1;
-  pid_t pid = ::forkpty(&master, nullptr, &tio, nullptr);
+  int slave = -1;
+  if (::openpty(&master, &slave, nullptr, &tio, nullptr) != 0) {
+    ADD_FAILURE() << "openpty failed";
+    return result;
+  }
+  pid_t pid = ::fork();
   if (pid < 0) {
-    ADD_FAILURE() << "forkpty failed";
+    ADD_FAILURE() << "fork failed";
+    ::close(master);
+    ::close(slave);
     return result;
   }
   if (pid == 0) {
+    ::close(master);
+    ::setsid();
+    ::ioctl(slave, TIOCSCTTY, 0);
+    ::dup2(slave, 0);
+    ::dup2(slave, 1);
+    ::dup2(slave, 2);
+    if (slave > 2) ::close(slave);
     if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) _exit(127);
     ::execve(argvp[0], argvp.data(), envp.data());
     _exit(127);
   }
+  // The parent keeps its own descriptor of the terminal open: the terminal is
+  // never hung up when the child exits, so nothing the child wrote just
+  // before exiting is lost (reading after a hang-up can return EIO early).
   std::string line = answer + "\n";
   if (::write(master, line.data(), line.size()) < 0) ADD_FAILURE() << "write to terminal failed";
   char buf[4096];
-  for (;;) {
-    ssize_t n = ::read(master, buf, sizeof buf);
-    if (n <= 0) break;  // EIO once the child has exited and closed the terminal
-    result.out.append(buf, static_cast<size_t>(n));
-  }
-  ::close(master);
+  auto drain = [&](int timeout_ms) {
+    pollfd p{master, POLLIN, 0};
+    while (::poll(&p, 1, timeout_ms) > 0 && (p.revents & POLLIN)) {
+      ssize_t n = ::read(master, buf, sizeof buf);
+      if (n <= 0) break;
+      result.out.append(buf, static_cast<size_t>(n));
+      p.revents = 0;
+    }
+  };
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  for (;;) {
+    drain(20);
+    pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid || done < 0) break;
+  }
+  drain(0);
+  ::close(slave);
+  ::close(master);
   if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
   result.out = ReplaceAll(result.out, "\r\n", "\n");
   return result;
