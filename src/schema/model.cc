@@ -65,12 +65,25 @@ void Canonicalize(Schema& s) {
   SortByName(s.indexes);
   SortByName(s.views);
   SortByName(s.triggers);
+  SortByName(s.domains);
+  std::sort(s.extensions.begin(), s.extensions.end(),
+            [](const auto& a, const auto& b) { return a.name < b.name; });
+  std::stable_sort(s.routines.begin(), s.routines.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.schema, a.name, a.arguments) < std::tie(b.schema, b.name, b.arguments);
+  });
+  std::sort(s.comments.begin(), s.comments.end(),
+            [](const auto& a, const auto& b) { return std::tie(a.object, a.text) < std::tie(b.object, b.text); });
+  for (auto& d : s.domains) {
+    std::stable_sort(d.checks.begin(), d.checks.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  }
   for (auto& t : s.tables) {
     // Engines report these in an order of their own (SQLite: reverse
     // declaration order), which must not count as a difference.
     std::stable_sort(t.uniques.begin(), t.uniques.end(), [](const auto& a, const auto& b) {
       return std::tie(a.columns, a.name) < std::tie(b.columns, b.name);
     });
+    std::stable_sort(t.exclusions.begin(), t.exclusions.end(),
+                     [](const auto& a, const auto& b) { return a.name < b.name; });
     std::stable_sort(t.foreign_keys.begin(), t.foreign_keys.end(), [](const auto& a, const auto& b) {
       return std::tie(a.columns, a.ref_schema, a.ref_table, a.ref_columns, a.name) <
              std::tie(b.columns, b.ref_schema, b.ref_table, b.ref_columns, b.name);

@@ -76,6 +76,14 @@ struct ForeignKey {
   bool operator==(const ForeignKey&) const = default;
 };
 
+// PostgreSQL EXCLUDE constraint, kept as pg_get_constraintdef text
+// ("EXCLUDE USING gist (room WITH =, during WITH &&)").
+struct ExclusionConstraint {
+  std::string name;
+  std::string definition;
+  bool operator==(const ExclusionConstraint&) const = default;
+};
+
 struct Table {
   std::string schema;                  // "" on SQLite; "public", ... on PostgreSQL
   std::string name;
@@ -86,6 +94,16 @@ struct Table {
   std::vector<ForeignKey> foreign_keys;    // canonical: by columns, then referenced table
   bool without_rowid = false;          // SQLite
   bool strict = false;                 // SQLite
+  // PostgreSQL only from here on.
+  std::vector<ExclusionConstraint> exclusions = {};
+  // Partitioned table: the partition key (pg_get_partkeydef: "RANGE (created_at)").
+  std::string partition_by = {};
+  // A partition: its parent and bound ("FOR VALUES FROM ('2024-01-01') TO
+  // ('2025-01-01')", "DEFAULT"). Columns and constraints inherited from the
+  // parent are not repeated here.
+  std::string partition_of_schema = {};
+  std::string partition_of = {};
+  std::string partition_bound = {};
   bool operator==(const Table&) const = default;
 
   const Column* FindColumn(std::string_view column) const;
@@ -154,6 +172,45 @@ struct EnumType {
   bool operator==(const EnumType&) const = default;
 };
 
+// PostgreSQL extension (CREATE EXTENSION name SCHEMA schema). The version is
+// not part of the schema: it differs between servers.
+struct Extension {
+  std::string name;
+  std::string schema;
+  bool operator==(const Extension&) const = default;
+};
+
+// PostgreSQL domain.
+struct Domain {
+  std::string schema;
+  std::string name;
+  std::string type;                    // format_type of the base type
+  bool not_null = false;
+  std::optional<std::string> default_expr;
+  std::string collation;               // "" = the default
+  std::vector<CheckConstraint> checks;  // by name
+  bool operator==(const Domain&) const = default;
+};
+
+// PostgreSQL function or procedure, kept as its whole definition.
+struct Routine {
+  std::string schema;
+  std::string name;
+  std::string arguments;               // pg_get_function_identity_arguments ("a integer, b text")
+  bool procedure = false;
+  std::string definition;              // pg_get_functiondef: "CREATE OR REPLACE FUNCTION ...", no ';'
+  bool operator==(const Routine&) const = default;
+};
+
+// PostgreSQL COMMENT ON. `object` is the target as COMMENT ON spells it,
+// quoted and qualified: TABLE "public"."users", COLUMN "public"."users"."email",
+// VIEW ..., INDEX ..., FUNCTION "public"."f"(integer), TYPE ..., ...
+struct Comment {
+  std::string object;
+  std::string text;
+  bool operator==(const Comment&) const = default;
+};
+
 struct Schema {
   std::vector<std::string> schemas;    // PostgreSQL namespaces; empty on SQLite
   std::vector<EnumType> enums;
@@ -161,7 +218,12 @@ struct Schema {
   std::vector<Table> tables;
   std::vector<Index> indexes;
   std::vector<View> views;
-  std::vector<Trigger> triggers;
+  std::vector<Trigger> triggers;      // SQLite and PostgreSQL (pg_get_triggerdef)
+  // PostgreSQL only.
+  std::vector<Extension> extensions = {};  // by name
+  std::vector<Domain> domains = {};
+  std::vector<Routine> routines = {};      // by (schema, name, arguments)
+  std::vector<Comment> comments = {};      // by object
   bool operator==(const Schema&) const = default;
 
   const Table* FindTable(std::string_view name) const;

@@ -66,6 +66,13 @@ Result<Annotations> ParseAnnotations(std::string_view sql, const std::string& fi
             .At(file, line_no);
       }
       out.no_transaction = true;
+    } else if (directive == "foreign-keys-off") {
+      if (!args.empty()) {
+        return Status::Validation("annotation 'strata:foreign-keys-off' takes no arguments, got '" +
+                                  std::string(args) + "'")
+            .At(file, line_no);
+      }
+      out.foreign_keys_off = true;
     } else if (directive == "allow") {
       if (args.find_first_not_of(", \t") == std::string_view::npos) {
         return Status::Validation("annotation 'strata:allow' needs at least one rule id")
@@ -77,7 +84,7 @@ Result<Annotations> ParseAnnotations(std::string_view sql, const std::string& fi
       // A typo here would otherwise silently run a CONCURRENTLY index inside a
       // transaction, or lint a file the author meant to exempt.
       return Status::Validation("unknown annotation 'strata:" + std::string(directive) +
-                                "' (known: no-transaction, allow)")
+                                "' (known: no-transaction, foreign-keys-off, allow)")
           .At(file, line_no);
     }
   }

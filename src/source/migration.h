@@ -24,9 +24,14 @@ namespace strata::source {
 
 // Annotations are SQL line comments before the first statement:
 //   -- strata:no-transaction
+//   -- strata:foreign-keys-off
 //   -- strata:allow rule-id[,rule-id...]
 struct Annotations {
   bool no_transaction = false;
+  // SQLite: run with foreign keys off (switched off before the migration's
+  // transaction, PRAGMA foreign_key_check before COMMIT). Written by
+  // `strata generate` for table rebuilds; ignored on PostgreSQL.
+  bool foreign_keys_off = false;
   std::vector<std::string> allow;
 };
 // Reads annotations from the leading comment block of `sql`. An unknown

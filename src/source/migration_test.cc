@@ -254,7 +254,7 @@ TEST_F(LoadTest, NonUtf8NamesTheLine) {
 TEST_F(LoadTest, BadAnnotationIsAProblemWithLine) {
   dir_.Write("0001_a.up.sql", "-- header\n\n-- strata:no-transacton\nSELECT 1;");
   Status p = OnlyProblem(Load());
-  EXPECT_EQ(p.message(), "unknown annotation 'strata:no-transacton' (known: no-transaction, allow)");
+  EXPECT_EQ(p.message(), "unknown annotation 'strata:no-transacton' (known: no-transaction, foreign-keys-off, allow)");
   EXPECT_EQ(p.file(), dir_.Path("0001_a.up.sql"));
   EXPECT_EQ(p.line(), 3);
 }
@@ -332,7 +332,7 @@ TEST(AnnotationsTest, Errors) {
   Result<Annotations> unknown = ParseAnnotations("-- strata:xyz\nSELECT 1;", "f.sql");
   ASSERT_FALSE(unknown.ok());
   EXPECT_EQ(unknown.status().code(), Status::Code::kValidation);
-  EXPECT_EQ(unknown.status().message(), "unknown annotation 'strata:xyz' (known: no-transaction, allow)");
+  EXPECT_EQ(unknown.status().message(), "unknown annotation 'strata:xyz' (known: no-transaction, foreign-keys-off, allow)");
   EXPECT_EQ(unknown.status().file(), "f.sql");
   EXPECT_EQ(unknown.status().line(), 1);
 
