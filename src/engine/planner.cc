@@ -172,6 +172,7 @@ PlanStep UpStep(const source::Migration& m) {
   step.name = m.name;
   step.sql = m.up_sql;
   step.no_transaction = m.up_annotations.no_transaction;
+  step.foreign_keys_off = m.up_annotations.foreign_keys_off;
   step.file = m.up_path;
   step.migration = &m;
   return step;
@@ -277,6 +278,7 @@ Result<Plan> PlanDown(const source::MigrationSet& set, const std::vector<Applied
     step.sql = *r->down_sql;
     auto annotations = source::ParseAnnotations(*r->down_sql, DownFile(set, *r));
     step.no_transaction = annotations.ok() && annotations->no_transaction;
+    step.foreign_keys_off = annotations.ok() && annotations->foreign_keys_off;
     step.file = DownFile(set, *r);
     step.row = *r;
     plan.steps.push_back(std::move(step));

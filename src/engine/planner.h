@@ -20,6 +20,7 @@ struct PlanStep {
   std::string name;
   std::string sql;
   bool no_transaction = false;
+  bool foreign_keys_off = false;  // -- strata:foreign-keys-off (SQLite; see engine/foreign_keys.h)
   std::string file;  // where `sql` came from, for error locations
   // Up: the migration to record. Down: the row to remove.
   const source::Migration* migration = nullptr;

@@ -1,9 +1,11 @@
 #include "engine/runner.h"
 
+#include <optional>
 #include <thread>
 
 #include <strata/redact.h>
 
+#include "engine/foreign_keys.h"
 #include "util/clock.h"
 #include "util/strings.h"
 
@@ -79,6 +81,8 @@ Result<ApplyReport> Runner::Run(const RunPolicy& policy, const std::function<Res
   util::Stopwatch total;
   ApplyReport report;
   report.dry_run = policy.rollback_at_end;
+  // Before `outer`: foreign keys come back on after its rollback.
+  std::optional<ForeignKeysOff> fk_off;
   TransactionGuard outer(conn_);
   if (policy.one_transaction) {
     Status s = conn_.Begin();
@@ -91,6 +95,43 @@ Result<ApplyReport> Runner::Run(const RunPolicy& policy, const std::function<Res
   auto plan = prepare();
   if (!plan.ok()) return plan.status();
   report.batch = plan->steps.empty() ? 0 : plan->batch;
+
+  // SQLite cannot switch foreign keys inside the transaction that is already
+  // open, so a one-transaction run that includes a foreign-keys-off step
+  // starts again with them off. Only a dry run may: it then runs every step
+  // with foreign keys off, each checked by PRAGMA foreign_key_check; a real
+  // single transaction would silently drop ON DELETE actions of the others.
+  const PlanStep* needs_fk_off = nullptr;
+  for (const auto& step : plan->steps) {
+    if (step.foreign_keys_off && conn_.dialect() == driver::Dialect::kSqlite) needs_fk_off = &step;
+  }
+  if (policy.one_transaction && needs_fk_off != nullptr) {
+    if (!policy.rollback_at_end) {
+      return Status::InvalidArgument("--single-transaction cannot include " + Label(*needs_fk_off) +
+                                     ": it is marked -- strata:foreign-keys-off, and SQLite cannot turn foreign "
+                                     "keys off inside a transaction")
+          .At(needs_fk_off->file)
+          .WithHint("apply it without --single-transaction");
+    }
+    s = conn_.Rollback();
+    if (!s.ok()) return s;
+    fk_off.emplace(conn_, true);
+    if (!fk_off->status().ok()) return fk_off->status();
+    s = conn_.Begin();
+    if (!s.ok()) return s;
+    s = lock_.CheckHeld();
+    if (!s.ok()) return s;
+    s = history_.Ensure();
+    if (!s.ok()) return s;
+    plan = prepare();
+    if (!plan.ok()) return plan.status();
+    report.batch = plan->steps.empty() ? 0 : plan->batch;
+  }
+  check_foreign_keys_ = fk_off.has_value();
+  struct ResetFlag {
+    bool& flag;
+    ~ResetFlag() { flag = false; }
+  } reset_flag{check_foreign_keys_};
 
   if (policy.one_transaction && !policy.rollback_at_end) {
     for (const auto& step : plan->steps) {
@@ -165,6 +206,12 @@ Status Runner::ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool 
   result->no_transaction = step.no_transaction;
   util::Stopwatch watch;
   Status s = conn_.ExecScript(step.sql);
+  // With foreign keys off nothing checked the rows: check them before the
+  // record commits, so a violation rolls the whole migration back.
+  if (s.ok() && conn_.dialect() == driver::Dialect::kSqlite &&
+      (step.foreign_keys_off || check_foreign_keys_)) {
+    s = CheckForeignKeys(conn_);
+  }
   result->duration_ms = watch.ElapsedMs();
   result->notices = conn_.TakeNotices();
   if (!s.ok()) return Failed(step, std::move(s));
@@ -178,6 +225,10 @@ Status Runner::ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool 
 
 Result<StepResult> Runner::RunInTransaction(const PlanStep& step, int64_t batch) {
   for (int attempt = 0;; ++attempt) {
+    // Declared before the guard: the rollback happens before foreign keys
+    // come back on.
+    ForeignKeysOff fk_off(conn_, step.foreign_keys_off);
+    if (!fk_off.status().ok()) return Status(fk_off.status()).With(Verb(step) + " " + Label(step));
     TransactionGuard guard(conn_);
     Status s = conn_.Begin();
     if (!s.ok()) return s.With(Verb(step) + " " + Label(step));

@@ -67,6 +67,8 @@ class Runner {
   MigrationLock& lock_;
   EventSink* sink_;
   RunnerOptions options_;
+  // A dry run with foreign keys off: every step is checked before the next.
+  bool check_foreign_keys_ = false;
 };
 
 }  // namespace strata::engine
