@@ -99,8 +99,10 @@ struct Table {
   // Partitioned table: the partition key (pg_get_partkeydef: "RANGE (created_at)").
   std::string partition_by = {};
   // A partition: its parent and bound ("FOR VALUES FROM ('2024-01-01') TO
-  // ('2025-01-01')", "DEFAULT"). Columns and constraints inherited from the
-  // parent are not repeated here.
+  // ('2025-01-01')", "DEFAULT"). `columns` then holds only the columns whose
+  // NOT NULL or default differs from the parent's (rendered as "col" WITH
+  // OPTIONS ...); constraints, indexes and triggers cloned from the parent
+  // are not listed.
   std::string partition_of_schema = {};
   std::string partition_of = {};
   std::string partition_bound = {};
@@ -192,7 +194,8 @@ struct Domain {
   bool operator==(const Domain&) const = default;
 };
 
-// PostgreSQL function or procedure, kept as its whole definition.
+// PostgreSQL function or procedure, kept as its whole definition. Aggregate
+// and window functions are not read.
 struct Routine {
   std::string schema;
   std::string name;
@@ -205,6 +208,7 @@ struct Routine {
 // PostgreSQL COMMENT ON. `object` is the target as COMMENT ON spells it,
 // quoted and qualified: TABLE "public"."users", COLUMN "public"."users"."email",
 // VIEW ..., INDEX ..., FUNCTION "public"."f"(integer), TYPE ..., ...
+// Functions and procedures are named by their argument types only.
 struct Comment {
   std::string object;
   std::string text;

@@ -1,5 +1,7 @@
 #include "schema/render_postgres.h"
 
+#include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
@@ -92,19 +94,173 @@ std::vector<const View*> ViewsInDependencyOrder(const std::vector<View>& views) 
   return out;
 }
 
+// A partition's column takes its type from the parent; only what the
+// partition adds (NOT NULL, its own default) is spelled.
+std::string PartitionColumnDef(const Column& c) {
+  std::string out = Quote(c.name) + " WITH OPTIONS";
+  if (c.not_null) out += " NOT NULL";
+  if (c.default_expr) out += " DEFAULT " + *c.default_expr;
+  return out;
+}
+
+// Tables in name order, except that a partition comes after its parent
+// (partitions of partitions included).
+std::vector<const Table*> TablesInDependencyOrder(const std::vector<Table>& tables) {
+  std::map<std::pair<std::string, std::string>, const Table*> by_name;
+  for (const auto& t : tables) by_name[{t.schema, t.name}] = &t;
+  std::vector<const Table*> out;
+  std::set<const Table*> done;
+  std::function<void(const Table*)> visit = [&](const Table* t) {
+    if (!done.insert(t).second) return;
+    auto parent = by_name.find({t->partition_of_schema, t->partition_of});
+    if (!t->partition_of.empty() && parent != by_name.end()) visit(parent->second);
+    out.push_back(t);
+  };
+  for (const auto& t : tables) visit(&t);
+  return out;
+}
+
+std::string DomainDef(const Domain& d) {
+  std::string out = "CREATE DOMAIN " + Qualified(d.schema, d.name) + " AS " + d.type;
+  if (!d.collation.empty()) out += " COLLATE " + Quote(d.collation);
+  if (d.default_expr) out += " DEFAULT " + *d.default_expr;
+  if (d.not_null) out += " NOT NULL";
+  for (const auto& c : d.checks) {
+    if (!c.not_valid) out += " " + Named(c.name) + "CHECK (" + c.expr + ")";
+  }
+  return out + ";\n";
+}
+
+// The type a domain is based on, as "schema.name" or "name", without quotes
+// or array brackets: enough to see that it names another domain.
+std::string BaseTypeName(std::string type) {
+  while (type.size() > 2 && type.ends_with("[]")) type.resize(type.size() - 2);
+  std::erase(type, '"');
+  return type;
+}
+
+// Domains in name order, except that a domain over another comes after it.
+std::vector<const Domain*> DomainsInDependencyOrder(const std::vector<Domain>& domains) {
+  std::vector<const Domain*> out;
+  std::set<const Domain*> done;
+  std::function<void(const Domain*)> visit = [&](const Domain* d) {
+    if (!done.insert(d).second) return;
+    std::string base = BaseTypeName(d->type);
+    for (const auto& other : domains) {
+      if (base == other.name || base == other.schema + "." + other.name) visit(&other);
+    }
+    out.push_back(d);
+  };
+  for (const auto& d : domains) visit(&d);
+  return out;
+}
+
+// Whether `text` calls routine `r` by name: the name, bare or double-quoted,
+// followed by '(' and not preceded by an identifier character. Text-level on purpose: the model keeps expressions as text, and
+// a false positive only moves a routine earlier.
+bool Calls(std::string_view text, const Routine& r) {
+  auto is_ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+  for (const std::string& needle : {r.name + "(", Quote(r.name) + "("}) {
+    for (size_t pos = text.find(needle); pos != std::string_view::npos; pos = text.find(needle, pos + 1)) {
+      if (pos == 0 || !is_ident(text[pos - 1])) return true;
+    }
+  }
+  return false;
+}
+
+// When a routine is created. The body of a SQL-language routine is checked
+// against the catalog at CREATE time (check_function_bodies, BEGIN ATOMIC),
+// so routines go as late as possible: after tables and views. But a routine
+// that a domain, a table (default, check, generated column, exclusion,
+// partition key), an index or a view calls must exist before that object.
+enum class RoutineStage { kBeforeDomains, kBeforeTables, kBeforeIndexes, kLast };
+
+std::map<const Routine*, RoutineStage> RoutineStages(const Schema& s) {
+  std::vector<std::pair<RoutineStage, std::string>> texts;
+  for (const auto& d : s.domains) {
+    if (d.default_expr) texts.emplace_back(RoutineStage::kBeforeDomains, *d.default_expr);
+    for (const auto& c : d.checks) texts.emplace_back(RoutineStage::kBeforeDomains, c.expr);
+  }
+  for (const auto& t : s.tables) {
+    for (const auto& c : t.columns) {
+      if (c.default_expr) texts.emplace_back(RoutineStage::kBeforeTables, *c.default_expr);
+      if (c.generated_expr) texts.emplace_back(RoutineStage::kBeforeTables, *c.generated_expr);
+    }
+    for (const auto& c : t.checks) texts.emplace_back(RoutineStage::kBeforeTables, c.expr);
+    for (const auto& x : t.exclusions) texts.emplace_back(RoutineStage::kBeforeTables, x.definition);
+    texts.emplace_back(RoutineStage::kBeforeTables, t.partition_by);
+  }
+  for (const auto& i : s.indexes) {
+    std::string text = i.definition + " " + i.where;
+    for (const auto& p : i.parts) text += " " + p.expr;
+    texts.emplace_back(RoutineStage::kBeforeIndexes, text);
+  }
+  for (const auto& v : s.views) texts.emplace_back(RoutineStage::kBeforeIndexes, v.sql);
+  std::map<const Routine*, RoutineStage> stage;
+  for (const auto& r : s.routines) {
+    stage[&r] = RoutineStage::kLast;
+    for (const auto& [at, text] : texts) {
+      if (Calls(text, r)) stage[&r] = std::min(stage[&r], at);
+    }
+  }
+  // A routine that an earlier one calls must be there just as early (until
+  // nothing moves: at most one pass per stage).
+  for (bool moved = true; moved;) {
+    moved = false;
+    for (const auto& caller : s.routines) {
+      for (const auto& callee : s.routines) {
+        if (caller.name == callee.name || !Calls(caller.definition, callee)) continue;
+        if (stage[&caller] < stage[&callee]) {
+          stage[&callee] = stage[&caller];
+          moved = true;
+        }
+      }
+    }
+  }
+  return stage;
+}
+
+// The routines of one stage in name order, except that a routine comes after
+// those it calls (a SQL body must find them). Recursion between differently
+// named routines cannot be ordered; the visit stops at the cycle.
+std::vector<const Routine*> RoutinesAt(const Schema& s, const std::map<const Routine*, RoutineStage>& stages,
+                                       RoutineStage at) {
+  std::vector<const Routine*> out;
+  std::set<const Routine*> done;
+  std::function<void(const Routine*)> visit = [&](const Routine* r) {
+    if (stages.at(r) != at || !done.insert(r).second) return;
+    for (const auto& callee : s.routines) {
+      if (callee.name != r->name && Calls(r->definition, callee)) visit(&callee);
+    }
+    out.push_back(r);
+  };
+  for (const auto& r : s.routines) visit(&r);
+  return out;
+}
+
 }  // namespace
 
 std::string RenderPostgresTable(const Table& t) {
+  bool partition = !t.partition_of.empty();
   std::vector<std::string> defs;
-  for (const auto& c : t.columns) defs.push_back(ColumnDef(c));
+  for (const auto& c : t.columns) defs.push_back(partition ? PartitionColumnDef(c) : ColumnDef(c));
   if (t.primary_key) defs.push_back(Named(t.primary_key->name) + "PRIMARY KEY (" + QuoteList(t.primary_key->columns) + ")");
   for (const auto& u : t.uniques) defs.push_back(Named(u.name) + "UNIQUE (" + QuoteList(u.columns) + ")");
   for (const auto& c : t.checks) {
     if (!c.not_valid) defs.push_back(Named(c.name) + "CHECK (" + c.expr + ")");
   }
-  std::string out = "CREATE TABLE " + Qualified(t.schema, t.name) + " (";
-  for (size_t i = 0; i < defs.size(); ++i) out += "\n  " + defs[i] + (i + 1 < defs.size() ? "," : "\n");
-  return out + ");\n";
+  for (const auto& x : t.exclusions) defs.push_back(Named(x.name) + x.definition);
+  std::string out = "CREATE TABLE " + Qualified(t.schema, t.name);
+  if (partition) out += " PARTITION OF " + Qualified(t.partition_of_schema, t.partition_of);
+  // A partition without columns or constraints of its own has no list.
+  if (!partition || !defs.empty()) {
+    out += " (";
+    for (size_t i = 0; i < defs.size(); ++i) out += "\n  " + defs[i] + (i + 1 < defs.size() ? "," : "\n");
+    out += ")";
+  }
+  if (partition) out += " " + t.partition_bound;
+  if (!t.partition_by.empty()) out += " PARTITION BY " + t.partition_by;
+  return out + ";\n";
 }
 
 std::string RenderPostgres(const Schema& unordered) {
@@ -116,18 +272,37 @@ std::string RenderPostgres(const Schema& unordered) {
   }
   auto on_matview = [&](const Index& i) { return materialized.count(i.schema + "." + i.table) > 0; };
 
+  auto stages = RoutineStages(schema);
   std::vector<std::string> st;
+  auto routines = [&](RoutineStage at) {
+    for (const Routine* r : RoutinesAt(schema, stages, at)) st.push_back(r->definition + ";\n");
+  };
   for (const auto& s : schema.schemas) st.push_back("CREATE SCHEMA " + Quote(s) + ";\n");
+  // An extension's types and functions may be used by everything below.
+  for (const auto& e : schema.extensions) {
+    st.push_back("CREATE EXTENSION " + Quote(e.name) + " WITH SCHEMA " + Quote(e.schema) + ";\n");
+  }
   for (const auto& e : schema.enums) {
     std::string values;
     for (const auto& v : e.values) values += (values.empty() ? "" : ", ") + Literal(v);
     st.push_back("CREATE TYPE " + Qualified(e.schema, e.name) + " AS ENUM (" + values + ");\n");
   }
+  routines(RoutineStage::kBeforeDomains);
+  for (const Domain* d : DomainsInDependencyOrder(schema.domains)) {
+    st.push_back(DomainDef(*d));
+    for (const auto& c : d->checks) {
+      if (c.not_valid) {
+        st.push_back("ALTER DOMAIN " + Qualified(d->schema, d->name) + " ADD " + Named(c.name) + "CHECK (" + c.expr +
+                     ") NOT VALID;\n");
+      }
+    }
+  }
   for (const auto& s : schema.sequences) {
     st.push_back("CREATE SEQUENCE " + Qualified(s.schema, s.name) + " AS " + s.type + " START WITH " +
                  std::to_string(s.start) + " INCREMENT BY " + std::to_string(s.increment) + ";\n");
   }
-  for (const auto& t : schema.tables) st.push_back(RenderPostgresTable(t));
+  routines(RoutineStage::kBeforeTables);
+  for (const Table* t : TablesInDependencyOrder(schema.tables)) st.push_back(RenderPostgresTable(*t));
   for (const auto& s : schema.sequences) {
     if (s.owned_by) st.push_back("ALTER SEQUENCE " + Qualified(s.schema, s.name) + " OWNED BY " + *s.owned_by + ";\n");
   }
@@ -139,6 +314,7 @@ std::string RenderPostgres(const Schema& unordered) {
       }
     }
   }
+  routines(RoutineStage::kBeforeIndexes);
   // Indexes before foreign keys: a key may reference a unique index.
   for (const auto& i : schema.indexes) {
     if (!on_matview(i)) st.push_back(IndexDef(i));
@@ -150,6 +326,9 @@ std::string RenderPostgres(const Schema& unordered) {
   for (const auto& i : schema.indexes) {
     if (on_matview(i)) st.push_back(IndexDef(i));
   }
+  routines(RoutineStage::kLast);
+  for (const auto& t : schema.triggers) st.push_back(t.sql + ";\n");
+  for (const auto& c : schema.comments) st.push_back("COMMENT ON " + c.object + " IS " + Literal(c.text) + ";\n");
   std::string out;
   for (size_t i = 0; i < st.size(); ++i) out += (i > 0 ? "\n" : "") + st[i];
   return out;

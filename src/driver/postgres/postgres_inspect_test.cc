@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "driver/open.h"
@@ -248,6 +249,240 @@ const Case kCases[] = {
        EXPECT_EQ(T(s).name, "Order Items");
        EXPECT_EQ(C(s, 1).name, "say \"hi\"");
        EXPECT_EQ(s.indexes[0].parts[0].column, "say \"hi\"");
+     }},
+    {"extension_and_exclusion",
+     "CREATE EXTENSION btree_gist;"
+     "CREATE TABLE booking (room int, during tsrange,"
+     " CONSTRAINT no_overlap EXCLUDE USING gist (room WITH =, during WITH &&))",
+     [](const Schema& s) {
+       ASSERT_EQ(s.extensions.size(), 1u);
+       EXPECT_EQ(s.extensions[0].name, "btree_gist");
+       EXPECT_EQ(s.extensions[0].schema, "public");
+       ASSERT_EQ(T(s).exclusions.size(), 1u);
+       EXPECT_EQ(T(s).exclusions[0].name, "no_overlap");
+       EXPECT_EQ(T(s).exclusions[0].definition, "EXCLUDE USING gist (room WITH =, during WITH &&)");
+       EXPECT_TRUE(s.indexes.empty());   // the constraint's index
+       EXPECT_TRUE(s.routines.empty());  // the extension's functions
+       EXPECT_TRUE(s.comments.empty());  // the control file's comment
+     }},
+    {"extension_in_own_schema",
+     "CREATE SCHEMA crypto; CREATE EXTENSION pgcrypto WITH SCHEMA crypto;"
+     "CREATE TABLE secrets (id int, digest bytea DEFAULT crypto.digest('x', 'sha256'))",
+     [](const Schema& s) {
+       EXPECT_EQ(s.schemas, Strings{"crypto"});
+       ASSERT_EQ(s.extensions.size(), 1u);
+       EXPECT_EQ(s.extensions[0].schema, "crypto");
+       EXPECT_EQ(C(s, 1).default_expr, "crypto.digest('x'::text, 'sha256'::text)");
+       EXPECT_TRUE(s.routines.empty());
+     }},
+    {"domains",
+     "CREATE DOMAIN posint AS integer NOT NULL DEFAULT 1 CONSTRAINT positive CHECK (VALUE > 0)"
+     " CONSTRAINT below CHECK (VALUE < 1000);"
+     "CREATE DOMAIN email AS varchar(200) COLLATE \"C\" CHECK (VALUE LIKE '%@%');"
+     "ALTER DOMAIN email ADD CONSTRAINT no_space CHECK (VALUE NOT LIKE '% %') NOT VALID;"
+     "CREATE DOMAIN a_tiny AS posint CHECK (VALUE < 10);"  // over a domain that sorts after it
+     "CREATE TABLE acct (id posint, tiny a_tiny, mail email, other email[] DEFAULT '{}')",
+     [](const Schema& s) {
+       ASSERT_EQ(s.domains.size(), 3u);
+       const auto& posint = s.domains[2];
+       EXPECT_EQ(posint.name, "posint");
+       EXPECT_EQ(posint.type, "integer");
+       EXPECT_TRUE(posint.not_null);
+       EXPECT_EQ(posint.default_expr, "1");
+       ASSERT_EQ(posint.checks.size(), 2u);
+       EXPECT_EQ(posint.checks[0].name, "below");
+       EXPECT_EQ(posint.checks[1].expr, "(VALUE > 0)");
+       const auto& email = s.domains[1];
+       EXPECT_EQ(email.type, "character varying(200)");
+       EXPECT_EQ(email.collation, "C");
+       ASSERT_EQ(email.checks.size(), 2u);
+       EXPECT_TRUE(email.checks[1].not_valid);
+       EXPECT_EQ(s.domains[0].type, "posint");
+       EXPECT_EQ(C(s, 0).type, "posint");
+       EXPECT_EQ(C(s, 3).type, "email[]");
+     }},
+    {"trigger",
+     "CREATE TABLE p (id int PRIMARY KEY);"
+     "CREATE TABLE t (id int, pid int REFERENCES p, updated timestamptz);"
+     "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n  -- keep 'updated' fresh\n"
+     "  NEW.updated := now();\n  RETURN NEW;\nEND;\n$$;"
+     "CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION touch();"
+     "CREATE VIEW tv AS SELECT id FROM t;"
+     "CREATE FUNCTION tv_insert() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN INSERT INTO t (id) VALUES (NEW.id);"
+     " RETURN NEW; END$$;"
+     "CREATE TRIGGER tv_insert INSTEAD OF INSERT ON tv FOR EACH ROW EXECUTE FUNCTION tv_insert()",
+     [](const Schema& s) {
+       ASSERT_EQ(s.triggers.size(), 2u);  // not the foreign key's internal ones
+       EXPECT_EQ(s.triggers[0].schema, "public");
+       EXPECT_EQ(s.triggers[0].name, "t_touch");
+       EXPECT_EQ(s.triggers[0].table, "t");
+       EXPECT_EQ(s.triggers[0].sql,
+                 "CREATE TRIGGER t_touch BEFORE UPDATE ON public.t FOR EACH ROW WHEN ((old.* IS DISTINCT FROM new.*))"
+                 " EXECUTE FUNCTION touch()");
+       EXPECT_EQ(s.triggers[1].table, "tv");
+       ASSERT_EQ(s.routines.size(), 2u);
+       EXPECT_EQ(s.routines[0].name, "touch");
+       EXPECT_EQ(s.routines[0].arguments, "");
+       EXPECT_NE(s.routines[0].definition.find("-- keep 'updated' fresh\n"), std::string::npos);
+       EXPECT_EQ(s.routines[0].definition.rfind("CREATE OR REPLACE FUNCTION public.touch()", 0), 0u);
+       EXPECT_TRUE(s.routines[0].definition.ends_with("$function$"));
+     }},
+    {"routines",
+     "CREATE FUNCTION is_positive(n numeric) RETURNS boolean LANGUAGE sql IMMUTABLE AS 'SELECT n > 0';"
+     "CREATE TABLE items (id int, price numeric CHECK (is_positive(price)));"
+     "CREATE FUNCTION total() RETURNS numeric LANGUAGE sql AS $$ SELECT sum(price) FROM items $$;"
+     "CREATE FUNCTION a_double_total() RETURNS numeric LANGUAGE sql AS $$ SELECT 2 * total() $$;"
+     "CREATE FUNCTION cnt() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM items; END;"
+     "CREATE FUNCTION add(a integer, b integer) RETURNS integer LANGUAGE sql IMMUTABLE AS 'SELECT a + b';"
+     "CREATE FUNCTION add(a text, b text) RETURNS text LANGUAGE sql AS $$ SELECT a || b $$;"
+     "CREATE FUNCTION fmt(numeric) RETURNS text LANGUAGE sql AS $$ SELECT '$' || $1 $$;"
+     "CREATE VIEW priced AS SELECT id, fmt(price) AS label FROM items;"
+     "CREATE FUNCTION label_of(i int) RETURNS text LANGUAGE sql AS $$ SELECT label FROM priced WHERE id = i $$;"
+     "CREATE PROCEDURE reprice(IN factor numeric) LANGUAGE sql AS $$ UPDATE items SET price = price * factor $$",
+     [](const Schema& s) {
+       ASSERT_EQ(s.routines.size(), 9u);
+       EXPECT_EQ(s.routines[0].name, "a_double_total");
+       EXPECT_EQ(s.routines[1].name, "add");
+       EXPECT_EQ(s.routines[1].arguments, "a integer, b integer");
+       EXPECT_EQ(s.routines[2].arguments, "a text, b text");
+       EXPECT_EQ(s.routines[3].name, "cnt");
+       EXPECT_TRUE(s.routines[3].definition.ends_with("END"));
+       EXPECT_EQ(s.routines[4].arguments, "numeric");
+       const auto& proc = s.routines[7];
+       EXPECT_EQ(proc.name, "reprice");
+       EXPECT_TRUE(proc.procedure);
+       EXPECT_EQ(proc.arguments, "IN factor numeric");
+       EXPECT_EQ(proc.definition.rfind("CREATE OR REPLACE PROCEDURE public.reprice(IN factor numeric)", 0), 0u);
+       EXPECT_FALSE(s.routines[1].procedure);
+     }},
+    {"range_partitions",
+     "CREATE TABLE events (id int, created_at date NOT NULL, payload text DEFAULT 'p', PRIMARY KEY (id, created_at),"
+     " CONSTRAINT pos CHECK (id > 0)) PARTITION BY RANGE (created_at);"
+     "CREATE INDEX events_created ON events (created_at);"
+     "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');"
+     "CREATE TABLE events_2025 PARTITION OF events (payload DEFAULT 'x', CONSTRAINT small_id CHECK (id < 100))"
+     " FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');"
+     "CREATE TABLE events_other PARTITION OF events DEFAULT;"
+     "CREATE INDEX events_other_payload ON events_other (payload);"
+     // Attached rather than created as a partition: its columns are local.
+     "CREATE TABLE events_2023 (id int NOT NULL, created_at date NOT NULL, payload text DEFAULT 'p',"
+     " CONSTRAINT pos CHECK (id > 0));"
+     "ALTER TABLE events ATTACH PARTITION events_2023 FOR VALUES FROM ('2023-01-01') TO ('2024-01-01');"
+     "CREATE TABLE refs (event_id int, event_at date, FOREIGN KEY (event_id, event_at) REFERENCES events);"
+     "CREATE FUNCTION stamp() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+     "CREATE TRIGGER events_stamp BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION stamp()",
+     [](const Schema& s) {
+       ASSERT_EQ(s.tables.size(), 6u);
+       const auto& events = T(s, 0);
+       EXPECT_EQ(events.name, "events");
+       EXPECT_EQ(events.partition_by, "RANGE (created_at)");
+       EXPECT_EQ(events.columns.size(), 3u);
+       const auto& y2023 = T(s, 1);
+       EXPECT_EQ(y2023.partition_of, "events");
+       EXPECT_TRUE(y2023.columns.empty());
+       EXPECT_TRUE(y2023.checks.empty());
+       EXPECT_FALSE(y2023.primary_key);
+       const auto& y2024 = T(s, 2);
+       EXPECT_EQ(y2024.partition_of_schema, "public");
+       EXPECT_EQ(y2024.partition_bound, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
+       EXPECT_TRUE(y2024.columns.empty());
+       const auto& y2025 = T(s, 3);
+       ASSERT_EQ(y2025.columns.size(), 1u);
+       EXPECT_EQ(y2025.columns[0].name, "payload");
+       EXPECT_EQ(y2025.columns[0].default_expr, "'x'::text");
+       ASSERT_EQ(y2025.checks.size(), 1u);
+       EXPECT_EQ(y2025.checks[0].name, "small_id");
+       EXPECT_EQ(T(s, 4).partition_bound, "DEFAULT");
+       ASSERT_EQ(T(s, 5).foreign_keys.size(), 1u);  // not one per partition
+       ASSERT_EQ(s.indexes.size(), 2u);
+       EXPECT_EQ(s.indexes[0].definition, "CREATE INDEX events_created ON public.events USING btree (created_at)");
+       EXPECT_EQ(s.indexes[1].table, "events_other");
+       EXPECT_EQ(s.triggers.size(), 1u);  // not the partitions' clones
+     }},
+    {"list_partitions",
+     "CREATE TABLE region (id int, code text NOT NULL) PARTITION BY LIST (code);"
+     "CREATE TABLE region_eu PARTITION OF region (id WITH OPTIONS NOT NULL) FOR VALUES IN ('de', 'fr')"
+     " PARTITION BY RANGE (id);"
+     "CREATE TABLE a_eu_low PARTITION OF region_eu FOR VALUES FROM (MINVALUE) TO (100);"
+     "CREATE TABLE a_us PARTITION OF region FOR VALUES IN ('us')",
+     [](const Schema& s) {
+       ASSERT_EQ(s.tables.size(), 4u);
+       EXPECT_EQ(T(s, 0).partition_of, "region_eu");
+       EXPECT_EQ(T(s, 0).partition_bound, "FOR VALUES FROM (MINVALUE) TO (100)");
+       EXPECT_EQ(T(s, 2).partition_by, "LIST (code)");
+       const auto& eu = T(s, 3);
+       EXPECT_EQ(eu.partition_bound, "FOR VALUES IN ('de', 'fr')");
+       EXPECT_EQ(eu.partition_by, "RANGE (id)");
+       ASSERT_EQ(eu.columns.size(), 1u);
+       EXPECT_TRUE(eu.columns[0].not_null);
+     }},
+    {"comments",
+     "CREATE SCHEMA app; COMMENT ON SCHEMA app IS 'the app';"
+     "CREATE EXTENSION btree_gist; COMMENT ON EXTENSION btree_gist IS 'for exclusions';"
+     "CREATE TYPE app.mood AS ENUM ('ok'); COMMENT ON TYPE app.mood IS 'mood';"
+     "CREATE DOMAIN pos AS int CONSTRAINT pos_check CHECK (VALUE > 0); COMMENT ON DOMAIN pos IS 'positive';"
+     "COMMENT ON CONSTRAINT pos_check ON DOMAIN pos IS 'the check';"
+     "CREATE TABLE users (id serial PRIMARY KEY, email text, CONSTRAINT email_at CHECK (email LIKE '%@%'));"
+     "COMMENT ON TABLE users IS 'it''s \"users\"\nline two \\ backslash';"
+     "COMMENT ON COLUMN users.email IS 'email';"
+     "COMMENT ON CONSTRAINT email_at ON users IS 'needs an at';"
+     "COMMENT ON CONSTRAINT users_pkey ON users IS 'key';"
+     "CREATE INDEX users_email ON users (email); COMMENT ON INDEX users_email IS 'by email';"
+     "COMMENT ON SEQUENCE users_id_seq IS 'ids';"
+     "CREATE SEQUENCE app.counter; COMMENT ON SEQUENCE app.counter IS 'counter';"
+     "CREATE VIEW v AS SELECT id FROM users; COMMENT ON VIEW v IS 'view'; COMMENT ON COLUMN v.id IS 'view column';"
+     "CREATE MATERIALIZED VIEW mv AS SELECT id FROM users; COMMENT ON MATERIALIZED VIEW mv IS 'mat';"
+     "CREATE FUNCTION f(a int, VARIADIC rest int[]) RETURNS int LANGUAGE sql AS 'SELECT a';"
+     "COMMENT ON FUNCTION f(int, int[]) IS 'f';"
+     "CREATE PROCEDURE pr(IN a int, OUT b int) LANGUAGE plpgsql AS $$BEGIN b := a; END$$;"
+     "COMMENT ON PROCEDURE pr(int, int) IS 'pr';"
+     "CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+     "CREATE TRIGGER users_trg BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION trg();"
+     "COMMENT ON TRIGGER users_trg ON users IS 'trigger'",
+     [](const Schema& s) {
+       std::vector<std::string> objects;
+       for (const auto& c : s.comments) objects.push_back(c.object);
+       EXPECT_EQ(objects, (Strings{
+                              "COLUMN \"public\".\"users\".\"email\"",
+                              "COLUMN \"public\".\"v\".\"id\"",
+                              "CONSTRAINT \"email_at\" ON \"public\".\"users\"",
+                              "CONSTRAINT \"pos_check\" ON DOMAIN \"public\".\"pos\"",
+                              "CONSTRAINT \"users_pkey\" ON \"public\".\"users\"",
+                              "DOMAIN \"public\".\"pos\"",
+                              "EXTENSION \"btree_gist\"",
+                              "FUNCTION \"public\".\"f\"(integer, integer[])",
+                              "INDEX \"public\".\"users_email\"",
+                              "MATERIALIZED VIEW \"public\".\"mv\"",
+                              "PROCEDURE \"public\".\"pr\"(integer)",
+                              "SCHEMA \"app\"",
+                              "SEQUENCE \"app\".\"counter\"",
+                              "SEQUENCE \"public\".\"users_id_seq\"",
+                              "TABLE \"public\".\"users\"",
+                              "TRIGGER \"users_trg\" ON \"public\".\"users\"",
+                              "TYPE \"app\".\"mood\"",
+                              "VIEW \"public\".\"v\"",
+                          }));
+       auto table = std::find_if(s.comments.begin(), s.comments.end(),
+                                 [](const auto& c) { return c.object == "TABLE \"public\".\"users\""; });
+       ASSERT_NE(table, s.comments.end());
+       EXPECT_EQ(table->text, "it's \"users\"\nline two \\ backslash");
+     }},
+    {"odd_names",
+     "CREATE FUNCTION \"Next Id\"() RETURNS int LANGUAGE sql AS 'SELECT 7';"
+     "CREATE TABLE \"we\"\"ird name\" (\"i d\" int DEFAULT \"Next Id\"(), k text) PARTITION BY LIST (k);"
+     "CREATE TABLE \"we\"\"ird part\" PARTITION OF \"we\"\"ird name\" FOR VALUES IN ('it''s');"
+     "COMMENT ON TABLE \"we\"\"ird name\" IS 'odd'; COMMENT ON COLUMN \"we\"\"ird name\".\"i d\" IS 'spaced';"
+     "COMMENT ON FUNCTION \"Next Id\"() IS 'next'",
+     [](const Schema& s) {
+       ASSERT_EQ(s.tables.size(), 2u);
+       EXPECT_EQ(T(s, 0).name, "we\"ird name");
+       EXPECT_EQ(T(s, 1).partition_of, "we\"ird name");
+       EXPECT_EQ(T(s, 1).partition_bound, "FOR VALUES IN ('it''s')");
+       EXPECT_EQ(C(s, 0).default_expr, "\"Next Id\"()");
+       ASSERT_EQ(s.comments.size(), 3u);
+       EXPECT_EQ(s.comments[0].object, "COLUMN \"public\".\"we\"\"ird name\".\"i d\"");
+       EXPECT_EQ(s.comments[1].object, "FUNCTION \"public\".\"Next Id\"()");
+       EXPECT_EQ(s.comments[2].object, "TABLE \"public\".\"we\"\"ird name\"");
      }},
     {"tracking_tables_excluded",
      "CREATE TABLE strata_migrations (version text PRIMARY KEY, id serial); CREATE INDEX sm_i ON strata_migrations (id);"
