@@ -75,7 +75,10 @@ struct Change {
 
 struct Diff {
   std::vector<Change> changes;        // in execution order
-  bool foreign_keys_off = false;      // SQLite: at least one table rebuild
+  // SQLite: the migration must run with foreign keys off: a table rebuild,
+  // or a DROP TABLE of a table that a kept table references (with foreign
+  // keys on, SQLite deletes the child rows first).
+  bool foreign_keys_off = false;
   // Drop-and-add pairs that may be renames and were not named in
   // DiffOptions::renames (so they are in `changes` as a drop and an add).
   std::vector<Rename> rename_candidates;

@@ -60,13 +60,19 @@ bool IsStringLiteral(std::string_view s) {
 // ("1+2" for DEFAULT (1+2)), and only literals may follow DEFAULT bare. A
 // bare word (DEFAULT active) is SQLite's legacy spelling of a string, and
 // stays bare: in parentheses it would be a column reference, which fails.
-std::string DefaultClause(const std::string& expr) {
+std::string Upper(std::string_view s) {
   std::string upper;
-  for (char c : expr) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  bool literal = IsNumber(expr) || IsStringLiteral(expr) || upper == "NULL" || upper == "TRUE" ||
-                 upper == "FALSE" || upper == "CURRENT_TIME" || upper == "CURRENT_DATE" ||
-                 upper == "CURRENT_TIMESTAMP" || IsPlainWord(expr);
-  return literal ? " DEFAULT " + expr : " DEFAULT (" + expr + ")";
+  for (char c : s) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return upper;
+}
+
+bool IsKeywordLiteral(const std::string& upper) {
+  return upper == "NULL" || upper == "TRUE" || upper == "FALSE" || upper == "CURRENT_TIME" ||
+         upper == "CURRENT_DATE" || upper == "CURRENT_TIMESTAMP";
+}
+
+std::string DefaultClause(const std::string& expr) {
+  return IsSqliteLiteralDefault(expr) ? " DEFAULT " + expr : " DEFAULT (" + expr + ")";
 }
 
 std::string ColumnDef(const Column& c, bool inline_autoincrement) {
@@ -86,7 +92,25 @@ std::string ColumnDef(const Column& c, bool inline_autoincrement) {
 std::string Named(const std::string& name) { return name.empty() ? "" : "CONSTRAINT " + Quote(name) + " "; }
 
 std::string ForeignKeyDef(const ForeignKey& fk) {
-  std::string out = Named(fk.name) + "FOREIGN KEY (" + QuoteList(fk.columns) + ") REFERENCES ";
+  return Named(fk.name) + "FOREIGN KEY (" + QuoteList(fk.columns) + ") " + RenderSqliteReferences(fk);
+}
+
+}  // namespace
+
+bool IsSqliteLiteralDefault(const std::string& expr) {
+  return IsNumber(expr) || IsStringLiteral(expr) || IsKeywordLiteral(Upper(expr)) || IsPlainWord(expr);
+}
+
+std::string SqliteDefaultAsExpr(const std::string& expr) {
+  if (IsPlainWord(expr) && !IsKeywordLiteral(Upper(expr))) return "'" + expr + "'";
+  if (IsSqliteLiteralDefault(expr)) return expr;
+  return "(" + expr + ")";
+}
+
+std::string RenderSqliteColumn(const Column& column) { return ColumnDef(column, false); }
+
+std::string RenderSqliteReferences(const ForeignKey& fk) {
+  std::string out = "REFERENCES ";
   if (!fk.ref_schema.empty()) out += Quote(fk.ref_schema) + ".";
   out += Quote(fk.ref_table);
   if (!fk.ref_columns.empty()) out += " (" + QuoteList(fk.ref_columns) + ")";
@@ -95,8 +119,6 @@ std::string ForeignKeyDef(const ForeignKey& fk) {
   if (fk.deferrable) out += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
   return out;
 }
-
-}  // namespace
 
 std::string RenderSqliteTable(const Table& t) {
   // AUTOINCREMENT exists only as a column constraint of a one-column key.

@@ -101,5 +101,31 @@ TEST(RenderSqlite, SchemaOrderIsTablesIndexesViewsTriggersByName) {
   EXPECT_EQ(RenderSqlite(Schema{}), "");
 }
 
+TEST(RenderSqlite, PiecesForAlterTable) {
+  EXPECT_EQ(RenderSqliteColumn({.name = "qty", .type = "INT", .not_null = true, .default_expr = "1"}),
+            "\"qty\" INT NOT NULL DEFAULT 1");
+  EXPECT_EQ(RenderSqliteReferences({.columns = {"uid"},
+                                    .ref_table = "users",
+                                    .ref_columns = {"id"},
+                                    .on_delete = FkAction::kSetNull,
+                                    .deferrable = true}),
+            "REFERENCES \"users\" (\"id\") ON DELETE SET NULL DEFERRABLE");
+  EXPECT_EQ(RenderSqliteReferences({.columns = {"uid"}, .ref_table = "users"}), "REFERENCES \"users\"");
+}
+
+TEST(RenderSqlite, DefaultsAsLiteralsAndExpressions) {
+  EXPECT_TRUE(IsSqliteLiteralDefault("-1.5"));
+  EXPECT_TRUE(IsSqliteLiteralDefault("'it''s'"));
+  EXPECT_TRUE(IsSqliteLiteralDefault("CURRENT_TIMESTAMP"));
+  EXPECT_TRUE(IsSqliteLiteralDefault("active"));  // legacy bare-word string
+  EXPECT_FALSE(IsSqliteLiteralDefault("1 + 2"));
+  EXPECT_FALSE(IsSqliteLiteralDefault("'a' || 'b'"));
+  EXPECT_EQ(SqliteDefaultAsExpr("active"), "'active'");
+  EXPECT_EQ(SqliteDefaultAsExpr("NULL"), "NULL");
+  EXPECT_EQ(SqliteDefaultAsExpr("current_timestamp"), "current_timestamp");
+  EXPECT_EQ(SqliteDefaultAsExpr("0"), "0");
+  EXPECT_EQ(SqliteDefaultAsExpr("1 + 2"), "(1 + 2)");
+}
+
 }  // namespace
 }  // namespace strata::schema
