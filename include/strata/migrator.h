@@ -17,6 +17,7 @@
 #include <string>
 
 #include <strata/events.h>
+#include <strata/lint.h>
 #include <strata/options.h>
 #include <strata/result.h>
 #include <strata/status.h>
@@ -80,11 +81,62 @@ class Migrator {
   // on PostgreSQL for now; kDatabase when the database cannot be read.
   virtual Result<InspectReport> Inspect() = 0;
 
+  // Safety findings for the migration files (docs/lint/). Reads files only,
+  // unless options.use_database. Fails with kNotFound when a file or the
+  // directory is missing; findings, errors included, are a successful report.
+  virtual Result<LintReport> Lint(const LintOptions& options) = 0;
+
+  // Schema as code (docs/schema.md). Each builds schemas in throwaway dev
+  // databases (SQLite: in memory; PostgreSQL: strata_dev_<random> on the
+  // server named by dev_url, created and dropped by strata, also on failure).
+  // The dialect is the environment URL's (or that of a URL given to Diff);
+  // SQLite without one. Common failures: kInvalidArgument (PostgreSQL without
+  // dev_url, bad --rename), kNotFound (schema file or directory missing),
+  // kDatabase with file:line when a migration or schema file does not load.
+
+  // The statements that turn options.from into options.to. Reads only.
+  virtual Result<DiffReport> Diff(const DiffOptions& options) = 0;
+
+  // Writes the next up/down pair that takes the schema the migrations produce
+  // to the schema file, then replays every migration plus the new one (and
+  // its down) in a fresh dev database and checks the result; when the check
+  // fails, the files are deleted and kInternal names what differs.
+  // report.generated is false (nothing written) when there is no change.
+  virtual Result<GenerateReport> Generate(const GenerateOptions& options) = 0;
+
+  // The live schema against the schema the applied migrations produce.
+  // Reads only; drift is a report field, not an error.
+  virtual Result<DriftReport> Drift(const DriftOptions& options) = 0;
+
+  // Development only: changes the live database to match the schema file
+  // directly, in one transaction, without recording a migration.
+  // kProtected in a protected environment (no confirmation accepted).
+  virtual Result<PushReport> Push(const PushOptions& options) = 0;
+
+  // In a dev database, each migration: up, down, compare with the schema
+  // before it, up again. Failures are in the report; a failing up is an
+  // error (kDatabase with file:line).
+  virtual Result<TestReport> Test(const TestOptions& options) = 0;
+
+  // After migrating: rows that break a foreign key (SQLite foreign_key_check;
+  // PostgreSQL: every foreign key checked for orphaned rows), PostgreSQL
+  // NOT VALID constraints not validated yet and indexes left invalid by a
+  // failed CONCURRENTLY build. Reads only; findings are report fields.
+  virtual Result<VerifyReport> Verify() = 0;
+
  protected:
   Migrator() = default;
 };
 
 // Scaffolds strata.toml, migrations/ and schema.sql; never overwrites a file.
 Result<InitReport> Init(const InitOptions& options);
+
+// Makes SIGINT and SIGTERM drop every PostgreSQL dev database this process
+// has open before it exits (with 128 + the signal number: 130 for Ctrl-C).
+// The handlers are installed only while such a database exists and the
+// previous ones are restored afterwards. The strata CLI calls this; an
+// application with its own signal handling should not (a dev database left
+// behind by a killed process is named strata_dev_<16 hex digits>).
+void DropDevDatabasesOnSignal();
 
 }  // namespace strata

@@ -2,9 +2,12 @@
 // defaults; each comment gives meaning, default and cost.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <strata/types.h>
 
 namespace strata {
 
@@ -39,6 +42,9 @@ struct UpOptions {
   // Apply pending migrations older than the newest applied one. Default: refuse
   // (exit 6) and name them.
   bool out_of_order = false;
+  // Lint rule ids that may not block this run (--allow), on top of each
+  // migration's -- strata:allow. Only matters with lint = "error".
+  std::vector<std::string> allow;
 };
 
 struct DownOptions {
@@ -87,6 +93,51 @@ struct NewOptions {
   // zero-padded to the width of the existing ones, default width 4). When the
   // directory already uses one style, that style is kept.
   std::string style;
+};
+
+// --- Schema as code: diff, generate, drift, push, test ---
+// Each of these builds schemas in a throwaway "dev" database: SQLite in
+// memory; PostgreSQL a database strata_dev_<random> that strata creates on
+// the server named by dev_url and drops afterwards (also on failure).
+
+struct DiffOptions {
+  // Each side: a database URL (inspected, read only), a migrations directory
+  // (its up files replayed in a dev database) or a .sql file (loaded in one).
+  std::string from;
+  std::string to;
+  // Renames to apply instead of drop + add: "users.email=mail", "users=customers".
+  std::vector<std::string> renames;
+  // PostgreSQL server for dev databases; overrides the environment's dev_url.
+  std::string dev_url;
+};
+
+struct GenerateOptions {
+  std::string name;  // "add user email" -> add_user_email
+  std::string style;  // as NewOptions::style
+  // Renames to apply instead of drop + add: "users.email=mail", "users=customers".
+  std::vector<std::string> renames;
+  // Asked for each remaining drop-and-add pair that looks like a rename;
+  // returns true to rename. Null: keep drop + add (marked DESTRUCTIVE in the file).
+  std::function<bool(const SchemaRename&)> confirm_rename;
+  // The desired schema; overrides `schema` in strata.toml (default schema.sql).
+  std::string schema_file;
+  std::string dev_url;  // as DiffOptions::dev_url
+};
+
+struct DriftOptions {
+  std::string dev_url;  // as DiffOptions::dev_url
+};
+
+struct PushOptions {
+  // Print the statements without running them.
+  bool dry_run = false;
+  std::vector<std::string> renames;  // as GenerateOptions::renames
+  std::string schema_file;           // as GenerateOptions::schema_file
+  std::string dev_url;               // as DiffOptions::dev_url
+};
+
+struct TestOptions {
+  std::string dev_url;  // as DiffOptions::dev_url
 };
 
 }  // namespace strata

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <strata/lint.h>
+
 namespace strata {
 
 // The version of strata itself ("0.1.0").
@@ -88,6 +90,9 @@ struct ApplyReport {
   int64_t batch = 0;            // batch number given to applied migrations; 0 for down
   std::vector<StepResult> steps;
   int64_t total_ms = 0;
+  // `up` lints the pending migrations first (environment setting `lint`):
+  // the findings that did not block, for the caller to show.
+  std::vector<LintFinding> lint;
 };
 
 
@@ -193,6 +198,121 @@ struct InspectReport {
   std::vector<InspectIndex> indexes;
   std::vector<InspectView> views;
   std::vector<InspectTrigger> triggers;
+};
+
+// --- Schema as code: diff, generate, drift, push, test (docs/schema.md) ---
+
+// A table or column rename.
+//   table rename:  table = "",      from = old table name, to = new name
+//   column rename: table = "users", from = old column,     to = new column
+// Written "users=customers" / "users.email=mail" (the --rename syntax).
+struct SchemaRename {
+  std::string table;
+  std::string from;
+  std::string to;
+};
+// "users.email=mail" / "users=customers".
+std::string ToString(const SchemaRename& rename);
+
+// One change of a diff, in execution order.
+struct SchemaChange {
+  std::string summary;                  // "add column users.email", "drop table legacy"
+  std::vector<std::string> statements;  // each without ';'
+  bool destructive = false;             // loses data (drops a table or column, narrows a type)
+  std::string destructive_reason;       // "drops table legacy and its rows"; "" when not destructive
+};
+
+// One object that differs between two schemas, e.g. kind "table", name
+// "users", detail "column email missing in the database".
+struct SchemaDifference {
+  std::string kind;    // "table", "index", "view", "trigger", "sequence", "type", "extension", ...
+  std::string name;    // "users"; "schema.name" outside PostgreSQL's public schema
+  std::string detail;
+  // "table users: column email missing in the database"
+  std::string ToString() const { return kind + " " + name + ": " + detail; }
+};
+
+struct DiffReport {
+  std::string dialect;                  // "sqlite", "postgres"
+  std::vector<SchemaChange> changes;    // empty: the schemas are equal
+  std::string sql;                      // the statements, each ending ";\n"; "" when equal
+  // Drop-and-add pairs that may be renames; pass them as renames to get a
+  // RENAME instead.
+  std::vector<SchemaRename> rename_candidates;
+  bool empty() const { return changes.empty(); }
+};
+
+struct GenerateReport {
+  // False when the migrations already produce the desired schema: then no
+  // file was written and the paths below are empty.
+  bool generated = false;
+  std::string version;
+  std::string up_path;
+  std::string down_path;
+  std::vector<SchemaChange> changes;            // what the up file does
+  std::vector<SchemaRename> renames;            // renames applied (hints and confirmed ones)
+  std::vector<SchemaRename> rename_candidates;  // possible renames left as drop + add
+};
+
+struct DriftReport {
+  bool drift = false;
+  std::vector<SchemaDifference> differences;  // expected = the applied migrations, actual = the database
+  // Statements that would bring the database back to the migrations' schema.
+  std::string sql;
+  // Things that make the expected schema less certain ("0002_x.up.sql changed
+  // since it was applied; the current file was used").
+  std::vector<std::string> warnings;
+};
+
+struct PushReport {
+  bool dry_run = false;
+  std::vector<SchemaChange> changes;            // empty: already up to date
+  std::vector<SchemaRename> rename_candidates;  // possible renames pushed as drop + add
+};
+
+enum class MigrationTestState {
+  kOk,       // down restored the schema, and up ran again
+  kFailed,   // down failed, did not restore the schema, or up failed after it
+  kNoDown,   // no down file: up was checked only
+  kSkipped,  // not tested: an earlier migration left the database unusable
+};
+// "ok", "failed", "no_down", "skipped".
+std::string_view ToString(MigrationTestState state);
+
+struct MigrationTestResult {
+  std::string version;
+  std::string name;
+  MigrationTestState state = MigrationTestState::kOk;
+  std::string message;                         // why it failed or was skipped; "" when ok
+  std::vector<SchemaDifference> differences;   // expected = before up, actual = after down
+};
+
+struct TestReport {
+  std::vector<MigrationTestResult> migrations;  // in version order
+  int failed = 0;
+  bool ok() const { return failed == 0; }
+};
+
+// --- strata verify (docs/commands.md#verify) ---
+
+// One problem `strata verify` found in the data or the catalog.
+struct VerifyFinding {
+  // "foreign_key_violation": rows that reference a missing parent row;
+  // "not_validated_constraint": a PostgreSQL NOT VALID constraint never validated;
+  // "invalid_index": a PostgreSQL index left invalid (a failed CONCURRENTLY build).
+  std::string kind;
+  std::string table;    // "orders"; "schema.table" outside PostgreSQL's public schema
+  std::string object;   // the constraint or index ("orders_user_id_fkey", "orders(user_id) -> users(id)")
+  int64_t rows = 0;     // foreign_key_violation: how many rows
+  std::string message;  // for people, complete on its own
+  std::string hint;     // what to do about it
+};
+
+struct VerifyReport {
+  std::string dialect;                   // "sqlite", "postgres"
+  int64_t foreign_keys_checked = 0;
+  std::vector<VerifyFinding> findings;   // empty: nothing wrong
+  bool ok() const { return findings.empty(); }
 };
 
 }  // namespace strata

@@ -188,12 +188,18 @@ Result<ApplyReport> MigratorImpl::Up(const UpOptions& options) {
   auto policy = options.dry_run              ? engine::RunPolicy::DryRun()
                 : options.single_transaction ? engine::RunPolicy::SingleTransaction()
                                              : engine::RunPolicy::PerMigration();
-  return RunPlan(policy, options.dry_run, [&](const std::vector<engine::AppliedRow>& rows) -> Result<engine::Plan> {
+  std::vector<LintFinding> lint_findings;
+  auto report = RunPlan(policy, options.dry_run, [&](const std::vector<engine::AppliedRow>& rows) -> Result<engine::Plan> {
     auto plan = engine::PlanUp(*set, rows, options);
     if (!plan.ok()) return plan.status();
     plan->batch = engine::NextBatch(rows);
+    // Lint policy (lint.cc): blocks before anything runs when lint = "error".
+    Status lint = LintPending(*set, plan->steps, options, &lint_findings);
+    if (!lint.ok()) return lint;
     return plan;
   });
+  if (report.ok()) report->lint = std::move(lint_findings);
+  return report;
 }
 
 Result<ApplyReport> MigratorImpl::Down(const DownOptions& options) {

@@ -10,6 +10,7 @@
 #include "driver/connection.h"
 #include "engine/history.h"
 #include "engine/lock.h"
+#include "engine/planner.h"
 #include "engine/runner.h"
 #include "source/migration.h"
 #include <strata/migrator.h>
@@ -35,6 +36,15 @@ class MigratorImpl : public Migrator {
   Result<RepairReport> Repair(const RepairOptions& options) override;
   Result<NewReport> New(const NewOptions& options) override;
   Result<InspectReport> Inspect() override;  // inspect.cc
+  Result<LintReport> Lint(const LintOptions& options) override;  // lint.cc
+  // Schema as code: schema_commands.cc (Diff, Drift, Push), generate.cc,
+  // migration_check.cc (Test).
+  Result<DiffReport> Diff(const DiffOptions& options) override;
+  Result<GenerateReport> Generate(const GenerateOptions& options) override;
+  Result<DriftReport> Drift(const DriftOptions& options) override;
+  Result<PushReport> Push(const PushOptions& options) override;
+  Result<TestReport> Test(const TestOptions& options) override;
+  Result<VerifyReport> Verify() override;  // verify.cc
 
  private:
   // The connection, opened on first use and kept.
@@ -54,6 +64,11 @@ class MigratorImpl : public Migrator {
   using PlanFn = std::function<Result<engine::Plan>(const std::vector<engine::AppliedRow>&)>;
   Result<ApplyReport> RunPlan(const engine::RunPolicy& policy, bool dry_run, const PlanFn& plan);
   Status RequireConfirmation(const char* command, bool yes) const;
+  // lint.cc: `up`'s lint policy over the plan's pending migrations. With
+  // lint = "error", kLint when findings of severity error are not allowed,
+  // and the warnings go to `shown`; with "warning", the errors go to `shown`.
+  Status LintPending(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
+                     const UpOptions& options, std::vector<LintFinding>* shown);
 
   config::Config config_;
   EventSink* sink_;

@@ -14,7 +14,17 @@ struct UpArgs {
   bool dry_run = false;
   bool single_transaction = false;
   bool out_of_order = false;
+  std::vector<std::string> allow;
 };
+
+// Lint findings that did not block (lint = "warning", or warnings under
+// "error"), on stderr after the run: "warning: FILE:LINE:COL: RULE: message".
+void PrintLintFindings(const ApplyReport& report, Context& ctx) {
+  if (ctx.global().quiet) return;
+  for (const auto& f : report.lint) {
+    WriteErr(fmt::format("warning: {}:{}:{}: {}: {}\n", f.file, f.line, f.column, f.rule, f.message));
+  }
+}
 
 // "Nothing to apply: 5 migrations, all applied." The ApplyReport does not say
 // how many migrations exist, so ask for the (read-only) status.
@@ -43,10 +53,12 @@ Outcome RunUp(const UpArgs& args, Context& ctx) {
   options.dry_run = args.dry_run;
   options.single_transaction = args.single_transaction;
   options.out_of_order = args.out_of_order;
+  options.allow = args.allow;
   auto migrator = ctx.OpenMigrator();
   if (!migrator.ok()) return migrator.status();
   auto report = (*migrator)->Up(options);
   if (!report.ok()) return report.status();
+  if (!ctx.json()) PrintLintFindings(*report, ctx);
   if (ctx.json()) {
     ctx.PrintJson(ToJson(*report));
   } else if (report->steps.empty()) {
@@ -75,6 +87,8 @@ Command AddUp(CLI::App& root) {
                 "Apply all pending migrations in one transaction: all or nothing");
   sub->add_flag("--out-of-order", args->out_of_order,
                 "Also apply pending migrations older than the newest applied one");
+  sub->add_option("--allow", args->allow, "Lint rule that may not block this run (repeatable); see docs/lint/")
+      ->type_name("RULE");
   return {sub, [args](Context& ctx) { return RunUp(*args, ctx); }};
 }
 

@@ -24,14 +24,39 @@ Command AddUp(CLI::App& root);
 Command AddDown(CLI::App& root);
 Command AddRedo(CLI::App& root);
 Command AddValidate(CLI::App& root);
+Command AddLint(CLI::App& root);
 Command AddBaseline(CLI::App& root);
 Command AddRepair(CLI::App& root);
 Command AddInspect(CLI::App& root);
+Command AddDiff(CLI::App& root);
+Command AddGenerate(CLI::App& root);
+Command AddDrift(CLI::App& root);
+Command AddPush(CLI::App& root);
+Command AddTest(CLI::App& root);
+Command AddVerify(CLI::App& root);
 
 // Every command, in the order `strata --help` lists them.
 inline std::vector<Command> AddAllCommands(CLI::App& root) {
-  return {AddInit(root),     AddNew(root),      AddStatus(root),   AddUp(root),     AddDown(root),
-          AddRedo(root),     AddValidate(root), AddBaseline(root), AddRepair(root), AddInspect(root)};
+  // One per line: several commands are added at a time.
+  return {
+      AddInit(root),
+      AddNew(root),
+      AddStatus(root),
+      AddUp(root),
+      AddDown(root),
+      AddRedo(root),
+      AddValidate(root),
+      AddLint(root),
+      AddBaseline(root),
+      AddRepair(root),
+      AddInspect(root),
+      AddDiff(root),
+      AddGenerate(root),
+      AddDrift(root),
+      AddPush(root),
+      AddTest(root),
+      AddVerify(root),
+  };
 }
 
 

@@ -50,6 +50,19 @@ Json StepJson(const StepResult& s) {
   return j;
 }
 
+Json FindingJson(const LintFinding& f) {
+  Json j;
+  j["file"] = f.file;
+  j["line"] = f.line;
+  j["column"] = f.column;
+  j["rule"] = f.rule;
+  j["severity"] = std::string(ToString(f.severity));
+  j["message"] = f.message;
+  j["hint"] = f.hint;
+  j["version"] = StringOrNull(f.version);
+  return j;
+}
+
 Json IssueJson(const ValidationIssue& i) {
   Json issue;
   issue["kind"] = i.kind;
@@ -77,6 +90,16 @@ std::string ToJson(const StatusReport& report) {
   return Dump(j);
 }
 
+std::string ToJson(const LintReport& report) {
+  Json j;
+  j["findings"] = Json::array();
+  for (const auto& f : report.findings) j["findings"].push_back(FindingJson(f));
+  j["summary"] = {{"errors", report.errors},   {"warnings", report.warnings},     {"infos", report.infos},
+                  {"allowed", report.allowed}, {"files", report.files},           {"statements", report.statements},
+                  {"dialect", report.dialect}};
+  return Dump(j);
+}
+
 std::string ToJson(const ApplyReport& report) {
   Json j;
   j["dry_run"] = report.dry_run;
@@ -84,6 +107,11 @@ std::string ToJson(const ApplyReport& report) {
   j["steps"] = Json::array();
   for (const auto& s : report.steps) j["steps"].push_back(StepJson(s));
   j["total_ms"] = report.total_ms;
+  // Only when up's lint reported something (docs/json.md).
+  if (!report.lint.empty()) {
+    j["lint"] = Json::array();
+    for (const auto& f : report.lint) j["lint"].push_back(FindingJson(f));
+  }
   return Dump(j);
 }
 
@@ -93,6 +121,23 @@ std::string ToJson(const ValidationReport& report) {
   j["migrations"] = report.migrations;
   j["issues"] = Json::array();
   for (const auto& i : report.issues) j["issues"].push_back(IssueJson(i));
+  return Dump(j);
+}
+
+std::string ToJson(const VerifyReport& report) {
+  Json j;
+  j["ok"] = report.ok();
+  j["dialect"] = report.dialect;
+  j["foreign_keys_checked"] = report.foreign_keys_checked;
+  j["findings"] = Json::array();
+  for (const auto& f : report.findings) {
+    j["findings"].push_back(Json{{"kind", f.kind},
+                                 {"table", f.table},
+                                 {"object", f.object},
+                                 {"rows", f.rows},
+                                 {"message", f.message},
+                                 {"hint", f.hint}});
+  }
   return Dump(j);
 }
 
@@ -180,6 +225,92 @@ std::string ToJson(const InspectReport& report) {
     j["triggers"].push_back(Json{{"name", t.name}, {"table", t.table}, {"sql", t.sql}});
   }
   j["sql"] = report.sql;
+  return Dump(j);
+}
+
+// --- Schema as code (docs/json.md) ---
+
+namespace {
+
+Json ChangesJson(const std::vector<SchemaChange>& changes) {
+  Json out = Json::array();
+  for (const auto& c : changes) {
+    out.push_back(Json{{"summary", c.summary},
+                       {"statements", c.statements},
+                       {"destructive", c.destructive},
+                       {"destructive_reason", StringOrNull(c.destructive_reason)}});
+  }
+  return out;
+}
+
+Json RenamesJson(const std::vector<SchemaRename>& renames) {
+  Json out = Json::array();
+  for (const auto& r : renames) {
+    out.push_back(Json{{"table", StringOrNull(r.table)}, {"from", r.from}, {"to", r.to}, {"hint", ToString(r)}});
+  }
+  return out;
+}
+
+Json DifferencesJson(const std::vector<SchemaDifference>& differences) {
+  Json out = Json::array();
+  for (const auto& d : differences) {
+    out.push_back(Json{{"kind", d.kind}, {"name", d.name}, {"detail", d.detail}, {"message", d.ToString()}});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ToJson(const DiffReport& report) {
+  Json j;
+  j["dialect"] = report.dialect;
+  j["changes"] = ChangesJson(report.changes);
+  j["rename_candidates"] = RenamesJson(report.rename_candidates);
+  j["sql"] = report.sql;
+  return Dump(j);
+}
+
+std::string ToJson(const GenerateReport& report) {
+  Json j;
+  j["generated"] = report.generated;
+  j["version"] = StringOrNull(report.version);
+  j["up_path"] = StringOrNull(report.up_path);
+  j["down_path"] = StringOrNull(report.down_path);
+  j["changes"] = ChangesJson(report.changes);
+  j["renames"] = RenamesJson(report.renames);
+  j["rename_candidates"] = RenamesJson(report.rename_candidates);
+  return Dump(j);
+}
+
+std::string ToJson(const DriftReport& report) {
+  Json j;
+  j["drift"] = report.drift;
+  j["differences"] = DifferencesJson(report.differences);
+  j["sql"] = report.sql;
+  j["warnings"] = report.warnings;
+  return Dump(j);
+}
+
+std::string ToJson(const PushReport& report) {
+  Json j;
+  j["dry_run"] = report.dry_run;
+  j["changes"] = ChangesJson(report.changes);
+  j["rename_candidates"] = RenamesJson(report.rename_candidates);
+  return Dump(j);
+}
+
+std::string ToJson(const TestReport& report) {
+  Json j;
+  j["ok"] = report.ok();
+  j["failed"] = report.failed;
+  j["migrations"] = Json::array();
+  for (const auto& m : report.migrations) {
+    j["migrations"].push_back(Json{{"version", m.version},
+                                   {"name", m.name},
+                                   {"state", std::string(ToString(m.state))},
+                                   {"message", StringOrNull(m.message)},
+                                   {"differences", DifferencesJson(m.differences)}});
+  }
   return Dump(j);
 }
 

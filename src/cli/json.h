@@ -20,6 +20,13 @@ std::string ToJson(const RepairReport& report);
 std::string ToJson(const InitReport& report);
 std::string ToJson(const NewReport& report);
 std::string ToJson(const InspectReport& report);
+std::string ToJson(const LintReport& report);
+std::string ToJson(const DiffReport& report);
+std::string ToJson(const GenerateReport& report);
+std::string ToJson(const DriftReport& report);
+std::string ToJson(const PushReport& report);
+std::string ToJson(const TestReport& report);
+std::string ToJson(const VerifyReport& report);
 
 // {"error": {"code": exit_code, "kind": "checksum_mismatch", "message": ...,
 //  "file", "line", "column", "sqlstate", "hint"}}; empty fields omitted.

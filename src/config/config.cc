@@ -20,10 +20,11 @@ namespace strata::config {
 namespace {
 
 constexpr std::array<std::string_view, 4> kTopKeys = {"dir", "schema", "default_env", "env"};
-constexpr std::array<std::string_view, 12> kEnvKeys = {
+constexpr std::array<std::string_view, 13> kEnvKeys = {
     "url",          "protected", "backup",          "lint",
     "lock_timeout", "lock_wait", "connect_timeout", "connect_retries",
-    "schema",       "table",     "events_table",    "lock_table"};
+    "schema",       "table",     "events_table",    "lock_table",
+    "dev_url"};
 constexpr const char* kNoUrlHint = "pass --url, set DATABASE_URL, or add [env.NAME] url = ... to strata.toml";
 
 using Ms = std::chrono::milliseconds;
@@ -164,6 +165,17 @@ std::string* StringField(Environment* env, std::string_view key) {
 Status ApplyString(const std::string& key, std::string value, Environment* env) {
   if (key == "url") {
     env->url = std::move(value);
+  } else if (key == "dev_url") {
+    // Parsed now: it must be a PostgreSQL server, and ParseUrl registers its
+    // password so that it is masked like the url's.
+    if (!value.empty()) {
+      Result<Url> url = ParseUrl(value);
+      if (!url.ok()) return url.status();
+      if (url->scheme != Url::Scheme::kPostgres) {
+        return Status::InvalidArgument("expected a postgres:// URL (SQLite dev databases are in memory and need no server)");
+      }
+    }
+    env->dev_url = std::move(value);
   } else if (key == "lint") {
     if (value != "off" && value != "warning" && value != "error") {
       return Status::InvalidArgument("expected \"off\", \"warning\" or \"error\", got \"" + value + "\"");

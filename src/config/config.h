@@ -9,6 +9,7 @@
 //   connect_timeout = "10s"     connect_retries = 3
 //   schema = "public"  (PostgreSQL schema of the tracking tables)
 //   table = "strata_migrations" events_table = "strata_events" lock_table = "strata_lock"
+//   dev_url = "postgres://..."  (PostgreSQL server for throwaway dev databases)
 // ${VAR} is replaced from the process environment in every string value; an
 // unset VAR is an error naming the setting ("env.production.url"); "$$" is a
 // literal "$".
@@ -27,6 +28,10 @@ namespace strata::config {
 struct Environment {
   std::string name;  // "" when no environment was used (only --url / DATABASE_URL)
   std::string url;   // interpolated; contains the password: never print it
+  // PostgreSQL server on which diff, generate, drift, push and test create
+  // their throwaway strata_dev_<random> databases; "" = none. Interpolated;
+  // contains the password: never print it.
+  std::string dev_url;
   bool is_protected = false;
   bool backup = false;
   std::string lint = "warning";  // "off", "warning", "error"

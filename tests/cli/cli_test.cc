@@ -102,6 +102,8 @@ TEST_P(GoldenTest, Run) {
     vars.push_back({"PG_PORT", m[2]});
     vars.push_back({"PG_DB", pg->name()});
     vars.push_back({"PG_URL", url});
+    // The server itself, for dev_url (diff, generate, drift, push, test).
+    vars.push_back({"DEV_URL", *PgServerUrl()});
   }
   vars.push_back({"URL", url});
   // Longest names first so that $PG_URL is not read as $PG + "_URL".

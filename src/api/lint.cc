@@ -1,0 +1,261 @@
+// Migrator::Lint and `up`'s lint policy: migration files -> sql::Lint ->
+// LintReport. The rules themselves live in src/sql.
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+
+#include "api/migrator_impl.h"
+#include "config/url.h"
+#include "sql/lint.h"
+#include "util/fs.h"
+#include "util/strings.h"
+
+namespace strata {
+
+std::string_view ToString(LintSeverity severity) {
+  switch (severity) {
+    case LintSeverity::kError: return "error";
+    case LintSeverity::kWarning: return "warning";
+    case LintSeverity::kInfo: return "info";
+  }
+  return "error";
+}
+
+namespace api {
+namespace {
+
+LintFinding ToPublic(const sql::Finding& f) {
+  LintFinding out;
+  out.file = f.file;
+  out.version = f.version;
+  out.line = f.line;
+  out.column = f.column;
+  out.rule = f.rule;
+  out.severity = f.severity == sql::Severity::kError     ? LintSeverity::kError
+                 : f.severity == sql::Severity::kWarning ? LintSeverity::kWarning
+                                                         : LintSeverity::kInfo;
+  out.message = f.message;
+  out.hint = f.hint;
+  return out;
+}
+
+sql::LintMigration FromMigration(const source::Migration& m, bool report) {
+  sql::LintMigration out;
+  out.version = m.version;
+  out.name = m.name;
+  out.file = m.up_path;
+  out.sql = m.up_sql;
+  out.no_transaction = m.up_annotations.no_transaction;
+  out.allow = m.up_annotations.allow;
+  out.has_down = m.down_path.has_value();
+  out.report = report;
+  return out;
+}
+
+// Table sizes from pg_class, read once. reltuples is -1 for a table never
+// vacuumed or analysed (PostgreSQL 14+): unknown, not empty.
+class PgTableStats : public sql::TableStats {
+ public:
+  static Result<std::unique_ptr<PgTableStats>> Load(driver::Connection& conn) {
+    auto rows = conn.Query(
+        "SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END, "
+        "c.reltuples::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')");
+    if (!rows.ok()) return rows.status();
+    auto stats = std::make_unique<PgTableStats>();
+    for (const auto& row : rows->rows) {
+      if (row.size() < 2 || !row[0] || !row[1]) continue;
+      double n = std::strtod(row[1]->c_str(), nullptr);
+      if (n >= 0) stats->rows_[*row[0]] = n;
+    }
+    return stats;
+  }
+  std::optional<double> EstimatedRows(std::string_view table) const override {
+    auto it = rows_.find(std::string(table));
+    if (it == rows_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, double> rows_;
+};
+
+// "0003_add_index.up.sql" -> version "0003", name "add_index".
+void VersionAndName(const std::string& path, sql::LintMigration* m) {
+  std::string base = std::filesystem::path(path).filename().string();
+  size_t digits = 0;
+  while (digits < base.size() && std::isdigit(static_cast<unsigned char>(base[digits]))) ++digits;
+  m->version = base.substr(0, digits);
+  std::string rest = base.substr(digits);
+  if (!rest.empty() && rest[0] == '_') rest = rest.substr(1);
+  for (const char* suffix : {".up.sql", ".sql"}) {
+    std::string_view sfx(suffix);
+    if (rest.size() >= sfx.size() && rest.compare(rest.size() - sfx.size(), sfx.size(), sfx) == 0) {
+      rest.resize(rest.size() - sfx.size());
+      break;
+    }
+  }
+  m->name = rest;
+}
+
+std::string Canonical(const std::string& path) {
+  std::error_code ec;
+  auto p = std::filesystem::weakly_canonical(path, ec);
+  return ec ? path : p.string();
+}
+
+void Count(LintReport* report) {
+  for (const auto& f : report->findings) {
+    if (f.severity == LintSeverity::kError) ++report->errors;
+    if (f.severity == LintSeverity::kWarning) ++report->warnings;
+    if (f.severity == LintSeverity::kInfo) ++report->infos;
+  }
+}
+
+Result<sql::Dialect> LintDialect(const config::Config& config, const std::string& requested) {
+  if (requested == "postgres" || requested == "postgresql") return sql::Dialect::kPostgres;
+  if (requested == "sqlite") return sql::Dialect::kSqlite;
+  if (!requested.empty()) {
+    return Status::InvalidArgument("unknown dialect '" + requested + "'").WithHint("use postgres or sqlite");
+  }
+  auto url = config::ParseUrl(config.env.url);
+  if (url.ok() && url->scheme == config::Url::Scheme::kSqlite) return sql::Dialect::kSqlite;
+  return sql::Dialect::kPostgres;
+}
+
+}  // namespace
+
+Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
+  auto dialect = LintDialect(config_, options.dialect);
+  if (!dialect.ok()) return Scrub(dialect.status());
+  // The directory gives the schema state before the files; without files
+  // it is what gets linted, so then it must exist.
+  auto set = LoadFiles();
+  if (!set.ok() && options.files.empty()) return Scrub(set.status());
+  source::MigrationSet files = set.ok() ? std::move(*set) : source::MigrationSet{};
+
+  std::vector<sql::LintMigration> inputs;
+  std::vector<std::string> contents;  // own the SQL of files outside the directory
+  contents.reserve(options.files.size());
+  if (options.files.empty()) {
+    for (const auto& m : files.migrations) inputs.push_back(FromMigration(m, true));
+  } else {
+    std::map<std::string, const source::Migration*> by_path;
+    for (const auto& m : files.migrations) by_path[Canonical(m.up_path)] = &m;
+    std::vector<const source::Migration*> wanted;
+    std::vector<std::string> outside;
+    for (const auto& f : options.files) {
+      auto it = by_path.find(Canonical(f));
+      if (it != by_path.end()) {
+        wanted.push_back(it->second);
+      } else {
+        outside.push_back(f);
+      }
+    }
+    // Directory migrations up to the newest requested one, in version order;
+    // only the requested ones are reported.
+    const source::Migration* newest = nullptr;
+    for (const auto* w : wanted) {
+      if (!newest || source::CompareVersions(w->version, newest->version) > 0) newest = w;
+    }
+    for (const auto& m : files.migrations) {
+      if (!newest || source::CompareVersions(m.version, newest->version) > 0) break;
+      bool report = std::find(wanted.begin(), wanted.end(), &m) != wanted.end();
+      inputs.push_back(FromMigration(m, report));
+    }
+    for (const auto& f : outside) {
+      auto text = util::ReadFile(f);
+      if (!text.ok()) return Scrub(text.status());
+      auto annotations = source::ParseAnnotations(*text, f);
+      if (!annotations.ok()) return Scrub(annotations.status());
+      contents.push_back(std::move(*text));
+      sql::LintMigration m;
+      VersionAndName(f, &m);
+      m.file = f;
+      m.sql = contents.back();
+      m.no_transaction = annotations->no_transaction;
+      m.allow = annotations->allow;
+      std::string down = f;
+      if (util::EndsWith(down, ".up.sql")) {
+        down.replace(down.size() - 7, 7, ".down.sql");
+        m.has_down = util::Exists(down);
+      }
+      inputs.push_back(std::move(m));
+    }
+  }
+
+  sql::LintOptions lint;
+  lint.dialect = *dialect;
+  lint.allow = options.allow;
+  lint.lock_timeout_configured = config_.env.lock_timeout.count() > 0;
+  lint.require_idempotent = options.require_idempotent;
+  std::unique_ptr<PgTableStats> stats;
+  if (options.use_database && *dialect == sql::Dialect::kPostgres) {
+    auto conn = Connect();
+    if (!conn.ok()) return Scrub(conn.status());
+    auto loaded = PgTableStats::Load(**conn);
+    if (!loaded.ok()) return Scrub(loaded.status());
+    stats = std::move(*loaded);
+    lint.stats = stats.get();
+  }
+  sql::LintResult result = sql::Lint(inputs, lint);
+
+  LintReport report;
+  report.dialect = *dialect == sql::Dialect::kPostgres ? "postgres" : "sqlite";
+  for (const auto& in : inputs) report.files += in.report ? 1 : 0;
+  report.statements = result.statements;
+  report.allowed = result.allowed;
+  for (const auto& f : result.findings) report.findings.push_back(ToPublic(f));
+  Count(&report);
+  return report;
+}
+
+Status MigratorImpl::LintPending(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
+                                 const UpOptions& options, std::vector<LintFinding>* shown) {
+  const std::string& policy = config_.env.lint;
+  if (policy == "off" || steps.empty()) return Status::Ok();
+  auto dialect = LintDialect(config_, "");
+  if (!dialect.ok()) return dialect.status();
+  // Every migration feeds the schema state; only the pending ones (the
+  // plan's steps) are reported.
+  std::vector<sql::LintMigration> inputs;
+  for (const auto& m : set.migrations) {
+    bool pending = false;
+    for (const auto& s : steps) pending = pending || s.migration == &m;
+    inputs.push_back(FromMigration(m, pending));
+  }
+  sql::LintOptions lint;
+  lint.dialect = *dialect;
+  lint.allow = options.allow;
+  lint.lock_timeout_configured = config_.env.lock_timeout.count() > 0;
+  sql::LintResult result = sql::Lint(inputs, lint);
+
+  std::string blocking;
+  int errors = 0;
+  for (const auto& f : result.findings) {
+    LintFinding finding = ToPublic(f);
+    if (policy == "error" && finding.severity == LintSeverity::kError) {
+      ++errors;
+      blocking += "\n  " + finding.file + ":" + std::to_string(finding.line) + ":" + std::to_string(finding.column) +
+                  ": " + finding.rule + ": " + finding.message;
+      continue;
+    }
+    // What a run shows: under "warning" the errors (which did not block),
+    // under "error" the warnings too. Hygiene advice at warning and info
+    // level stays with `strata lint`, so that every `up` is not noisy.
+    bool show = policy == "error" ? finding.severity == LintSeverity::kWarning
+                                  : finding.severity == LintSeverity::kError;
+    if (show) shown->push_back(std::move(finding));
+  }
+  if (errors == 0) return Status::Ok();
+  std::string env = config_.env.name.empty() ? "" : " in environment '" + config_.env.name + "'";
+  return Status::Lint(std::to_string(errors) + (errors == 1 ? " lint error blocks" : " lint errors block") +
+                      " `up`" + env + " (lint = \"error\"):" + blocking)
+      .WithHint("fix the migration, or allow a rule with -- strata:allow RULE in it or --allow RULE; see docs/lint/");
+}
+
+}  // namespace api
+}  // namespace strata

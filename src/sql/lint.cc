@@ -1,0 +1,242 @@
+// The lint framework: parses each migration, walks its statements in order
+// with the schema state, runs the rule families, and turns their reports
+// into findings (location, severity, hint, allow lists, table sizes).
+#include "sql/lint.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include "sql/lint/rule.h"
+#include "sql/lock_table.h"
+#include "sql/pg_tree.h"
+#include "sql/schema_state.h"
+
+namespace strata::sql {
+namespace {
+
+// Line and column of increasing offsets in one text, in a single pass over
+// it: LocateOffset per statement would be quadratic in big files.
+class LineTracker {
+ public:
+  explicit LineTracker(std::string_view text) : text_(text) {}
+  LineCol At(size_t offset) {
+    if (offset < pos_) {
+      pos_ = 0;
+      at_ = LineCol{};
+    }
+    if (offset > text_.size()) offset = text_.size();
+    for (; pos_ < offset; ++pos_) {
+      unsigned char c = static_cast<unsigned char>(text_[pos_]);
+      if (c == '\n') {
+        ++at_.line;
+        at_.column = 1;
+      } else if ((c & 0xC0) != 0x80) {
+        ++at_.column;
+      }
+    }
+    return at_;
+  }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  LineCol at_;
+};
+
+// "~1.2M rows"
+std::string RowsText(double rows) {
+  char buf[32];
+  if (rows >= 1e6) {
+    std::snprintf(buf, sizeof(buf), "~%.1fM rows", rows / 1e6);
+  } else if (rows >= 1e3) {
+    std::snprintf(buf, sizeof(buf), "~%.0fk rows", rows / 1e3);
+  } else {
+    std::snprintf(buf, sizeof(buf), "~%.0f rows", rows);
+  }
+  return buf;
+}
+
+bool Contains(const std::vector<std::string>& list, std::string_view id) {
+  return std::find(list.begin(), list.end(), id) != list.end();
+}
+
+// Collects the findings of one migration.
+class MigrationReporter : public lint::Reporter {
+ public:
+  MigrationReporter(const LintMigration& m, const LintOptions& o, const SchemaState& state, LintResult* result)
+      : m_(m), o_(o), state_(state), result_(result) {}
+
+  void SetLocation(LineCol at) { at_ = at; }
+
+  void Report(std::string_view id, std::string message, std::string_view table) override {
+    const RuleInfo* rule = FindRule(id);
+    if (rule == nullptr) return;
+    if (rule->postgres_only && o_.dialect != Dialect::kPostgres) return;
+    // One lock_timeout finding per migration: the fix is one SET at the top.
+    if (id == "missing-lock-timeout") {
+      if (lock_timeout_reported_) return;
+      lock_timeout_reported_ = true;
+    }
+    if (Contains(m_.allow, id) || Contains(o_.allow, id)) {
+      ++result_->allowed;
+      return;
+    }
+    Severity severity = rule->severity;
+    if (!table.empty()) {
+      if (auto rows = state_.EstimatedRows(table)) {
+        message += " (" + table_name(table) + RowsText(*rows) + ")";
+        // A lock on a small table is held for milliseconds.
+        if (rule->family == "locking" && severity == Severity::kError && *rows < o_.small_table_rows) {
+          severity = Severity::kWarning;
+        }
+      }
+    }
+    result_->findings.push_back(Finding{m_.file, m_.version, at_.line, at_.column, std::string(id), severity,
+                                        std::move(message), std::string(rule->hint)});
+  }
+
+ private:
+  static std::string table_name(std::string_view table) { return std::string(table) + ": "; }
+
+  const LintMigration& m_;
+  const LintOptions& o_;
+  const SchemaState& state_;
+  LintResult* result_;
+  LineCol at_;
+  bool lock_timeout_reported_ = false;
+};
+
+// The statements of one migration. PostgreSQL: the whole text in one parse
+// (the fast path); when that fails, a syntax-error finding and then each
+// statement the scanner finds, parsed on its own, so that one typo does not
+// hide every other finding. SQLite: the same, silently skipping what the
+// PostgreSQL grammar cannot read (AUTOINCREMENT, ...).
+struct ParsedMigration {
+  std::vector<std::unique_ptr<ParsedScript>> scripts;  // own the trees
+  std::vector<ParsedStatement> statements;
+  Status error;
+};
+
+ParsedMigration ParseMigration(std::string_view sql, Dialect dialect) {
+  ParsedMigration out;
+  auto whole = ParsedScript::Parse(sql);
+  if (whole.ok()) {
+    out.statements = (*whole)->statements();
+    out.scripts.push_back(std::move(*whole));
+    return out;
+  }
+  out.error = whole.status();
+  auto split = Split(sql, dialect);
+  if (!split.ok()) return out;
+  for (const Statement& s : *split) {
+    auto one = ParsedScript::Parse(s.text);
+    if (!one.ok()) continue;
+    for (ParsedStatement ps : (*one)->statements()) {
+      ps.offset += s.offset;
+      out.statements.push_back(ps);
+    }
+    out.scripts.push_back(std::move(*one));
+  }
+  return out;
+}
+
+bool IsSetLockTimeout(const PgNode* n) {
+  return n->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT && n->variable_set_stmt->name &&
+         std::string_view(n->variable_set_stmt->name) == "lock_timeout" &&
+         n->variable_set_stmt->kind == PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE;
+}
+
+// Tracks explicit BEGIN/COMMIT in a no-transaction migration.
+void TrackTransaction(const PgNode* n, bool* explicit_tx) {
+  if (n->node_case != PG_QUERY__NODE__NODE_TRANSACTION_STMT) return;
+  switch (n->transaction_stmt->kind) {
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
+      *explicit_tx = true;
+      break;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
+      *explicit_tx = false;
+      break;
+    default:
+      break;
+  }
+}
+
+void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& state, LintResult* result) {
+  const bool postgres = options.dialect == Dialect::kPostgres;
+  state.BeginMigration();
+  ParsedMigration parsed = ParseMigration(m.sql, options.dialect);
+  result->statements += static_cast<int>(parsed.statements.size());
+  MigrationReporter reporter(m, options, state, result);
+  if (m.report && !m.has_down) {
+    reporter.SetLocation(LineCol{});
+    reporter.Report("missing-down-migration", m.version + "_" + m.name + " has no down migration", {});
+  }
+  if (m.report && postgres && !parsed.error.ok()) {
+    reporter.SetLocation(LineCol{parsed.error.line() > 0 ? parsed.error.line() : 1,
+                                 parsed.error.column() > 0 ? parsed.error.column() : 1});
+    reporter.Report("syntax-error", "syntax error: " + parsed.error.message(), {});
+  }
+  LineTracker lines(m.sql);
+  bool explicit_tx = false;
+  bool lock_timeout_set = options.lock_timeout_configured;
+  for (const ParsedStatement& ps : parsed.statements) {
+    if (m.report) {
+      StatementInfo info;
+      info.offset = ps.offset;
+      info.length = ps.length;
+      info.in_transaction = !m.no_transaction || explicit_tx;
+      if (postgres) {
+        info.locks = LocksOf(ps.node, state);
+        if (!info.locks.empty()) info.kind = StatementKind(ps.node);
+      }
+      lint::StatementContext ctx{ps.node, &info, &m, &state, &options, postgres, lock_timeout_set};
+      reporter.SetLocation(lines.At(ps.offset));
+      lint::CheckDestructive(ctx, reporter);
+      lint::CheckCompatibility(ctx, reporter);
+      lint::CheckDataDependent(ctx, reporter);
+      if (postgres) lint::CheckLocking(ctx, reporter);
+      lint::CheckHygiene(ctx, reporter);
+    }
+    if (IsSetLockTimeout(ps.node)) lock_timeout_set = true;
+    TrackTransaction(ps.node, &explicit_tx);
+    state.Apply(ps.node);
+  }
+}
+
+}  // namespace
+
+LintResult Lint(const std::vector<LintMigration>& migrations, const LintOptions& options) {
+  LintResult result;
+  SchemaState state(options.stats);
+  for (const LintMigration& m : migrations) LintOne(m, options, state, &result);
+  return result;
+}
+
+Result<std::vector<StatementInfo>> AnalyzePostgres(std::string_view script, bool no_transaction) {
+  auto parsed = ParsedScript::Parse(script);
+  if (!parsed.ok()) return parsed.status();
+  std::vector<StatementInfo> out;
+  SchemaState state;
+  LineTracker lines(script);
+  bool explicit_tx = false;
+  for (const ParsedStatement& ps : (*parsed)->statements()) {
+    StatementInfo info;
+    info.offset = ps.offset;
+    info.length = ps.length;
+    LineCol at = lines.At(ps.offset);
+    info.line = at.line;
+    info.column = at.column;
+    info.kind = StatementKind(ps.node);
+    info.locks = LocksOf(ps.node, state);
+    TrackTransaction(ps.node, &explicit_tx);
+    info.in_transaction = !no_transaction || explicit_tx;
+    out.push_back(std::move(info));
+    state.Apply(ps.node);
+  }
+  return out;
+}
+
+}  // namespace strata::sql

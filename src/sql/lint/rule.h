@@ -1,0 +1,66 @@
+// The lint framework's side that rules see. Every rule is declared once in
+// rules.cc (id, severity, family, hint) and checked by its family's function
+// (destructive.cc, compatibility.cc, data.cc, locking.cc, hygiene.cc). A
+// family function looks at one statement's parse tree and the schema state
+// before it, and calls Reporter::Report with a rule id and a message; the
+// framework (sql/lint.cc) adds location, severity and hint, applies
+// `-- strata:allow` and --allow, and adjusts for table sizes.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "sql/lint.h"
+#include "sql/pg_tree.h"
+#include "sql/schema_state.h"
+
+namespace strata::sql::lint {
+
+// One statement of one migration, as the rules see it.
+struct StatementContext {
+  const PgNode* node = nullptr;
+  const StatementInfo* info = nullptr;  // kind, locks, in_transaction
+  const LintMigration* migration = nullptr;
+  const SchemaState* state = nullptr;   // before this statement
+  const LintOptions* options = nullptr;
+  bool postgres = true;
+  // A SET [LOCAL] lock_timeout ran earlier in this migration, or the
+  // environment sets one.
+  bool lock_timeout_set = false;
+
+  // Did `table` exist before this migration? (Not created in it.)
+  bool Existing(std::string_view table) const { return !state->IsNewTable(table); }
+};
+
+class Reporter {
+ public:
+  virtual ~Reporter() = default;
+  // A finding of rule `id` (declared in rules.cc) at the current statement.
+  // `table`: the table whose size makes it worse, for the size note and the
+  // small-table downgrade of locking rules; "" when none.
+  virtual void Report(std::string_view id, std::string message, std::string_view table = {}) = 0;
+};
+
+// Families; each checks one statement. Locking, transactional and the
+// PostgreSQL-type hygiene rules run on PostgreSQL only (the framework skips
+// postgres_only rules for SQLite).
+void CheckDestructive(const StatementContext& ctx, Reporter& out);
+void CheckCompatibility(const StatementContext& ctx, Reporter& out);
+void CheckDataDependent(const StatementContext& ctx, Reporter& out);
+void CheckLocking(const StatementContext& ctx, Reporter& out);
+void CheckHygiene(const StatementContext& ctx, Reporter& out);
+
+// Shared by the families: the ALTER TABLE subcommands of a statement
+// (empty for other statements), and whether a type change from `from` to
+// `to` keeps the data as it is (no rewrite, no narrowing: varchar(10) ->
+// varchar(20) or text, numeric(10,2) -> numeric(12,2)).
+struct AlterCommands {
+  const PgQuery__AlterTableStmt* stmt = nullptr;
+  std::string table;
+};
+AlterCommands AlterOf(const PgNode* node);
+bool IsBinaryCoercibleWidening(const ColumnType& from, const ColumnType& to);
+// "ADD COLUMN x NOT NULL" style helpers over a ColumnDef's constraints.
+const PgQuery__Constraint* FindConstraint(const PgQuery__ColumnDef* def, PgQuery__ConstrType type);
+
+}  // namespace strata::sql::lint

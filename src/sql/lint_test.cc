@@ -1,0 +1,268 @@
+#include "sql/lint.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace strata::sql {
+namespace {
+
+// The schema every rule case starts from: created by an earlier migration,
+// so these tables count as existing.
+constexpr const char* kSetup = R"sql(
+CREATE TABLE users (id bigint PRIMARY KEY, email text, name varchar(50), age int, price numeric(10,2));
+CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);
+CREATE INDEX users_email ON users (email);
+CREATE UNIQUE INDEX users_email_idx ON users (email);
+CREATE MATERIALIZED VIEW mv AS SELECT id FROM users;
+)sql";
+
+struct Script {
+  std::string sql;
+  bool no_transaction = false;
+  bool has_down = true;
+  Dialect dialect = Dialect::kPostgres;
+  bool idempotent = false;
+};
+
+LintResult LintAfterSetup(const Script& run, const TableStats* stats = nullptr) {
+  std::vector<LintMigration> ms(2);
+  ms[0].version = "0001";
+  ms[0].name = "setup";
+  ms[0].file = "0001_setup.up.sql";
+  ms[0].sql = kSetup;
+  ms[0].report = false;
+  ms[1].version = "0002";
+  ms[1].name = "change";
+  ms[1].file = "0002_change.up.sql";
+  ms[1].sql = run.sql;
+  ms[1].no_transaction = run.no_transaction;
+  ms[1].has_down = run.has_down;
+  LintOptions options;
+  options.dialect = run.dialect;
+  options.require_idempotent = run.idempotent;
+  options.stats = stats;
+  return Lint(ms, options);
+}
+
+std::vector<std::string> RuleIds(const Script& run) {
+  std::vector<std::string> ids;
+  for (const Finding& f : LintAfterSetup(run).findings) ids.push_back(f.rule);
+  return ids;
+}
+
+bool Has(const std::vector<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+// One rule: SQL that must trigger it, and the similar safe SQL that must not.
+struct RuleCase {
+  std::string rule;
+  Script bad;
+  Script good;
+};
+
+Script Tx(std::string sql) { return Script{std::move(sql)}; }
+Script NoTx(std::string sql) {
+  Script r{std::move(sql)};
+  r.no_transaction = true;
+  return r;
+}
+
+std::vector<RuleCase> Cases() {
+  Script no_down = Tx("SELECT 1;");
+  no_down.has_down = false;
+  Script idem_bad = Tx("CREATE TABLE t (id bigint PRIMARY KEY);");
+  idem_bad.idempotent = true;
+  Script idem_good = Tx("CREATE TABLE IF NOT EXISTS t (id bigint PRIMARY KEY);");
+  idem_good.idempotent = true;
+  return {
+      {"syntax-error", Tx("CREATE TABLE (;"), Tx("CREATE TABLE t (id bigint PRIMARY KEY);")},
+      {"drop-table", Tx("DROP TABLE users;"), Tx("CREATE TABLE tmp (id bigint); DROP TABLE tmp;")},
+      {"drop-column", Tx("ALTER TABLE users DROP COLUMN email;"),
+       Tx("ALTER TABLE users ADD COLUMN x text; ALTER TABLE users DROP COLUMN x;")},
+      {"drop-schema", Tx("DROP SCHEMA app CASCADE;"), Tx("CREATE SCHEMA tmp; DROP SCHEMA tmp;")},
+      {"truncate-table", Tx("TRUNCATE users;"), Tx("CREATE TABLE t (id bigint); TRUNCATE t;")},
+      {"delete-without-where", Tx("DELETE FROM users;"), Tx("DELETE FROM users WHERE id = 1;")},
+      {"update-without-where", Tx("UPDATE users SET email = NULL;"), Tx("UPDATE users SET email = NULL WHERE id = 1;")},
+      {"rename-table", Tx("ALTER TABLE users RENAME TO people;"),
+       Tx("CREATE TABLE t (id bigint); ALTER TABLE t RENAME TO t2;")},
+      {"rename-column", Tx("ALTER TABLE users RENAME COLUMN email TO mail;"),
+       Tx("ALTER TABLE users ADD COLUMN x text; ALTER TABLE users RENAME COLUMN x TO y;")},
+      {"change-column-type", Tx("ALTER TABLE users ALTER COLUMN age TYPE text;"),
+       Tx("ALTER TABLE users ALTER COLUMN name TYPE varchar(100);")},
+      {"set-not-null", Tx("ALTER TABLE users ALTER COLUMN email SET NOT NULL;"),
+       Tx("ALTER TABLE users ADD CONSTRAINT email_nn CHECK (email IS NOT NULL) NOT VALID;\n"
+          "ALTER TABLE users VALIDATE CONSTRAINT email_nn;\n"
+          "ALTER TABLE users ALTER COLUMN email SET NOT NULL;")},
+      {"add-not-null-column-without-default", Tx("ALTER TABLE users ADD COLUMN score int NOT NULL;"),
+       Tx("ALTER TABLE users ADD COLUMN score int NOT NULL DEFAULT 0;")},
+      {"add-unique-constraint", Tx("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);"),
+       Tx("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx;")},
+      {"add-check-constraint", Tx("ALTER TABLE users ADD CONSTRAINT age_pos CHECK (age > 0);"),
+       Tx("ALTER TABLE users ADD CONSTRAINT age_pos CHECK (age > 0) NOT VALID;")},
+      {"add-foreign-key", Tx("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id);"),
+       Tx("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;")},
+      {"add-index-without-concurrently", Tx("CREATE INDEX users_name ON users (name);"),
+       NoTx("CREATE INDEX CONCURRENTLY users_name ON users (name);")},
+      {"drop-index-without-concurrently", Tx("DROP INDEX users_email;"), NoTx("DROP INDEX CONCURRENTLY users_email;")},
+      {"reindex-without-concurrently", Tx("REINDEX INDEX users_email;"),
+       NoTx("REINDEX INDEX CONCURRENTLY users_email;")},
+      {"constraint-without-not-valid",
+       Tx("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id);"),
+       Tx("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;")},
+      {"table-rewrite", Tx("ALTER TABLE users ADD COLUMN token uuid DEFAULT gen_random_uuid();"),
+       Tx("ALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT now();")},
+      {"table-rewrite", Tx("ALTER TABLE users ALTER COLUMN age TYPE bigint;"),
+       Tx("ALTER TABLE users ALTER COLUMN name TYPE text;")},
+      {"vacuum-full", NoTx("VACUUM FULL users;"), NoTx("VACUUM users;")},
+      {"cluster", Tx("CLUSTER users USING users_email;"), Tx("ALTER TABLE users CLUSTER ON users_email;")},
+      {"refresh-materialized-view-without-concurrently", Tx("REFRESH MATERIALIZED VIEW mv;"),
+       Tx("REFRESH MATERIALIZED VIEW CONCURRENTLY mv;")},
+      {"missing-lock-timeout", Tx("ALTER TABLE users ADD COLUMN x text;"),
+       Tx("SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN x text;")},
+      {"concurrently-in-transaction", Tx("CREATE INDEX CONCURRENTLY users_name ON users (name);"),
+       NoTx("CREATE INDEX CONCURRENTLY users_name ON users (name);")},
+      {"missing-down-migration", no_down, Tx("SELECT 1;")},
+      {"timestamp-without-time-zone", Tx("CREATE TABLE t (id bigint PRIMARY KEY, at timestamp);"),
+       Tx("CREATE TABLE t (id bigint PRIMARY KEY, at timestamptz);")},
+      {"prefer-text-over-varchar", Tx("CREATE TABLE t (id bigint PRIMARY KEY, name varchar(20));"),
+       Tx("CREATE TABLE t (id bigint PRIMARY KEY, name text);")},
+      {"int-primary-key", Tx("CREATE TABLE t (id int PRIMARY KEY);"), Tx("CREATE TABLE t (id bigint PRIMARY KEY);")},
+      {"int-primary-key", Tx("CREATE TABLE t (id serial, PRIMARY KEY (id));"),
+       Tx("CREATE TABLE t (id bigserial, PRIMARY KEY (id));")},
+      {"non-idempotent-ddl", idem_bad, idem_good},
+  };
+}
+
+TEST(LintRulesTest, EachRuleTriggersOnTheRiskyFormOnly) {
+  for (const RuleCase& c : Cases()) {
+    auto bad = RuleIds(c.bad);
+    auto good = RuleIds(c.good);
+    EXPECT_TRUE(Has(bad, c.rule)) << c.rule << " not reported for: " << c.bad.sql;
+    EXPECT_FALSE(Has(good, c.rule)) << c.rule << " reported for the safe form: " << c.good.sql;
+  }
+}
+
+TEST(LintRulesTest, EveryRuleHasATestCaseAndADocPage) {
+  std::map<std::string, int> covered;
+  for (const RuleCase& c : Cases()) covered[c.rule]++;
+  for (const RuleInfo& r : AllRules()) {
+    EXPECT_TRUE(covered.count(std::string(r.id))) << "no test case for " << r.id;
+    EXPECT_FALSE(r.hint.empty()) << r.id;
+    std::string page = std::string(STRATA_DOCS_DIR) + "/lint/" + std::string(r.id) + ".md";
+    EXPECT_TRUE(std::ifstream(page).good()) << "no doc page " << page;
+  }
+}
+
+TEST(LintRulesTest, SafeFormsAreClean) {
+  // The canonical safe sequences produce no finding at all.
+  Script index = NoTx("CREATE INDEX CONCURRENTLY users_name ON users (name);");
+  EXPECT_EQ(RuleIds(index), std::vector<std::string>{});
+  Script fk = Tx("SET lock_timeout = '2s';\n"
+              "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;");
+  EXPECT_EQ(RuleIds(fk), std::vector<std::string>{});
+  Script new_table = Tx("CREATE TABLE t (id bigint PRIMARY KEY, user_id bigint REFERENCES orders (id), note text);\n"
+                     "CREATE INDEX t_note ON t (note);\n"
+                     "ALTER TABLE t ADD CONSTRAINT note_len CHECK (length(note) < 100);\n"
+                     "ALTER TABLE t ALTER COLUMN note SET NOT NULL;");
+  // Creating t with a foreign key locks orders (SHARE ROW EXCLUSIVE) without a
+  // lock_timeout; nothing else, because t is new.
+  EXPECT_EQ(RuleIds(new_table), std::vector<std::string>{"missing-lock-timeout"});
+}
+
+TEST(LintRulesTest, AllowAnnotationAndOptionSilenceRules) {
+  std::vector<LintMigration> ms(1);
+  ms[0].version = "0001";
+  ms[0].name = "drop";
+  ms[0].file = "f.sql";
+  ms[0].sql = "DROP TABLE users; TRUNCATE orders;";
+  ms[0].allow = {"drop-table"};
+  LintOptions options;
+  options.allow = {"truncate-table"};
+  options.lock_timeout_configured = true;
+  LintResult r = Lint(ms, options);
+  EXPECT_TRUE(r.findings.empty()) << r.findings.front().rule;
+  EXPECT_EQ(r.allowed, 2);
+}
+
+TEST(LintRulesTest, TableCreatedInAnEarlierMigrationCountsAsExisting) {
+  std::vector<LintMigration> ms(2);
+  ms[0].version = "0001";
+  ms[0].file = "a.sql";
+  ms[0].sql = "CREATE TABLE t (id bigint PRIMARY KEY, x text);";
+  ms[1].version = "0002";
+  ms[1].file = "b.sql";
+  ms[1].sql = "CREATE INDEX t_x ON t (x);";
+  LintOptions options;
+  options.lock_timeout_configured = true;
+  LintResult r = Lint(ms, options);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].rule, "add-index-without-concurrently");
+  EXPECT_EQ(r.findings[0].file, "b.sql");
+  EXPECT_EQ(r.findings[0].severity, Severity::kError);
+  EXPECT_FALSE(r.findings[0].hint.empty());
+}
+
+TEST(LintRulesTest, SqliteRunsOnlyGenericRulesAndSkipsUnparsableStatements) {
+  Script run;
+  run.dialect = Dialect::kSqlite;
+  run.sql = "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, at timestamp);\n"
+            "CREATE INDEX users_name ON users (name);\n"
+            "DROP TABLE users;";
+  EXPECT_EQ(RuleIds(run), std::vector<std::string>{"drop-table"});
+}
+
+TEST(LintRulesTest, ParseErrorIsReportedAndTheRestStillLinted) {
+  Script run = Tx("SET lock_timeout = '1s';\nSELEC 1;\nDROP TABLE users;");
+  LintResult r = LintAfterSetup(run);
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].rule, "syntax-error");
+  EXPECT_EQ(r.findings[0].line, 2);
+  EXPECT_EQ(r.findings[1].rule, "drop-table");
+  EXPECT_EQ(r.findings[1].line, 3);
+}
+
+TEST(LintLocationTest, FindingsPointAtTheStatementsFirstCharacter) {
+  Script run = Tx("-- strata:allow nothing\n/* a comment */ SET lock_timeout = '1s';\n\n  DROP TABLE users;\n"
+               "SELECT 'é'; DELETE FROM orders;");
+  LintResult r = LintAfterSetup(run);
+  ASSERT_EQ(r.findings.size(), 2u);
+  EXPECT_EQ(r.findings[0].line, 4);
+  EXPECT_EQ(r.findings[0].column, 3);
+  EXPECT_EQ(r.findings[1].rule, "delete-without-where");
+  EXPECT_EQ(r.findings[1].line, 5);
+  EXPECT_EQ(r.findings[1].column, 13);  // characters, not bytes
+}
+
+class FakeStats : public TableStats {
+ public:
+  explicit FakeStats(double rows) : rows_(rows) {}
+  std::optional<double> EstimatedRows(std::string_view table) const override {
+    if (table == "users") return rows_;
+    return std::nullopt;
+  }
+
+ private:
+  double rows_;
+};
+
+TEST(LintSizesTest, SmallTablesDowngradeLockingErrorsAndSizesAreShown) {
+  Script run = Tx("SET lock_timeout = '1s'; CREATE INDEX users_name ON users (name);");
+  FakeStats small(5);
+  LintResult r = LintAfterSetup(run, &small);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].severity, Severity::kWarning);
+  EXPECT_NE(r.findings[0].message.find("~5 rows"), std::string::npos) << r.findings[0].message;
+  FakeStats big(2.5e6);
+  r = LintAfterSetup(run, &big);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].severity, Severity::kError);
+  EXPECT_NE(r.findings[0].message.find("~2.5M rows"), std::string::npos) << r.findings[0].message;
+}
+
+}  // namespace
+}  // namespace strata::sql

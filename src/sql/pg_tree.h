@@ -1,0 +1,80 @@
+// sql::ParsedScript: libpg_query's parse tree of one script, as the
+// protobuf-c structs of pg_query/pg_query.pb-c.h, plus small accessors that
+// the lock table, the schema state and the lint rules share. Internal to
+// src/sql: nothing outside this folder sees a PgQuery__ type.
+//
+// Why protobuf-c and not pg_query_parse's JSON: the tree arrives as one
+// buffer that protobuf-c unpacks into plain structs in a single pass, with no
+// JSON text to produce and parse again; linting stays close to the cost of
+// parsing alone (bench/lint_bench.cc).
+//
+// A ParsedScript owns its tree; pointers into it live as long as it does.
+// Not thread-safe to share while being destroyed; otherwise read-only.
+#pragma once
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <strata/result.h>
+
+namespace strata::sql {
+
+using PgNode = PgQuery__Node;
+
+// One top-level statement: the node, and where its text starts (after
+// leading whitespace and comments) and ends in the script, in bytes.
+struct ParsedStatement {
+  const PgNode* node = nullptr;
+  size_t offset = 0;
+  size_t length = 0;
+};
+
+class ParsedScript {
+ public:
+  // Parses all of `script` with libpg_query. kParse with the line and column
+  // of the error when the text is not valid PostgreSQL.
+  static Result<std::unique_ptr<ParsedScript>> Parse(std::string_view script);
+
+  ~ParsedScript();
+  ParsedScript(const ParsedScript&) = delete;
+  ParsedScript& operator=(const ParsedScript&) = delete;
+
+  const std::vector<ParsedStatement>& statements() const { return statements_; }
+
+ private:
+  ParsedScript() = default;
+  PgQuery__ParseResult* tree_ = nullptr;
+  std::vector<ParsedStatement> statements_;
+};
+
+// Index just past whitespace and comments (--, nested /* */) from `from`.
+size_t SkipSpaceAndComments(std::string_view text, size_t from);
+
+// Accessors that tolerate null and the wrong node kind.
+std::string_view StringValue(const PgNode* node);  // a String node's text, else ""
+// "schema.name" or "name" (the parser has already folded unquoted names).
+std::string RelationName(const PgQuery__RangeVar* rv);
+// The last name of a dotted name list (DROP TABLE a.b -> "b", with schema
+// when present -> "a.b").
+std::string QualifiedName(PgNode* const* names, size_t n);
+// A type's name without pg_catalog ("int4", "varchar", "timestamp").
+std::string TypeNameOf(const PgQuery__TypeName* type);
+// The single integer type modifier of varchar(n), numeric(p), ... or nullopt.
+std::vector<int> TypeModifiers(const PgQuery__TypeName* type);
+
+// True when a DefElem list (VACUUM, REINDEX, CLUSTER options) sets `name`
+// ("full", "concurrently") to anything but false/off/0.
+bool HasOption(PgNode* const* options, size_t n, std::string_view name);
+
+// True when `expr` calls a volatile function that forces a table rewrite
+// as a column default (random(), gen_random_uuid(), clock_timestamp(), ...).
+bool IsVolatileDefault(const PgNode* expr);
+
+}  // namespace strata::sql

@@ -1,0 +1,252 @@
+#include "sql/schema_state.h"
+
+namespace strata::sql {
+namespace {
+
+ColumnType TypeFrom(const PgQuery__TypeName* type) { return ColumnType{TypeNameOf(type), TypeModifiers(type)}; }
+
+// The column of a CHECK (column IS NOT NULL), else "".
+std::string NotNullCheckColumn(const PgQuery__Constraint* c) {
+  if (c->contype != PG_QUERY__CONSTR_TYPE__CONSTR_CHECK || !c->raw_expr ||
+      c->raw_expr->node_case != PG_QUERY__NODE__NODE_NULL_TEST) {
+    return "";
+  }
+  const PgQuery__NullTest* t = c->raw_expr->null_test;
+  if (t->nulltesttype != PG_QUERY__NULL_TEST_TYPE__IS_NOT_NULL || !t->arg ||
+      t->arg->node_case != PG_QUERY__NODE__NODE_COLUMN_REF || t->arg->column_ref->n_fields == 0) {
+    return "";
+  }
+  const PgQuery__ColumnRef* ref = t->arg->column_ref;
+  return std::string(StringValue(ref->fields[ref->n_fields - 1]));
+}
+
+}  // namespace
+
+void SchemaState::BeginMigration() {
+  ++gen_;
+  new_schemas_.clear();
+}
+
+bool SchemaState::IsNewSchema(std::string_view schema) const {
+  for (const auto& s : new_schemas_) {
+    if (s == schema) return true;
+  }
+  return false;
+}
+
+void SchemaState::AddTable(const std::string& table) { tables_[table] = Table{gen_, {}, {}, {}}; }
+
+void SchemaState::AddColumn(const std::string& table, const std::string& column, ColumnType type) {
+  // A column added to a table the state has never seen: remember the table
+  // as existing (not new), so the rules keep treating it as such.
+  auto it = tables_.find(table);
+  if (it == tables_.end()) it = tables_.emplace(table, Table{kExisting, {}, {}, {}}).first;
+  it->second.columns[column] = Column{std::move(type), gen_};
+}
+
+void SchemaState::Apply(const PgNode* stmt) {
+  if (stmt == nullptr) return;
+  switch (stmt->node_case) {
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+      ApplyCreate(stmt->create_stmt);
+      break;
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+      if (stmt->create_table_as_stmt->into) AddTable(RelationName(stmt->create_table_as_stmt->into->rel));
+      break;
+    case PG_QUERY__NODE__NODE_CREATE_SCHEMA_STMT:
+      if (stmt->create_schema_stmt->schemaname) new_schemas_.push_back(stmt->create_schema_stmt->schemaname);
+      break;
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+      ApplyAlterTable(stmt->alter_table_stmt);
+      break;
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+      ApplyRename(stmt->rename_stmt);
+      break;
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+      ApplyDrop(stmt->drop_stmt);
+      break;
+    case PG_QUERY__NODE__NODE_INDEX_STMT: {
+      const PgQuery__IndexStmt* index = stmt->index_stmt;
+      if (index->idxname && index->idxname[0] != '\0') {
+        std::string name = index->idxname;
+        if (index->relation && index->relation->schemaname && index->relation->schemaname[0] &&
+            std::string_view(index->relation->schemaname) != "public") {
+          name = std::string(index->relation->schemaname) + "." + name;
+        }
+        indexes_[name] = Index{RelationName(index->relation), gen_};
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void SchemaState::ApplyCreate(const PgQuery__CreateStmt* create) {
+  std::string table = RelationName(create->relation);
+  // CREATE TABLE IF NOT EXISTS of a table that exists changes nothing.
+  if (create->if_not_exists && tables_.count(table)) return;
+  AddTable(table);
+  Table& t = tables_[table];
+  for (size_t i = 0; i < create->n_table_elts; ++i) {
+    const PgNode* e = create->table_elts[i];
+    if (e && e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && e->column_def->colname) {
+      t.columns[e->column_def->colname] = Column{TypeFrom(e->column_def->type_name), gen_};
+    }
+  }
+}
+
+void SchemaState::ApplyAlterTable(const PgQuery__AlterTableStmt* alter) {
+  std::string table = RelationName(alter->relation);
+  for (size_t i = 0; i < alter->n_cmds; ++i) {
+    const PgNode* n = alter->cmds[i];
+    if (!n || n->node_case != PG_QUERY__NODE__NODE_ALTER_TABLE_CMD) continue;
+    const PgQuery__AlterTableCmd* cmd = n->alter_table_cmd;
+    switch (cmd->subtype) {
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
+        if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && cmd->def->column_def->colname) {
+          const PgQuery__ColumnDef* def = cmd->def->column_def;
+          AddColumn(table, def->colname, TypeFrom(def->type_name));
+        }
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
+        if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+          ApplyAddConstraint(table, cmd->def->constraint);
+        }
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint: {
+        auto it = tables_.find(table);
+        if (it == tables_.end() || !cmd->name) break;
+        auto check = it->second.not_valid_checks.find(cmd->name);
+        if (check != it->second.not_valid_checks.end()) it->second.not_null_checked.push_back(check->second);
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn: {
+        auto it = tables_.find(table);
+        if (it != tables_.end() && cmd->name) it->second.columns.erase(cmd->name);
+        break;
+      }
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
+        auto it = tables_.find(table);
+        if (it == tables_.end() || !cmd->name || !cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) {
+          break;
+        }
+        auto col = it->second.columns.find(cmd->name);
+        ColumnType type = TypeFrom(cmd->def->column_def->type_name);
+        if (col != it->second.columns.end()) {
+          col->second.type = std::move(type);
+        } else {
+          it->second.columns[cmd->name] = Column{std::move(type), kExisting};
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+void SchemaState::ApplyAddConstraint(const std::string& table, const PgQuery__Constraint* c) {
+  std::string column = NotNullCheckColumn(c);
+  if (column.empty()) return;
+  auto it = tables_.find(table);
+  if (it == tables_.end()) it = tables_.emplace(table, Table{kExisting, {}, {}, {}}).first;
+  if (c->skip_validation) {
+    if (c->conname && c->conname[0]) it->second.not_valid_checks[c->conname] = column;
+  } else {
+    it->second.not_null_checked.push_back(column);
+  }
+}
+
+bool SchemaState::HasNotNullCheck(std::string_view table, std::string_view column) const {
+  auto it = tables_.find(std::string(table));
+  if (it == tables_.end()) return false;
+  for (const auto& c : it->second.not_null_checked) {
+    if (c == column) return true;
+  }
+  return false;
+}
+
+void SchemaState::ApplyRename(const PgQuery__RenameStmt* rename) {
+  if (!rename->newname) return;
+  std::string table = RelationName(rename->relation);
+  if (rename->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+    auto it = tables_.find(table);
+    Table moved = it != tables_.end() ? std::move(it->second) : Table{kExisting, {}, {}, {}};
+    if (it != tables_.end()) tables_.erase(it);
+    std::string schema = table.find('.') == std::string::npos ? "" : table.substr(0, table.find('.') + 1);
+    std::string new_name = schema + rename->newname;
+    for (auto& [name, index] : indexes_) {
+      if (index.table == table) index.table = new_name;
+    }
+    tables_[new_name] = std::move(moved);
+  } else if (rename->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && rename->subname) {
+    auto it = tables_.find(table);
+    if (it == tables_.end()) return;
+    auto col = it->second.columns.find(rename->subname);
+    if (col == it->second.columns.end()) return;
+    Column c = std::move(col->second);
+    it->second.columns.erase(col);
+    it->second.columns[rename->newname] = std::move(c);
+  } else if (rename->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && rename->relation) {
+    auto it = indexes_.find(table);
+    if (it == indexes_.end()) return;
+    Index moved = std::move(it->second);
+    indexes_.erase(it);
+    indexes_[rename->newname] = std::move(moved);
+  }
+}
+
+void SchemaState::ApplyDrop(const PgQuery__DropStmt* drop) {
+  for (size_t i = 0; i < drop->n_objects; ++i) {
+    const PgNode* o = drop->objects[i];
+    if (!o || o->node_case != PG_QUERY__NODE__NODE_LIST) continue;
+    std::string name = QualifiedName(o->list->items, o->list->n_items);
+    if (drop->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+      tables_.erase(name);
+      for (auto it = indexes_.begin(); it != indexes_.end();) {
+        it = it->second.table == name ? indexes_.erase(it) : std::next(it);
+      }
+    } else if (drop->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
+      indexes_.erase(name);
+    }
+  }
+}
+
+bool SchemaState::IsNewTable(std::string_view table) const {
+  auto it = tables_.find(std::string(table));
+  return it != tables_.end() && it->second.gen == gen_;
+}
+
+bool SchemaState::IsNewColumn(std::string_view table, std::string_view column) const {
+  auto it = tables_.find(std::string(table));
+  if (it == tables_.end()) return false;
+  if (it->second.gen == gen_) return true;
+  auto col = it->second.columns.find(std::string(column));
+  return col != it->second.columns.end() && col->second.gen == gen_;
+}
+
+std::optional<ColumnType> SchemaState::TypeOf(std::string_view table, std::string_view column) const {
+  auto it = tables_.find(std::string(table));
+  if (it == tables_.end()) return std::nullopt;
+  auto col = it->second.columns.find(std::string(column));
+  if (col == it->second.columns.end()) return std::nullopt;
+  return col->second.type;
+}
+
+std::string SchemaState::TableOfIndex(std::string_view index) const {
+  auto it = indexes_.find(std::string(index));
+  return it == indexes_.end() ? "" : it->second.table;
+}
+
+bool SchemaState::IsNewIndex(std::string_view index) const {
+  auto it = indexes_.find(std::string(index));
+  return it != indexes_.end() && (it->second.gen == gen_ || IsNewTable(it->second.table));
+}
+
+std::optional<double> SchemaState::EstimatedRows(std::string_view table) const {
+  if (stats_ == nullptr || IsNewTable(table)) return std::nullopt;
+  return stats_->EstimatedRows(table);
+}
+
+}  // namespace strata::sql

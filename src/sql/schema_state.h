@@ -1,0 +1,95 @@
+// sql::SchemaState: what the migrations seen so far have done to tables,
+// columns and indexes, so that a lint rule can ask "did this table exist
+// before the migration being checked?" (an index on a table created in the
+// same migration locks nobody out) and "how big is it?".
+//
+// Migrations are fed in version order; BeginMigration() marks the start of
+// each. A table created by an earlier migration counts as existing, one
+// created earlier in the current migration does not. A table the state has
+// never seen (made outside the migration set, or by SQL the parser cannot
+// read) counts as existing: the rules err on the side of a finding.
+//
+// Not thread-safe; a value type owned by one Lint() call. Internal to sql/.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sql/lint.h"
+#include "sql/pg_tree.h"
+
+namespace strata::sql {
+
+// A column's declared type as the parser saw it: "varchar" with {20}.
+struct ColumnType {
+  std::string name;
+  std::vector<int> modifiers;
+};
+
+class SchemaState {
+ public:
+  // `stats` may be null; it must outlive the state.
+  explicit SchemaState(const TableStats* stats = nullptr) : stats_(stats) {}
+
+  // Starts the next migration: everything created so far becomes existing.
+  void BeginMigration();
+  // Records what a statement creates, alters or drops.
+  void Apply(const PgNode* stmt);
+
+  // Created in the current migration (and not dropped since).
+  bool IsNewTable(std::string_view table) const;
+  bool IsNewSchema(std::string_view schema) const;
+  bool IsNewColumn(std::string_view table, std::string_view column) const;
+  // The declared type, when the table was created or the column added or
+  // altered by a migration seen so far.
+  std::optional<ColumnType> TypeOf(std::string_view table, std::string_view column) const;
+  // A validated CHECK (column IS NOT NULL) exists on the column, so SET NOT
+  // NULL needs no scan (PostgreSQL 12+) and cannot fail.
+  bool HasNotNullCheck(std::string_view table, std::string_view column) const;
+  // The table an index belongs to; "" when the index is unknown.
+  std::string TableOfIndex(std::string_view index) const;
+  bool IsNewIndex(std::string_view index) const;
+  // Estimated rows of an existing table from TableStats; nullopt for new or
+  // unknown tables and without stats.
+  std::optional<double> EstimatedRows(std::string_view table) const;
+
+  // Used by Apply (schema_state.cc); public for tests.
+  void AddTable(const std::string& table);
+  void AddColumn(const std::string& table, const std::string& column, ColumnType type);
+
+ private:
+  // `gen` is the migration (BeginMigration count) that created the object;
+  // kExisting for objects known only to exist. Comparing it with gen_ keeps
+  // BeginMigration O(1): a flag per object made linting quadratic.
+  static constexpr int kExisting = -1;
+  struct Column {
+    ColumnType type;
+    int gen = kExisting;
+  };
+  struct Table {
+    int gen = kExisting;
+    std::unordered_map<std::string, Column> columns;
+    std::unordered_map<std::string, std::string> not_valid_checks;  // constraint -> column
+    std::vector<std::string> not_null_checked;                      // columns
+  };
+  struct Index {
+    std::string table;
+    int gen = kExisting;
+  };
+  void ApplyCreate(const PgQuery__CreateStmt* create);
+  void ApplyAlterTable(const PgQuery__AlterTableStmt* alter);
+  void ApplyAddConstraint(const std::string& table, const PgQuery__Constraint* c);
+  void ApplyRename(const PgQuery__RenameStmt* rename);
+  void ApplyDrop(const PgQuery__DropStmt* drop);
+
+  const TableStats* stats_;
+  int gen_ = 0;
+  std::unordered_map<std::string, Table> tables_;
+  std::unordered_map<std::string, Index> indexes_;
+  std::vector<std::string> new_schemas_;  // created in the current migration
+};
+
+}  // namespace strata::sql
