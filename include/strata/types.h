@@ -158,6 +158,12 @@ struct InspectCheck {
   std::string expr;
 };
 
+// PostgreSQL EXCLUDE constraint.
+struct InspectExclusion {
+  std::string name;
+  std::string definition;                   // "EXCLUDE USING gist (room WITH =, during WITH &&)"
+};
+
 struct InspectTable {
   std::string name;
   std::vector<InspectColumn> columns;
@@ -168,6 +174,11 @@ struct InspectTable {
   std::vector<InspectForeignKey> foreign_keys;
   bool without_rowid = false;               // SQLite
   bool strict = false;                      // SQLite
+  // PostgreSQL only from here on.
+  std::vector<InspectExclusion> exclusions;
+  std::string partition_by;                 // partition key ("RANGE (created_at)"); "" = not partitioned
+  std::string partition_of;                 // a partition's parent (named like `name`); "" = not a partition
+  std::string partition_bound;              // "FOR VALUES FROM (...) TO (...)", "DEFAULT"; "" = not a partition
 };
 
 struct InspectIndex {
@@ -191,6 +202,48 @@ struct InspectTrigger {
   std::string sql;                          // CREATE TRIGGER ..., no ';'
 };
 
+// PostgreSQL only, from here to InspectReport. Objects outside the public
+// schema are named "schema.name", like tables.
+struct InspectExtension {
+  std::string name;
+  std::string schema;                       // where its objects live (no version: it differs between servers)
+};
+
+struct InspectEnum {
+  std::string name;
+  std::vector<std::string> values;          // in declared order
+};
+
+struct InspectDomain {
+  std::string name;
+  std::string type;                         // the base type
+  bool not_null = false;
+  std::optional<std::string> default_expr;
+  std::string collation;                    // "" = the default
+  std::vector<InspectCheck> checks;         // by name
+};
+
+struct InspectSequence {
+  std::string name;
+  std::string type;                         // "bigint", "integer", "smallint"
+  int64_t start = 1;
+  int64_t increment = 1;
+  std::string owned_by;                     // "schema"."table"."column" (quoted); "" = none
+};
+
+// A function or procedure; the whole definition is in InspectReport::sql.
+struct InspectRoutine {
+  std::string name;
+  std::string arguments;                    // "a integer, b text" (pg_get_function_identity_arguments)
+  std::string kind;                         // "function", "procedure"
+};
+
+// COMMENT ON.
+struct InspectComment {
+  std::string object;                       // as COMMENT ON names it: TABLE "public"."users", COLUMN ...
+  std::string text;
+};
+
 struct InspectReport {
   std::string dialect;                      // "sqlite", "postgres"
   std::string sql;                          // canonical DDL that recreates the schema
@@ -198,6 +251,14 @@ struct InspectReport {
   std::vector<InspectIndex> indexes;
   std::vector<InspectView> views;
   std::vector<InspectTrigger> triggers;
+  // PostgreSQL only (empty on SQLite).
+  std::vector<std::string> schemas;         // other than public
+  std::vector<InspectExtension> extensions;
+  std::vector<InspectEnum> enums;
+  std::vector<InspectDomain> domains;
+  std::vector<InspectSequence> sequences;   // not those of identity or serial columns
+  std::vector<InspectRoutine> routines;     // overloads each listed
+  std::vector<InspectComment> comments;
 };
 
 // --- Schema as code: diff, generate, drift, push, test (docs/schema.md) ---

@@ -37,7 +37,32 @@ InspectTable ToPublic(const schema::Table& t) {
   }
   out.without_rowid = t.without_rowid;
   out.strict = t.strict;
+  for (const auto& x : t.exclusions) out.exclusions.push_back({x.name, x.definition});
+  out.partition_by = t.partition_by;
+  if (!t.partition_of.empty()) out.partition_of = Display(t.partition_of_schema, t.partition_of);
+  out.partition_bound = t.partition_bound;
   return out;
+}
+
+InspectDomain ToPublic(const schema::Domain& d) {
+  InspectDomain out{Display(d.schema, d.name), d.type, d.not_null, d.default_expr, d.collation, {}};
+  for (const auto& c : d.checks) out.checks.push_back({c.name, c.expr});
+  return out;
+}
+
+// The PostgreSQL-only lists (empty on SQLite).
+void AddPostgresObjects(const schema::Schema& live, InspectReport& report) {
+  report.schemas = live.schemas;
+  for (const auto& e : live.extensions) report.extensions.push_back({e.name, e.schema});
+  for (const auto& e : live.enums) report.enums.push_back({Display(e.schema, e.name), e.values});
+  for (const auto& d : live.domains) report.domains.push_back(ToPublic(d));
+  for (const auto& s : live.sequences) {
+    report.sequences.push_back({Display(s.schema, s.name), s.type, s.start, s.increment, s.owned_by.value_or("")});
+  }
+  for (const auto& r : live.routines) {
+    report.routines.push_back({Display(r.schema, r.name), r.arguments, r.procedure ? "procedure" : "function"});
+  }
+  for (const auto& c : live.comments) report.comments.push_back({c.object, c.text});
 }
 
 InspectIndex ToPublic(const schema::Index& i) {
@@ -78,6 +103,7 @@ Result<InspectReport> MigratorImpl::Inspect() {
   for (const auto& i : live->indexes) report.indexes.push_back(ToPublic(i));
   for (const auto& v : live->views) report.views.push_back({Display(v.schema, v.name), v.sql});
   for (const auto& t : live->triggers) report.triggers.push_back({t.name, t.table, t.sql});
+  AddPostgresObjects(*live, report);
   return report;
 }
 

@@ -208,6 +208,13 @@ std::string ToJson(const InspectReport& report) {
     }
     table["without_rowid"] = t.without_rowid;
     table["strict"] = t.strict;
+    table["exclusions"] = Json::array();
+    for (const auto& x : t.exclusions) {
+      table["exclusions"].push_back(Json{{"name", x.name}, {"definition", x.definition}});
+    }
+    table["partition_by"] = StringOrNull(t.partition_by);
+    table["partition_of"] = StringOrNull(t.partition_of);
+    table["partition_bound"] = StringOrNull(t.partition_bound);
     j["tables"].push_back(std::move(table));
   }
   j["indexes"] = Json::array();
@@ -224,6 +231,36 @@ std::string ToJson(const InspectReport& report) {
   for (const auto& t : report.triggers) {
     j["triggers"].push_back(Json{{"name", t.name}, {"table", t.table}, {"sql", t.sql}});
   }
+  j["schemas"] = report.schemas;
+  j["extensions"] = Json::array();
+  for (const auto& e : report.extensions) j["extensions"].push_back(Json{{"name", e.name}, {"schema", e.schema}});
+  j["enums"] = Json::array();
+  for (const auto& e : report.enums) j["enums"].push_back(Json{{"name", e.name}, {"values", e.values}});
+  j["domains"] = Json::array();
+  for (const auto& d : report.domains) {
+    Json checks = Json::array();
+    for (const auto& c : d.checks) checks.push_back(Json{{"name", StringOrNull(c.name)}, {"expr", c.expr}});
+    j["domains"].push_back(Json{{"name", d.name},
+                                {"type", d.type},
+                                {"not_null", d.not_null},
+                                {"default", OrNull(d.default_expr)},
+                                {"collation", StringOrNull(d.collation)},
+                                {"checks", std::move(checks)}});
+  }
+  j["sequences"] = Json::array();
+  for (const auto& s : report.sequences) {
+    j["sequences"].push_back(Json{{"name", s.name},
+                                  {"type", s.type},
+                                  {"start", s.start},
+                                  {"increment", s.increment},
+                                  {"owned_by", StringOrNull(s.owned_by)}});
+  }
+  j["routines"] = Json::array();
+  for (const auto& r : report.routines) {
+    j["routines"].push_back(Json{{"name", r.name}, {"arguments", r.arguments}, {"kind", r.kind}});
+  }
+  j["comments"] = Json::array();
+  for (const auto& c : report.comments) j["comments"].push_back(Json{{"object", c.object}, {"text", c.text}});
   j["sql"] = report.sql;
   return Dump(j);
 }
