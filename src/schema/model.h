@@ -106,6 +106,11 @@ struct Table {
   std::string partition_of_schema = {};
   std::string partition_of = {};
   std::string partition_bound = {};
+  // PostgreSQL: "schema.name(arguments)" (Routine's key) of the routines that
+  // its defaults, generated columns, constraints and partition key call, as
+  // pg_depend records them (a partition's include what it got from its
+  // parent), sorted; renderers create those first.
+  std::vector<std::string> calls = {};
   bool operator==(const Table&) const = default;
 
   const Column* FindColumn(std::string_view column) const;
@@ -131,6 +136,8 @@ struct Index {
   // When set, renderers print it as is (it carries the method, opclasses,
   // INCLUDE, NULLS FIRST/LAST that `parts` does not model).
   std::string definition = {};
+  // PostgreSQL: the routines its expressions and predicate call, as on Table.
+  std::vector<std::string> calls = {};
   bool operator==(const Index&) const = default;
 };
 
@@ -144,6 +151,8 @@ struct View {
   // (`= {}` here and on Index::definition: brace-initializers written before
   // these fields existed then need not name them.)
   std::vector<std::string> depends_on = {};
+  // PostgreSQL: the routines its query calls, as on Table.
+  std::vector<std::string> calls = {};
   bool operator==(const View&) const = default;
 };
 
@@ -191,6 +200,8 @@ struct Domain {
   std::optional<std::string> default_expr;
   std::string collation;               // "" = the default
   std::vector<CheckConstraint> checks;  // by name
+  // The routines its default and checks call, as on Table.
+  std::vector<std::string> calls = {};
   bool operator==(const Domain&) const = default;
 };
 
@@ -202,6 +213,14 @@ struct Routine {
   std::string arguments;               // pg_get_function_identity_arguments ("a integer, b text")
   bool procedure = false;
   std::string definition;              // pg_get_functiondef: "CREATE OR REPLACE FUNCTION ...", no ';'
+  // What it needs to exist when it is created, as pg_depend records it,
+  // sorted: "schema.name" of relations and types (argument, result and
+  // default types, a table's row type by the table's name, an array by its
+  // element type) and "schema.name(arguments)" of routines (Routine's key:
+  // overloads share a name). A BEGIN ATOMIC body adds what it reads and
+  // calls; a body written as a string adds nothing (PostgreSQL does not
+  // record it), so renderers must look at the text.
+  std::vector<std::string> depends_on = {};
   bool operator==(const Routine&) const = default;
 };
 

@@ -75,48 +75,12 @@ std::string IndexDef(const Index& index) {
   return out + ";\n";
 }
 
-// Views in name order, except that a view comes after the views it reads
-// (depth-first over depends_on; a cycle cannot exist in a live database).
-std::vector<const View*> ViewsInDependencyOrder(const std::vector<View>& views) {
-  std::map<std::string, const View*> by_name;
-  for (const auto& v : views) by_name[v.schema + "." + v.name] = &v;
-  std::vector<const View*> out;
-  std::set<const View*> done;
-  std::function<void(const View*)> visit = [&](const View* v) {
-    if (!done.insert(v).second) return;
-    for (const auto& dep : v->depends_on) {
-      auto it = by_name.find(dep);
-      if (it != by_name.end()) visit(it->second);
-    }
-    out.push_back(v);
-  };
-  for (const auto& v : views) visit(&v);
-  return out;
-}
-
 // A partition's column takes its type from the parent; only what the
 // partition adds (NOT NULL, its own default) is spelled.
 std::string PartitionColumnDef(const Column& c) {
   std::string out = Quote(c.name) + " WITH OPTIONS";
   if (c.not_null) out += " NOT NULL";
   if (c.default_expr) out += " DEFAULT " + *c.default_expr;
-  return out;
-}
-
-// Tables in name order, except that a partition comes after its parent
-// (partitions of partitions included).
-std::vector<const Table*> TablesInDependencyOrder(const std::vector<Table>& tables) {
-  std::map<std::pair<std::string, std::string>, const Table*> by_name;
-  for (const auto& t : tables) by_name[{t.schema, t.name}] = &t;
-  std::vector<const Table*> out;
-  std::set<const Table*> done;
-  std::function<void(const Table*)> visit = [&](const Table* t) {
-    if (!done.insert(t).second) return;
-    auto parent = by_name.find({t->partition_of_schema, t->partition_of});
-    if (!t->partition_of.empty() && parent != by_name.end()) visit(parent->second);
-    out.push_back(t);
-  };
-  for (const auto& t : tables) visit(&t);
   return out;
 }
 
@@ -139,25 +103,10 @@ std::string BaseTypeName(std::string type) {
   return type;
 }
 
-// Domains in name order, except that a domain over another comes after it.
-std::vector<const Domain*> DomainsInDependencyOrder(const std::vector<Domain>& domains) {
-  std::vector<const Domain*> out;
-  std::set<const Domain*> done;
-  std::function<void(const Domain*)> visit = [&](const Domain* d) {
-    if (!done.insert(d).second) return;
-    std::string base = BaseTypeName(d->type);
-    for (const auto& other : domains) {
-      if (base == other.name || base == other.schema + "." + other.name) visit(&other);
-    }
-    out.push_back(d);
-  };
-  for (const auto& d : domains) visit(&d);
-  return out;
-}
-
 // Whether `text` calls routine `r` by name: the name, bare or double-quoted,
-// followed by '(' and not preceded by an identifier character. Text-level on purpose: the model keeps expressions as text, and
-// a false positive only moves a routine earlier.
+// followed by '(' and not preceded by an identifier character. Used where
+// pg_depend says nothing (a SQL body kept as a string) and to find which of
+// a table's expressions call a routine; a false positive only adds an edge.
 bool Calls(std::string_view text, const Routine& r) {
   auto is_ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
   for (const std::string& needle : {r.name + "(", Quote(r.name) + "("}) {
@@ -168,76 +117,191 @@ bool Calls(std::string_view text, const Routine& r) {
   return false;
 }
 
-// When a routine is created. The body of a SQL-language routine is checked
-// against the catalog at CREATE time (check_function_bodies, BEGIN ATOMIC),
-// so routines go as late as possible: after tables and views. But a routine
-// that a domain, a table (default, check, generated column, exclusion,
-// partition key), an index or a view calls must exist before that object.
-enum class RoutineStage { kBeforeDomains, kBeforeTables, kBeforeIndexes, kLast };
-
-std::map<const Routine*, RoutineStage> RoutineStages(const Schema& s) {
-  std::vector<std::pair<RoutineStage, std::string>> texts;
-  for (const auto& d : s.domains) {
-    if (d.default_expr) texts.emplace_back(RoutineStage::kBeforeDomains, *d.default_expr);
-    for (const auto& c : d.checks) texts.emplace_back(RoutineStage::kBeforeDomains, c.expr);
-  }
-  for (const auto& t : s.tables) {
-    for (const auto& c : t.columns) {
-      if (c.default_expr) texts.emplace_back(RoutineStage::kBeforeTables, *c.default_expr);
-      if (c.generated_expr) texts.emplace_back(RoutineStage::kBeforeTables, *c.generated_expr);
-    }
-    for (const auto& c : t.checks) texts.emplace_back(RoutineStage::kBeforeTables, c.expr);
-    for (const auto& x : t.exclusions) texts.emplace_back(RoutineStage::kBeforeTables, x.definition);
-    texts.emplace_back(RoutineStage::kBeforeTables, t.partition_by);
-  }
-  for (const auto& i : s.indexes) {
-    std::string text = i.definition + " " + i.where;
-    for (const auto& p : i.parts) text += " " + p.expr;
-    texts.emplace_back(RoutineStage::kBeforeIndexes, text);
-  }
-  for (const auto& v : s.views) texts.emplace_back(RoutineStage::kBeforeIndexes, v.sql);
-  std::map<const Routine*, RoutineStage> stage;
-  for (const auto& r : s.routines) {
-    stage[&r] = RoutineStage::kLast;
-    for (const auto& [at, text] : texts) {
-      if (Calls(text, r)) stage[&r] = std::min(stage[&r], at);
-    }
-  }
-  // A routine that an earlier one calls must be there just as early (until
-  // nothing moves: at most one pass per stage).
-  for (bool moved = true; moved;) {
-    moved = false;
-    for (const auto& caller : s.routines) {
-      for (const auto& callee : s.routines) {
-        if (caller.name == callee.name || !Calls(caller.definition, callee)) continue;
-        if (stage[&caller] < stage[&callee]) {
-          stage[&callee] = stage[&caller];
-          moved = true;
+// The identifiers in SQL text, as PostgreSQL resolves them: bare words
+// folded to lower case, double-quoted ones as written. String literals and
+// -- comments are skipped.
+std::set<std::string> Identifiers(std::string_view sql) {
+  std::set<std::string> out;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; };
+  for (size_t i = 0; i < sql.size();) {
+    char c = sql[i];
+    if (c == '\'') {
+      i = sql.find('\'', i + 1);  // '' inside a literal: two literals, same effect
+      i = i == std::string_view::npos ? sql.size() : i + 1;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      i = sql.find('\n', i);
+      if (i == std::string_view::npos) i = sql.size();
+    } else if (c == '"') {
+      std::string ident;
+      for (++i; i < sql.size(); ++i) {
+        if (sql[i] == '"' && i + 1 < sql.size() && sql[i + 1] == '"') {
+          ident += '"';
+          ++i;
+        } else if (sql[i] == '"') {
+          break;
+        } else {
+          ident += sql[i];
         }
       }
+      out.insert(ident);
+      ++i;
+    } else if (word(c) && !std::isdigit(static_cast<unsigned char>(c))) {
+      size_t end = i;
+      while (end < sql.size() && word(sql[end])) ++end;
+      std::string ident(sql.substr(i, end - i));
+      for (char& ch : ident) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      out.insert(ident);
+      i = end;
+    } else {
+      ++i;
     }
   }
-  return stage;
-}
-
-// The routines of one stage in name order, except that a routine comes after
-// those it calls (a SQL body must find them). Recursion between differently
-// named routines cannot be ordered; the visit stops at the cycle.
-std::vector<const Routine*> RoutinesAt(const Schema& s, const std::map<const Routine*, RoutineStage>& stages,
-                                       RoutineStage at) {
-  std::vector<const Routine*> out;
-  std::set<const Routine*> done;
-  std::function<void(const Routine*)> visit = [&](const Routine* r) {
-    if (stages.at(r) != at || !done.insert(r).second) return;
-    for (const auto& callee : s.routines) {
-      if (callee.name != r->name && Calls(r->definition, callee)) visit(&callee);
-    }
-    out.push_back(r);
-  };
-  for (const auto& r : s.routines) visit(&r);
   return out;
 }
 
+// The body of a SQL-language routine written as a string (AS $function$...$function$),
+// or "" for any other routine. PostgreSQL checks such a body against the
+// catalog at CREATE time (check_function_bodies) but records nothing of what
+// it reads or calls in pg_depend, so the text is all there is. A BEGIN
+// ATOMIC body has its dependencies in Routine::depends_on; other languages'
+// bodies are not checked against the catalog at CREATE time.
+std::string_view StringSqlBody(const Routine& r) {
+  std::string_view def = r.definition;
+  size_t as = def.find("\nAS ");
+  size_t language = def.find("\n LANGUAGE sql\n");
+  if (as == std::string_view::npos || language == std::string_view::npos || language > as) return {};
+  if (def.find("\nBEGIN ATOMIC") < as) return {};
+  std::string_view body = def.substr(as + 4);
+  // Inside the dollar quotes ($function$ unless the body contains that).
+  size_t tag_end = body.starts_with('$') ? body.find('$', 1) : std::string_view::npos;
+  if (tag_end == std::string_view::npos) return body;
+  std::string_view tag = body.substr(0, tag_end + 1);
+  size_t close = body.rfind(tag);
+  return close > tag_end ? body.substr(tag_end + 1, close - tag_end - 1) : body;
+}
+
+std::string Key(const std::string& schema, const std::string& name) { return schema + "." + name; }
+std::string RoutineKey(const Routine& r) { return r.schema + "." + r.name + "(" + r.arguments + ")"; }
+
+// The statements of the script as a dependency graph. Each node is one or a
+// few statements created together; nodes are added in the preferred order
+// (the groups listed in render_postgres.h, each by name), and the script is
+// that order except that a node's dependencies are written just before it
+// (depth-first). A cycle is cut where the walk meets it; the one that can be
+// cut properly, a table whose check or default calls a routine that needs
+// the table, is cut before the walk (DeferCyclicCalls).
+struct Graph {
+  struct Node {
+    std::vector<std::string> statements;
+    std::vector<size_t> deps;
+  };
+  std::vector<Node> nodes;
+  std::map<std::string, size_t> relations;  // "schema.name" of tables and views
+  std::map<std::string, size_t> domains;    // "schema.name"
+  std::map<std::string, size_t> routines;   // RoutineKey
+  std::map<size_t, const Routine*> routine_of;
+
+  size_t Add(std::vector<std::string> statements = {}) {
+    nodes.push_back({std::move(statements), {}});
+    return nodes.size() - 1;
+  }
+  void Depend(size_t node, const std::map<std::string, size_t>& names, const std::string& name) {
+    auto it = names.find(name);
+    if (it != names.end() && it->second != node) nodes[node].deps.push_back(it->second);
+  }
+  bool Reaches(size_t from, size_t to) const {
+    std::vector<bool> seen(nodes.size());
+    std::vector<size_t> stack = {from};
+    while (!stack.empty()) {
+      size_t n = stack.back();
+      stack.pop_back();
+      if (n == to) return true;
+      if (seen[n]) continue;
+      seen[n] = true;
+      for (size_t d : nodes[n].deps) stack.push_back(d);
+    }
+    return false;
+  }
+  std::string Render() const {
+    std::vector<std::string> out;
+    std::vector<int> state(nodes.size());  // 0 new, 1 being written, 2 written
+    std::function<void(size_t)> visit = [&](size_t n) {
+      if (state[n] != 0) return;
+      state[n] = 1;
+      std::vector<size_t> deps = nodes[n].deps;
+      std::sort(deps.begin(), deps.end());
+      for (size_t d : deps) visit(d);
+      state[n] = 2;
+      out.insert(out.end(), nodes[n].statements.begin(), nodes[n].statements.end());
+    };
+    for (size_t n = 0; n < nodes.size(); ++n) visit(n);
+    std::string text;
+    for (size_t i = 0; i < out.size(); ++i) text += (i > 0 ? "\n" : "") + out[i];
+    return text;
+  }
+};
+
+// A column's or domain's type, when it names a domain or a table (its row
+// type). format_type leaves out the schema of a type on the search path.
+void DependOnType(Graph& g, size_t node, const std::string& type) {
+  std::string base = BaseTypeName(type);
+  if (base.find('.') == std::string::npos) base = "public." + base;
+  g.Depend(node, g.domains, base);
+  g.Depend(node, g.relations, base);
+}
+
+// A table whose check or default calls a routine that (through other
+// objects) needs the table cannot be created whole: it is created without
+// those checks and defaults, which ALTER TABLE adds once the routine exists
+// (appended to `later`, which then depends on the routine instead of the
+// table). Returns the table as CREATE TABLE is to write it. A call from a
+// generated column, an exclusion or the partition key cannot be moved; that
+// cycle stays and the walk cuts it (the script then fails to load).
+Table DeferCyclicCalls(Graph& g, size_t node, size_t later, const Table& t) {
+  std::vector<std::pair<size_t, const Routine*>> cyclic;
+  for (const auto& call : t.calls) {
+    auto it = g.routines.find(call);
+    if (it != g.routines.end() && g.Reaches(it->second, node)) cyclic.emplace_back(it->second, g.routine_of.at(it->second));
+  }
+  auto calls_cyclic = [&](std::string_view expr) {
+    return std::any_of(cyclic.begin(), cyclic.end(), [&](const auto& c) { return Calls(expr, *c.second); });
+  };
+  Table created = t;
+  std::string name = Qualified(t.schema, t.name);
+  std::erase_if(created.checks, [&](const CheckConstraint& c) {
+    if (c.not_valid || !calls_cyclic(c.expr)) return false;
+    g.nodes[later].statements.push_back("ALTER TABLE " + name + " ADD " + Named(c.name) + "CHECK (" + c.expr + ");\n");
+    return true;
+  });
+  for (auto& c : created.columns) {
+    if (!c.default_expr || !calls_cyclic(*c.default_expr)) continue;
+    g.nodes[later].statements.push_back("ALTER TABLE " + name + " ALTER COLUMN " + Quote(c.name) + " SET DEFAULT " +
+                                        *c.default_expr + ";\n");
+    c.default_expr.reset();
+  }
+  // What the table still calls itself keeps its edge (and its cycle).
+  std::string left = created.partition_by;
+  for (const auto& c : created.checks) left += c.not_valid ? "" : " " + c.expr;  // NOT VALID: added later anyway
+  for (const auto& x : created.exclusions) left += " " + x.definition;
+  for (const auto& c : created.columns) left += " " + c.default_expr.value_or("") + " " + c.generated_expr.value_or("");
+  for (const auto& [routine, r] : cyclic) {
+    g.nodes[later].deps.push_back(routine);
+    if (!Calls(left, *r)) std::erase(g.nodes[node].deps, routine);
+  }
+  // A partition's column with nothing left to say is not listed.
+  if (!t.partition_of.empty()) {
+    std::erase_if(created.columns, [](const Column& c) { return !c.not_null && !c.default_expr; });
+  }
+  return created;
+}
+
+// Dependencies on the tables whose names appear among `idents` (any schema:
+// an extra edge only constrains the order).
+void DependOnMentionedTables(Graph& g, size_t node, const std::vector<Table>& tables, const std::set<std::string>& idents) {
+  for (const auto& t : tables) {
+    if (idents.count(t.name)) g.Depend(node, g.relations, Key(t.schema, t.name));
+  }
+}
 }  // namespace
 
 std::string RenderPostgresTable(const Table& t) {
@@ -268,70 +332,114 @@ std::string RenderPostgres(const Schema& unordered) {
   Canonicalize(schema);
   std::set<std::string> materialized;
   for (const auto& v : schema.views) {
-    if (v.materialized) materialized.insert(v.schema + "." + v.name);
+    if (v.materialized) materialized.insert(Key(v.schema, v.name));
   }
-  auto on_matview = [&](const Index& i) { return materialized.count(i.schema + "." + i.table) > 0; };
+  auto on_matview = [&](const Index& i) { return materialized.count(Key(i.schema, i.table)) > 0; };
 
-  auto stages = RoutineStages(schema);
-  std::vector<std::string> st;
-  auto routines = [&](RoutineStage at) {
-    for (const Routine* r : RoutinesAt(schema, stages, at)) st.push_back(r->definition + ";\n");
-  };
-  for (const auto& s : schema.schemas) st.push_back("CREATE SCHEMA " + Quote(s) + ";\n");
+  // Nodes in the preferred order; dependencies are added once all exist.
+  Graph g;
+  for (const auto& s : schema.schemas) g.Add({"CREATE SCHEMA " + Quote(s) + ";\n"});
   // An extension's types and functions may be used by everything below.
   for (const auto& e : schema.extensions) {
-    st.push_back("CREATE EXTENSION " + Quote(e.name) + " WITH SCHEMA " + Quote(e.schema) + ";\n");
+    g.Add({"CREATE EXTENSION " + Quote(e.name) + " WITH SCHEMA " + Quote(e.schema) + ";\n"});
   }
   for (const auto& e : schema.enums) {
     std::string values;
     for (const auto& v : e.values) values += (values.empty() ? "" : ", ") + Literal(v);
-    st.push_back("CREATE TYPE " + Qualified(e.schema, e.name) + " AS ENUM (" + values + ");\n");
+    g.Add({"CREATE TYPE " + Qualified(e.schema, e.name) + " AS ENUM (" + values + ");\n"});
   }
-  routines(RoutineStage::kBeforeDomains);
-  for (const Domain* d : DomainsInDependencyOrder(schema.domains)) {
-    st.push_back(DomainDef(*d));
-    for (const auto& c : d->checks) {
+  std::vector<size_t> domain_nodes, table_nodes, later_nodes, index_nodes, view_nodes, routine_nodes;
+  for (const auto& d : schema.domains) {
+    domain_nodes.push_back(g.domains[Key(d.schema, d.name)] = g.Add({DomainDef(d)}));
+    for (const auto& c : d.checks) {
       if (c.not_valid) {
-        st.push_back("ALTER DOMAIN " + Qualified(d->schema, d->name) + " ADD " + Named(c.name) + "CHECK (" + c.expr +
-                     ") NOT VALID;\n");
+        g.nodes.back().statements.push_back("ALTER DOMAIN " + Qualified(d.schema, d.name) + " ADD " + Named(c.name) +
+                                            "CHECK (" + c.expr + ") NOT VALID;\n");
       }
     }
   }
   for (const auto& s : schema.sequences) {
-    st.push_back("CREATE SEQUENCE " + Qualified(s.schema, s.name) + " AS " + s.type + " START WITH " +
-                 std::to_string(s.start) + " INCREMENT BY " + std::to_string(s.increment) + ";\n");
+    g.Add({"CREATE SEQUENCE " + Qualified(s.schema, s.name) + " AS " + s.type + " START WITH " +
+           std::to_string(s.start) + " INCREMENT BY " + std::to_string(s.increment) + ";\n"});
   }
-  routines(RoutineStage::kBeforeTables);
-  for (const Table* t : TablesInDependencyOrder(schema.tables)) st.push_back(RenderPostgresTable(*t));
+  for (const auto& t : schema.tables) table_nodes.push_back(g.relations[Key(t.schema, t.name)] = g.Add());
   for (const auto& s : schema.sequences) {
-    if (s.owned_by) st.push_back("ALTER SEQUENCE " + Qualified(s.schema, s.name) + " OWNED BY " + *s.owned_by + ";\n");
+    if (s.owned_by) g.Add({"ALTER SEQUENCE " + Qualified(s.schema, s.name) + " OWNED BY " + *s.owned_by + ";\n"});
   }
+  // Per table: checks and defaults moved out of a cycle, then NOT VALID checks.
+  for (size_t i = 0; i < schema.tables.size(); ++i) later_nodes.push_back(g.Add());
+  // Indexes before foreign keys: a key may reference a unique index.
+  for (const auto& i : schema.indexes) index_nodes.push_back(on_matview(i) ? 0 : g.Add({IndexDef(i)}));
   for (const auto& t : schema.tables) {
+    for (const auto& fk : t.foreign_keys) g.Add({AddForeignKey(t, fk)});
+  }
+  for (const auto& v : schema.views) view_nodes.push_back(g.relations[Key(v.schema, v.name)] = g.Add({v.sql + ";\n"}));
+  for (size_t i = 0; i < schema.indexes.size(); ++i) {
+    if (on_matview(schema.indexes[i])) index_nodes[i] = g.Add({IndexDef(schema.indexes[i])});
+  }
+  for (const auto& r : schema.routines) {
+    routine_nodes.push_back(g.routines[RoutineKey(r)] = g.Add({r.definition + ";\n"}));
+    g.routine_of[routine_nodes.back()] = &r;
+  }
+  for (const auto& t : schema.triggers) g.Add({t.sql + ";\n"});
+  for (const auto& c : schema.comments) g.Add({"COMMENT ON " + c.object + " IS " + Literal(c.text) + ";\n"});
+
+  auto calls = [&](size_t node, const std::vector<std::string>& keys) {
+    for (const auto& k : keys) g.Depend(node, g.routines, k);
+  };
+  for (size_t i = 0; i < schema.domains.size(); ++i) {
+    DependOnType(g, domain_nodes[i], schema.domains[i].type);
+    calls(domain_nodes[i], schema.domains[i].calls);
+  }
+  for (size_t i = 0; i < schema.tables.size(); ++i) {
+    const Table& t = schema.tables[i];
+    if (!t.partition_of.empty()) g.Depend(table_nodes[i], g.relations, Key(t.partition_of_schema, t.partition_of));
+    for (const auto& c : t.columns) DependOnType(g, table_nodes[i], c.type);
+    calls(table_nodes[i], t.calls);
+    g.nodes[later_nodes[i]].deps.push_back(table_nodes[i]);
+  }
+  for (size_t i = 0; i < schema.indexes.size(); ++i) {
+    g.Depend(index_nodes[i], g.relations, Key(schema.indexes[i].schema, schema.indexes[i].table));
+    calls(index_nodes[i], schema.indexes[i].calls);
+  }
+  for (size_t i = 0; i < schema.views.size(); ++i) {
+    const View& v = schema.views[i];
+    for (const auto& dep : v.depends_on) g.Depend(view_nodes[i], g.relations, dep);
+    calls(view_nodes[i], v.calls);
+    // The tables it reads (View::depends_on lists only views), which matters
+    // when a routine that reads the view is needed before all tables exist.
+    DependOnMentionedTables(g, view_nodes[i], schema.tables, Identifiers(v.sql));
+  }
+  for (size_t i = 0; i < schema.routines.size(); ++i) {
+    const Routine& r = schema.routines[i];
+    for (const auto& dep : r.depends_on) {
+      g.Depend(routine_nodes[i], g.routines, dep);
+      g.Depend(routine_nodes[i], g.relations, dep);
+      g.Depend(routine_nodes[i], g.domains, dep);
+    }
+    std::string_view body = StringSqlBody(r);
+    if (body.empty()) continue;
+    for (const auto& callee : schema.routines) {
+      if (callee.name != r.name && Calls(body, callee)) g.Depend(routine_nodes[i], g.routines, RoutineKey(callee));
+    }
+    std::set<std::string> idents = Identifiers(body);
+    DependOnMentionedTables(g, routine_nodes[i], schema.tables, idents);
+    for (const auto& v : schema.views) {
+      if (idents.count(v.name)) g.Depend(routine_nodes[i], g.relations, Key(v.schema, v.name));
+    }
+  }
+
+  for (size_t i = 0; i < schema.tables.size(); ++i) {
+    const Table& t = schema.tables[i];
+    g.nodes[table_nodes[i]].statements = {RenderPostgresTable(DeferCyclicCalls(g, table_nodes[i], later_nodes[i], t))};
     for (const auto& c : t.checks) {
       if (c.not_valid) {
-        st.push_back("ALTER TABLE " + Qualified(t.schema, t.name) + " ADD " + Named(c.name) + "CHECK (" + c.expr +
-                     ") NOT VALID;\n");
+        g.nodes[later_nodes[i]].statements.push_back("ALTER TABLE " + Qualified(t.schema, t.name) + " ADD " +
+                                                     Named(c.name) + "CHECK (" + c.expr + ") NOT VALID;\n");
       }
     }
   }
-  routines(RoutineStage::kBeforeIndexes);
-  // Indexes before foreign keys: a key may reference a unique index.
-  for (const auto& i : schema.indexes) {
-    if (!on_matview(i)) st.push_back(IndexDef(i));
-  }
-  for (const auto& t : schema.tables) {
-    for (const auto& fk : t.foreign_keys) st.push_back(AddForeignKey(t, fk));
-  }
-  for (const View* v : ViewsInDependencyOrder(schema.views)) st.push_back(v->sql + ";\n");
-  for (const auto& i : schema.indexes) {
-    if (on_matview(i)) st.push_back(IndexDef(i));
-  }
-  routines(RoutineStage::kLast);
-  for (const auto& t : schema.triggers) st.push_back(t.sql + ";\n");
-  for (const auto& c : schema.comments) st.push_back("COMMENT ON " + c.object + " IS " + Literal(c.text) + ";\n");
-  std::string out;
-  for (size_t i = 0; i < st.size(); ++i) out += (i > 0 ? "\n" : "") + st[i];
-  return out;
+  return g.Render();
 }
 
 }  // namespace strata::schema

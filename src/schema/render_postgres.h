@@ -4,26 +4,37 @@
 // the same model back.
 //
 // Order is dependency-safe: CREATE SCHEMA, extensions (their types may be
-// used below), enum types, domains (one based on another after it), NOT
-// VALID domain checks, sequences, tables (columns, primary key, unique,
-// check and exclusion constraints inline; a partition as PARTITION OF after
-// its parent), sequence OWNED BY, NOT VALID checks, indexes on tables, then
-// every foreign key as ALTER TABLE ... ADD CONSTRAINT (so that cyclic
-// references load), then views and materialized views (those a view reads
-// first, otherwise by name), indexes on materialized views, functions and
-// procedures, triggers, and COMMENT ON last. Within each group by (schema,
-// name).
-//
-// Routines go late because a SQL-language body is checked against the
-// catalog when it is created (check_function_bodies; BEGIN ATOMIC always),
-// and the text does not SET check_function_bodies = off (it would outlive the
-// script in the session that runs it). A routine that a domain, a table
-// (default, check, generated column, exclusion, partition key), an index or
-// a view calls, found by name in their text, is moved up to just before the
-// first of those groups, and a routine comes after the routines it calls. Not
-// covered: a SQL body that reads a table and is called by a table's default
-// or check, or a signature that names a table's row type while the routine is
-// needed early.
+// used below), enum types, domains (NOT VALID checks right after their
+// domain), sequences, tables (columns, primary key, unique, check and
+// exclusion constraints inline; a partition as PARTITION OF), sequence OWNED
+// BY, checks and defaults moved out of a cycle (below) and NOT VALID checks,
+// indexes on tables, then every foreign key as ALTER TABLE ... ADD
+// CONSTRAINT (so that cyclic references load), then views and materialized
+// views, indexes on materialized views, functions and procedures, triggers,
+// and COMMENT ON last. Within each group by (schema, name), except that an
+// object's dependencies are written just before it (depth-first), wherever
+// their own group is:
+//   - a domain: the domain or table (row type) it is based on, the routines
+//     its default and checks call (Domain::calls);
+//   - a table: its partition parent, domains and tables (row types) its
+//     columns are of, the routines it calls (Table::calls);
+//   - an index, a view: its table or the views it reads (View::depends_on),
+//     the routines it calls, and for a view the tables its text names;
+//   - a routine: what Routine::depends_on lists (pg_depend: argument and
+//     result types, and what a BEGIN ATOMIC body reads and calls). A SQL
+//     body written as a string is checked against the catalog at CREATE
+//     time (check_function_bodies; the text does not turn it off, it would
+//     outlive the script in the session that runs it) but pg_depend records
+//     nothing of it: the tables and views it names and the routines it calls
+//     by name are found in its text (a false positive only adds an edge).
+// Routines thus go as late as their callers allow. A table whose check or
+// default calls a routine that needs the table (its row type, or a body
+// that reads it) is created without them; ALTER TABLE adds them after the
+// routine. Not covered (the script fails to load): such a call from a
+// generated column, an exclusion or the partition key; a cycle through a
+// domain (a domain check calling a routine that reads a table of that
+// domain); a table pulled ahead of the sequences by a routine a domain needs
+// when its default uses one.
 //
 // Every identifier the renderer spells is double-quoted and schema-qualified;
 // definitions kept as pg_get_*def text are printed as they are (no ';').

@@ -11,7 +11,10 @@
 // materialized views, functions and procedures, non-internal triggers, and
 // comments on all of these. A serial column (a sequence it owns, used by its
 // nextval default) is reported as serial/bigserial/smallserial without the
-// default. Objects that belong to an extension are left out.
+// default. Objects that belong to an extension are left out. From pg_depend:
+// what each routine needs to exist (Routine::depends_on) and which routines
+// the tables, domains, indexes and views call (their `calls`), so that
+// renderers can order them.
 //
 // Partitions carry only what PARTITION OF does not give them back: columns
 // whose NOT NULL or default differ from the parent's, constraints that are
