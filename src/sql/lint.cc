@@ -164,6 +164,59 @@ void TrackTransaction(const PgNode* n, bool* explicit_tx) {
   }
 }
 
+// The tables whose rows an INSERT ... SELECT copies: the plain relations
+// of its FROM clause.
+std::vector<std::string> CopySources(const PgQuery__InsertStmt* insert) {
+  std::vector<std::string> out;
+  const PgNode* select = insert->select_stmt;
+  if (!select || select->node_case != PG_QUERY__NODE__NODE_SELECT_STMT || !select->select_stmt) return out;
+  const PgQuery__SelectStmt* s = select->select_stmt;
+  for (size_t i = 0; i < s->n_from_clause; ++i) {
+    const PgNode* f = s->from_clause[i];
+    if (f && f->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) out.push_back(RelationName(f->range_var));
+  }
+  return out;
+}
+
+// Finds table rebuilds in one migration's statements: INSERT INTO temp ...
+// SELECT ... FROM t, then DROP TABLE t, then ALTER TABLE temp RENAME TO t.
+// A drop without the copy before it and the rename after it is not one.
+std::vector<lint::Rebuild> FindRebuilds(const std::vector<ParsedStatement>& statements) {
+  std::vector<lint::Rebuild> copies;   // rows of .table copied into .temp
+  std::vector<lint::Rebuild> dropped;  // ... and then .table dropped
+  std::vector<lint::Rebuild> out;
+  for (const ParsedStatement& ps : statements) {
+    const PgNode* n = ps.node;
+    if (n->node_case == PG_QUERY__NODE__NODE_INSERT_STMT && n->insert_stmt->relation) {
+      std::string temp = RelationName(n->insert_stmt->relation);
+      for (std::string& from : CopySources(n->insert_stmt)) {
+        if (from != temp) copies.push_back(lint::Rebuild{temp, std::move(from)});
+      }
+    } else if (n->node_case == PG_QUERY__NODE__NODE_DROP_STMT &&
+               n->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+      for (size_t i = 0; i < n->drop_stmt->n_objects; ++i) {
+        const PgNode* o = n->drop_stmt->objects[i];
+        if (!o || o->node_case != PG_QUERY__NODE__NODE_LIST) continue;
+        std::string table = QualifiedName(o->list->items, o->list->n_items);
+        for (const lint::Rebuild& c : copies) {
+          if (c.table == table) dropped.push_back(c);
+        }
+      }
+    } else if (n->node_case == PG_QUERY__NODE__NODE_RENAME_STMT &&
+               n->rename_stmt->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE && n->rename_stmt->relation &&
+               n->rename_stmt->newname) {
+      // RENAME TO keeps the schema: a.new_t becomes a.t.
+      std::string temp = RelationName(n->rename_stmt->relation);
+      size_t dot = temp.rfind('.');
+      std::string to = (dot == std::string::npos ? "" : temp.substr(0, dot + 1)) + n->rename_stmt->newname;
+      for (const lint::Rebuild& d : dropped) {
+        if (d.temp == temp && d.table == to) out.push_back(d);
+      }
+    }
+  }
+  return out;
+}
+
 void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& state, LintResult* result) {
   const bool postgres = options.dialect == Dialect::kPostgres;
   state.BeginMigration();
@@ -182,6 +235,8 @@ void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& st
   LineTracker lines(m.sql);
   bool explicit_tx = false;
   bool lock_timeout_set = options.lock_timeout_configured;
+  std::vector<lint::Rebuild> rebuilds;
+  if (m.report) rebuilds = FindRebuilds(parsed.statements);
   for (const ParsedStatement& ps : parsed.statements) {
     if (m.report) {
       StatementInfo info;
@@ -192,7 +247,7 @@ void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& st
         info.locks = LocksOf(ps.node, state);
         if (!info.locks.empty()) info.kind = StatementKind(ps.node);
       }
-      lint::StatementContext ctx{ps.node, &info, &m, &state, &options, postgres, lock_timeout_set};
+      lint::StatementContext ctx{ps.node, &info, &m, &state, &options, postgres, lock_timeout_set, &rebuilds};
       reporter.SetLocation(lines.At(ps.offset));
       lint::CheckDestructive(ctx, reporter);
       lint::CheckCompatibility(ctx, reporter);

@@ -264,5 +264,89 @@ TEST(LintSizesTest, SmallTablesDowngradeLockingErrorsAndSizesAreShown) {
   EXPECT_NE(r.findings[0].message.find("~2.5M rows"), std::string::npos) << r.findings[0].message;
 }
 
+// What `strata generate` writes to change a SQLite table (diff_sqlite.cc's
+// Rebuild): copy the rows into new_users, drop users, rename new_users.
+constexpr const char* kRebuild = R"sql(-- strata:foreign-keys-off
+-- (a table is rebuilt: strata turns foreign keys off around this migration's
+-- transaction and runs PRAGMA foreign_key_check before it commits)
+
+-- rebuild table users (type of age: INTEGER -> TEXT)
+CREATE TABLE "new_users" (
+  "id" bigint,
+  "email" TEXT,
+  "name" varchar(50),
+  "age" TEXT,
+  "price" numeric(10,2),
+  PRIMARY KEY ("id")
+);
+INSERT INTO "new_users" ("id", "email", "name", "age", "price") SELECT "id", "email", "name", "age", "price" FROM "users";
+DROP TABLE "users";
+ALTER TABLE "new_users" RENAME TO "users";
+)sql";
+
+std::string Describe(const LintResult& r) {
+  std::string out;
+  for (const Finding& f : r.findings) out += f.rule + ": " + f.message + "\n";
+  return out;
+}
+
+TEST(LintRebuildTest, SqliteTableRebuildIsNotADropOrARename) {
+  Script run = Tx(kRebuild);
+  run.dialect = Dialect::kSqlite;
+  LintResult r = LintAfterSetup(run);
+  EXPECT_TRUE(r.findings.empty()) << Describe(r);
+}
+
+TEST(LintRebuildTest, PostgresTableRebuildIsNotADropOrARename) {
+  LintResult r = LintAfterSetup(Tx(std::string("SET lock_timeout = '5s';\n") + kRebuild));
+  // Only the PostgreSQL type advice on the new table's varchar column.
+  std::vector<std::string> ids;
+  for (const Finding& f : r.findings) ids.push_back(f.rule);
+  EXPECT_EQ(ids, std::vector<std::string>{"prefer-text-over-varchar"}) << Describe(r);
+}
+
+TEST(LintRebuildTest, RebuildOfAnAutoincrementTableWhoseCreateTheParserCannotRead) {
+  Script run = Tx(R"sql(-- strata:foreign-keys-off
+CREATE TABLE "new_users" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, "email" TEXT);
+INSERT INTO "sqlite_sequence" ("name", "seq") SELECT 'new_users', "seq" FROM "sqlite_sequence" WHERE "name" = 'users';
+INSERT INTO "new_users" ("id", "email") SELECT "id", "email" FROM "users";
+DROP TABLE "users";
+ALTER TABLE "new_users" RENAME TO "users";
+)sql");
+  run.dialect = Dialect::kSqlite;
+  LintResult r = LintAfterSetup(run);
+  EXPECT_TRUE(r.findings.empty()) << Describe(r);
+}
+
+TEST(LintRebuildTest, DropWithoutTheCopyAndRenameIsStillAFinding) {
+  for (Dialect dialect : {Dialect::kSqlite, Dialect::kPostgres}) {
+    // No copy: the rows are gone even though a table takes the name.
+    Script no_copy = Tx(
+        "CREATE TABLE new_users (id bigint PRIMARY KEY);\n"
+        "DROP TABLE users;\n"
+        "ALTER TABLE new_users RENAME TO users;\n");
+    // Copied, but the copy never takes the dropped table's name.
+    Script no_rename = Tx(
+        "CREATE TABLE new_users (id bigint PRIMARY KEY);\n"
+        "INSERT INTO new_users (id) SELECT id FROM users;\n"
+        "DROP TABLE users;\n");
+    Script other_name = Tx(
+        "CREATE TABLE new_users (id bigint PRIMARY KEY);\n"
+        "INSERT INTO new_users (id) SELECT id FROM users;\n"
+        "DROP TABLE users;\n"
+        "ALTER TABLE new_users RENAME TO people;\n");
+    // The copy is from another table.
+    Script other_source = Tx(
+        "CREATE TABLE new_users (id bigint PRIMARY KEY);\n"
+        "INSERT INTO new_users (id) SELECT id FROM orders;\n"
+        "DROP TABLE users;\n"
+        "ALTER TABLE new_users RENAME TO users;\n");
+    for (Script run : {no_copy, no_rename, other_name, other_source}) {
+      run.dialect = dialect;
+      EXPECT_TRUE(Has(RuleIds(run), "drop-table")) << run.sql;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace strata::sql

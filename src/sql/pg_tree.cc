@@ -1,6 +1,8 @@
 #include "sql/pg_tree.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstddef>
 #include <string>
 
 #include "sql/split.h"
@@ -28,6 +30,28 @@ struct ProtobufResultFree {
 
 }  // namespace
 
+void* ParsedScript::Arena::Alloc(size_t size) {
+  constexpr size_t kAlign = alignof(std::max_align_t);
+  size = (size + kAlign - 1) & ~(kAlign - 1);
+  if (size > left_) {
+    size_t block = std::max(size, min_block_);
+    blocks_.emplace_back(new unsigned char[block]);
+    next_ = blocks_.back().get();
+    left_ = block;
+    min_block_ = block * 2;
+  }
+  void* out = next_;
+  next_ += size;
+  left_ -= size;
+  return out;
+}
+
+namespace {
+// protobuf-c's allocator callbacks over an Arena.
+void* ArenaAlloc(void* arena, size_t size) { return static_cast<ParsedScript::Arena*>(arena)->Alloc(size); }
+void ArenaFree(void*, void*) {}
+}  // namespace
+
 Result<std::unique_ptr<ParsedScript>> ParsedScript::Parse(std::string_view script) {
   std::string text(script);  // libpg_query wants a NUL-terminated string
   std::unique_ptr<PgQueryProtobufParseResult, ProtobufResultFree> result(
@@ -38,11 +62,13 @@ Result<std::unique_ptr<ParsedScript>> ParsedScript::Parse(std::string_view scrip
     LineCol at = LocateOffset(script, offset);
     return Status::Parse(result->error->message).At("", at.line, at.column);
   }
-  auto* tree = pg_query__parse_result__unpack(nullptr, result->parse_tree.len,
+  std::unique_ptr<ParsedScript> out(new ParsedScript());
+  // The unpacked structs take a few times the packed size.
+  out->arena_.Reserve(std::max<size_t>(16 * 1024, result->parse_tree.len * 4));
+  ProtobufCAllocator allocator{ArenaAlloc, ArenaFree, &out->arena_};
+  auto* tree = pg_query__parse_result__unpack(&allocator, result->parse_tree.len,
                                               reinterpret_cast<const uint8_t*>(result->parse_tree.data));
   if (tree == nullptr) return Status::Internal("libpg_query returned a parse tree that protobuf-c cannot read");
-  std::unique_ptr<ParsedScript> out(new ParsedScript());
-  out->tree_ = tree;
   out->statements_.reserve(tree->n_stmts);
   for (size_t i = 0; i < tree->n_stmts; ++i) {
     const PgQuery__RawStmt* raw = tree->stmts[i];
@@ -60,9 +86,7 @@ Result<std::unique_ptr<ParsedScript>> ParsedScript::Parse(std::string_view scrip
   return out;
 }
 
-ParsedScript::~ParsedScript() {
-  if (tree_ != nullptr) pg_query__parse_result__free_unpacked(tree_, nullptr);
-}
+ParsedScript::~ParsedScript() = default;
 
 size_t SkipSpaceAndComments(std::string_view s, size_t i) {
   while (i < s.size()) {

@@ -21,6 +21,10 @@ void CheckRename(const StatementContext& ctx, const PgQuery__RenameStmt* r, Repo
   std::string table = RelationName(r->relation);
   if (!ctx.Existing(table)) return;
   if (r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) {
+    // The last step of a rebuild: the new table takes the old one's name.
+    // Checked here too because SQLite's CREATE of the temp table may be one
+    // the parser cannot read (AUTOINCREMENT), leaving it unknown.
+    if (ctx.RebuildTemp(table)) return;
     out.Report("rename-table",
                "renaming table " + table + " to " + r->newname + " breaks code that still uses the old name");
   } else if (r->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && r->subname) {

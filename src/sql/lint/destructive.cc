@@ -20,7 +20,7 @@ void CheckDrop(const StatementContext& ctx, const PgQuery__DropStmt* drop, Repor
     if (drop->remove_type != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) continue;
     if (!o || o->node_case != PG_QUERY__NODE__NODE_LIST) continue;
     std::string table = QualifiedName(o->list->items, o->list->n_items);
-    if (!ctx.Existing(table)) continue;
+    if (!ctx.Existing(table) || ctx.RebuiltTable(table)) continue;
     out.Report("drop-table", "DROP TABLE " + table + " deletes the table and all its rows", table);
   }
 }

@@ -9,12 +9,22 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sql/lint.h"
 #include "sql/pg_tree.h"
 #include "sql/schema_state.h"
 
 namespace strata::sql::lint {
+
+// A table rebuilt in one migration (SQLite's documented way to change a
+// table, what `strata generate` writes): rows copied from `table` into
+// `temp`, `table` dropped, `temp` renamed to `table`. Nothing is lost, so
+// neither the drop nor the rename is a finding.
+struct Rebuild {
+  std::string temp;   // "new_users"
+  std::string table;  // "users"
+};
 
 // One statement of one migration, as the rules see it.
 struct StatementContext {
@@ -27,9 +37,26 @@ struct StatementContext {
   // A SET [LOCAL] lock_timeout ran earlier in this migration, or the
   // environment sets one.
   bool lock_timeout_set = false;
+  // The rebuilds of this migration; null when none.
+  const std::vector<Rebuild>* rebuilds = nullptr;
 
   // Did `table` exist before this migration? (Not created in it.)
   bool Existing(std::string_view table) const { return !state->IsNewTable(table); }
+  // Is `table` dropped (and `temp` renamed) as part of a rebuild?
+  bool RebuiltTable(std::string_view table) const {
+    if (rebuilds == nullptr) return false;
+    for (const Rebuild& r : *rebuilds) {
+      if (r.table == table) return true;
+    }
+    return false;
+  }
+  bool RebuildTemp(std::string_view temp) const {
+    if (rebuilds == nullptr) return false;
+    for (const Rebuild& r : *rebuilds) {
+      if (r.temp == temp) return true;
+    }
+    return false;
+  }
 };
 
 class Reporter {
