@@ -33,6 +33,7 @@ struct LintReport {
   int warnings = 0;
   int infos = 0;
   int allowed = 0;      // findings silenced by -- strata:allow or --allow
+  bool semantic = false;  // the semantic check ran
   bool ok() const { return errors == 0; }
 };
 
@@ -52,6 +53,13 @@ struct LintOptions {
   // database: findings name sizes, and locking errors on tables below
   // 10,000 rows become warnings. Default false: lint never connects.
   bool use_database = false;
+  // Also run the semantic check: replay the migrations in a dev database and
+  // report what each one really removes or narrows (semantic-* rules,
+  // docs/lint/). Files that are only schema state are replayed, not
+  // checked. Default false (lint reads files only). PostgreSQL needs a
+  // dev_url (kInvalidArgument without). Cost: a dev database and a replay.
+  bool semantic = false;
+  std::string dev_url;  // PostgreSQL server for the dev database; overrides the environment's dev_url
 };
 
 }  // namespace strata

@@ -86,6 +86,15 @@ class Migrator {
   // directory is missing; findings, errors included, are a successful report.
   virtual Result<LintReport> Lint(const LintOptions& options) = 0;
 
+  // What `up` would run, migration by migration: statements, their locks
+  // (PostgreSQL), transaction use, and the lint findings (text rules and the
+  // semantic check) for the pending files. Reads the tracking table only:
+  // no lock, no writes, a missing SQLite file is an empty database and is
+  // not created. Fails like `up` would before running anything (kValidation,
+  // kDirty, kChecksumMismatch, kNotFound for --to); lint errors are report
+  // fields (report.blocked), not failures.
+  virtual Result<PlanReport> Plan(const PlanOptions& options) = 0;
+
   // Schema as code (docs/schema.md). Each builds schemas in throwaway dev
   // databases (SQLite: in memory; PostgreSQL: strata_dev_<random> on the
   // server named by dev_url, created and dropped by strata, also on failure).

@@ -140,4 +140,18 @@ struct TestOptions {
   std::string dev_url;  // as DiffOptions::dev_url
 };
 
+struct PlanOptions {
+  // Plan up to and including this version, like UpOptions::to. Default: all pending.
+  std::optional<std::string> to;
+  // As UpOptions::out_of_order.
+  bool out_of_order = false;
+  // Lint rule ids to silence (--allow), as for `up`.
+  std::vector<std::string> allow;
+  // Run the semantic check (docs/lint/README.md) on the pending migrations.
+  // Default true; skipped (report.semantic_skipped) on PostgreSQL without a
+  // dev_url. Cost: a dev database and every migration replayed in it.
+  bool semantic = true;
+  std::string dev_url;  // as DiffOptions::dev_url
+};
+
 }  // namespace strata

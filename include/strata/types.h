@@ -376,4 +376,49 @@ struct VerifyReport {
   bool ok() const { return findings.empty(); }
 };
 
+// --- strata plan (docs/commands.md#plan) ---
+
+// The lock one statement takes on one relation (PostgreSQL lock table).
+struct PlanLock {
+  std::string relation;  // "users"; "schema.table" outside public
+  std::string mode;      // "ACCESS EXCLUSIVE", "SHARE", ...
+};
+
+struct PlanStatement {
+  int line = 0;          // 1-based, in the up file
+  int column = 0;
+  std::string kind;      // "CREATE INDEX", "ALTER TABLE"; "" when not known (SQLite, unparsable)
+  std::string text;      // the first line of the statement, abbreviated to about 80 characters
+  bool in_transaction = true;  // false: runs on its own (no-transaction migration)
+  std::vector<PlanLock> locks;  // PostgreSQL only; strongest per relation
+};
+
+struct PlanMigration {
+  std::string version;
+  std::string name;
+  std::string file;              // the up file
+  bool no_transaction = false;   // -- strata:no-transaction
+  bool foreign_keys_off = false; // -- strata:foreign-keys-off
+  std::vector<PlanStatement> statements;
+  std::vector<LintFinding> findings;  // text rules and the semantic check, this file's
+};
+
+struct PlanReport {
+  std::string environment;
+  std::string url;                       // redacted
+  std::string dialect;                   // "sqlite", "postgres"
+  std::vector<PlanMigration> migrations; // what `up` would run, in order
+  // The semantic check ran (SQLite always; PostgreSQL with a dev_url); when
+  // not, `semantic_skipped` says why.
+  bool semantic = false;
+  std::string semantic_skipped;
+  std::string lint_policy;               // the environment's `lint`: "off", "warning", "error"
+  int errors = 0;                        // findings, over every migration
+  int warnings = 0;
+  int infos = 0;
+  int allowed = 0;
+  // `up` would refuse: lint = "error" and errors not allowed.
+  bool blocked = false;
+};
+
 }  // namespace strata

@@ -8,6 +8,8 @@
 #include <memory>
 
 #include "api/migrator_impl.h"
+#include "api/schema_support.h"
+#include "api/semantic_check.h"
 #include "config/url.h"
 #include "sql/lint.h"
 #include "util/fs.h"
@@ -209,6 +211,12 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
   report.statements = result.statements;
   report.allowed = result.allowed;
   for (const auto& f : result.findings) report.findings.push_back(ToPublic(f));
+  if (options.semantic) {
+    // semantic_check.cc: the same files replayed in a dev database.
+    auto dev_dialect = *dialect == sql::Dialect::kPostgres ? schema::Dialect::kPostgres : schema::Dialect::kSqlite;
+    Status s = AddSemanticFindings(MakeDevTarget(config_, dev_dialect, options.dev_url), inputs, options.allow, &report);
+    if (!s.ok()) return Scrub(s);
+  }
   Count(&report);
   return report;
 }

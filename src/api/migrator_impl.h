@@ -37,6 +37,7 @@ class MigratorImpl : public Migrator {
   Result<NewReport> New(const NewOptions& options) override;
   Result<InspectReport> Inspect() override;  // inspect.cc
   Result<LintReport> Lint(const LintOptions& options) override;  // lint.cc
+  Result<PlanReport> Plan(const PlanOptions& options) override;  // plan.cc
   // Schema as code: schema_commands.cc (Diff, Drift, Push), generate.cc,
   // migration_check.cc (Test).
   Result<DiffReport> Diff(const DiffOptions& options) override;

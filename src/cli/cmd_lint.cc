@@ -20,6 +20,8 @@ struct LintArgs {
   std::string dialect;
   bool idempotent = false;
   bool table_sizes = false;
+  bool semantic = false;
+  std::string dev_url;
 };
 
 Color SeverityColor(LintSeverity s) {
@@ -99,6 +101,8 @@ Outcome RunLint(const LintArgs& args, Context& ctx) {
   options.dialect = args.dialect;
   options.require_idempotent = args.idempotent;
   options.use_database = args.table_sizes;
+  options.semantic = args.semantic;
+  options.dev_url = args.dev_url;
   auto report = (*migrator)->Lint(options);
   if (!report.ok()) return report.status();
   if (format == "json") {
@@ -131,6 +135,10 @@ Command AddLint(CLI::App& root) {
   sub->add_flag("--idempotent", args->idempotent, "Also report DDL that fails when run twice");
   sub->add_flag("--table-sizes", args->table_sizes,
                 "Read table sizes from the database (PostgreSQL); small tables get warnings, not errors");
+  sub->add_flag("--semantic", args->semantic,
+                "Also replay the migrations in a dev database and report what each one drops or narrows");
+  sub->add_option("--dev-url", args->dev_url, "PostgreSQL server for the --semantic dev database (default: dev_url)")
+      ->type_name("URL");
   return {sub, [args](Context& ctx) { return RunLint(*args, ctx); }};
 }
 

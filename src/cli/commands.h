@@ -25,6 +25,7 @@ Command AddDown(CLI::App& root);
 Command AddRedo(CLI::App& root);
 Command AddValidate(CLI::App& root);
 Command AddLint(CLI::App& root);
+Command AddPlan(CLI::App& root);
 Command AddBaseline(CLI::App& root);
 Command AddRepair(CLI::App& root);
 Command AddInspect(CLI::App& root);
@@ -47,6 +48,7 @@ inline std::vector<Command> AddAllCommands(CLI::App& root) {
       AddRedo(root),
       AddValidate(root),
       AddLint(root),
+      AddPlan(root),
       AddBaseline(root),
       AddRepair(root),
       AddInspect(root),

@@ -100,6 +100,43 @@ std::string ToJson(const LintReport& report) {
   return Dump(j);
 }
 
+std::string ToJson(const PlanReport& report) {
+  Json j;
+  j["environment"] = report.environment;
+  j["url"] = report.url;
+  j["dialect"] = report.dialect;
+  j["migrations"] = Json::array();
+  for (const auto& m : report.migrations) {
+    Json mj;
+    mj["version"] = m.version;
+    mj["name"] = m.name;
+    mj["file"] = m.file;
+    mj["no_transaction"] = m.no_transaction;
+    mj["foreign_keys_off"] = m.foreign_keys_off;
+    mj["statements"] = Json::array();
+    for (const auto& s : m.statements) {
+      Json sj;
+      sj["line"] = s.line;
+      sj["column"] = s.column;
+      sj["kind"] = StringOrNull(s.kind);
+      sj["text"] = s.text;
+      sj["in_transaction"] = s.in_transaction;
+      sj["locks"] = Json::array();
+      for (const auto& l : s.locks) sj["locks"].push_back(Json{{"relation", l.relation}, {"mode", l.mode}});
+      mj["statements"].push_back(std::move(sj));
+    }
+    mj["findings"] = Json::array();
+    for (const auto& f : m.findings) mj["findings"].push_back(FindingJson(f));
+    j["migrations"].push_back(std::move(mj));
+  }
+  j["semantic"] = report.semantic;
+  j["semantic_skipped"] = StringOrNull(report.semantic_skipped);
+  j["summary"] = {{"pending", report.migrations.size()}, {"errors", report.errors},   {"warnings", report.warnings},
+                  {"infos", report.infos},                {"allowed", report.allowed}, {"lint", report.lint_policy},
+                  {"blocked", report.blocked}};
+  return Dump(j);
+}
+
 std::string ToJson(const ApplyReport& report) {
   Json j;
   j["dry_run"] = report.dry_run;

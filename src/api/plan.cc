@@ -1,0 +1,223 @@
+// Migrator::Plan: what `up` would run, read from the tracking table without
+// the migration lock or any write (a plan is a look, and must work while
+// another runner holds the lock), then each pending migration's statements,
+// their locks (PostgreSQL lock table, sql::AnalyzePostgres) and its lint
+// findings: text rules over every migration, plus the semantic check
+// (semantic_check.h) with the applied migrations replayed first.
+#include <algorithm>
+#include <cctype>
+
+#include "api/migrator_impl.h"
+#include "api/schema_support.h"
+#include "api/semantic_check.h"
+#include "config/url.h"
+#include "sql/lint.h"
+#include "sql/split.h"
+
+namespace strata::api {
+namespace {
+
+constexpr size_t kTextWidth = 80;
+
+// The statement's first line, abbreviated: enough to recognise it.
+std::string Abbreviate(std::string_view statement) {
+  size_t start = 0;
+  while (start < statement.size() && std::isspace(static_cast<unsigned char>(statement[start]))) ++start;
+  statement.remove_prefix(start);
+  size_t eol = statement.find('\n');
+  std::string line(statement.substr(0, eol));
+  while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) line.pop_back();
+  bool more = eol != std::string_view::npos && statement.find_first_not_of(" \t\r\n", eol) != std::string_view::npos;
+  if (line.size() > kTextWidth) {
+    line.resize(kTextWidth - 3);
+    more = true;
+  }
+  return more ? line + " ..." : line;
+}
+
+// SQLite statements have no lock table: the kind is the leading keywords.
+std::string LeadingKind(std::string_view text) {
+  static const char* kObjects[] = {"TABLE", "INDEX", "VIEW", "TRIGGER"};
+  std::string kind;
+  size_t i = 0;
+  for (int words = 0; words < 4; ++words) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    size_t start = i;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
+    if (i == start) break;
+    std::string word(text.substr(start, i - start));
+    for (auto& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    kind += (kind.empty() ? "" : " ") + word;
+    bool ddl = words == 0 && (word == "CREATE" || word == "DROP" || word == "ALTER");
+    if (words == 0 && !ddl) break;
+    if (std::find(std::begin(kObjects), std::end(kObjects), word) != std::end(kObjects)) break;
+  }
+  return kind;
+}
+
+std::vector<PlanStatement> SqliteStatements(const engine::PlanStep& step) {
+  std::vector<PlanStatement> out;
+  auto split = sql::Split(step.sql, sql::Dialect::kSqlite);
+  if (!split.ok()) return out;
+  for (const auto& st : *split) {
+    PlanStatement p;
+    sql::LineCol at = sql::LocateOffset(step.sql, st.offset);
+    p.line = at.line;
+    p.column = at.column;
+    p.kind = LeadingKind(st.text);
+    p.text = Abbreviate(st.text);
+    p.in_transaction = !step.no_transaction;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<PlanStatement> PostgresStatements(const engine::PlanStep& step) {
+  auto infos = sql::AnalyzePostgres(step.sql, step.no_transaction);
+  // A script the parser rejects is reported as syntax-error; list it by
+  // the scanner alone.
+  if (!infos.ok()) return SqliteStatements(step);
+  std::vector<PlanStatement> out;
+  std::string_view script(step.sql);
+  for (const auto& info : *infos) {
+    PlanStatement p;
+    p.line = info.line;
+    p.column = info.column;
+    p.kind = info.kind;
+    p.text = Abbreviate(script.substr(info.offset, info.length));
+    p.in_transaction = info.in_transaction;
+    for (const auto& lock : info.locks) p.locks.push_back({lock.relation, std::string(sql::ToString(lock.mode))});
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+sql::LintMigration LintInput(const source::Migration& m, bool report) {
+  sql::LintMigration out;
+  out.version = m.version;
+  out.name = m.name;
+  out.file = m.up_path;
+  out.sql = m.up_sql;
+  out.no_transaction = m.up_annotations.no_transaction;
+  out.allow = m.up_annotations.allow;
+  out.has_down = m.down_path.has_value();
+  out.report = report;
+  return out;
+}
+
+LintFinding ToPublic(const sql::Finding& f) {
+  LintFinding out;
+  out.file = f.file;
+  out.version = f.version;
+  out.line = f.line;
+  out.column = f.column;
+  out.rule = f.rule;
+  out.severity = f.severity == sql::Severity::kError     ? LintSeverity::kError
+                 : f.severity == sql::Severity::kWarning ? LintSeverity::kWarning
+                                                         : LintSeverity::kInfo;
+  out.message = f.message;
+  out.hint = f.hint;
+  return out;
+}
+
+bool IsApplied(const source::Migration& m, const std::vector<engine::AppliedRow>& rows) {
+  return std::any_of(rows.begin(), rows.end(),
+                     [&](const engine::AppliedRow& r) { return source::CompareVersions(r.version, m.version) == 0; });
+}
+
+}  // namespace
+
+Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
+  auto set = LoadFiles();
+  if (!set.ok()) return Scrub(set.status());
+  auto url = config::ParseUrl(config_.env.url);
+  if (!config_.url_status.ok()) return Scrub(config_.url_status);
+  // Read-only: a SQLite file that does not exist has nothing applied, and
+  // opening it would create it.
+  std::vector<engine::AppliedRow> rows;
+  if (!SqliteFileMissing()) {
+    auto conn = Connect();
+    if (!conn.ok()) return Scrub(conn.status());
+    engine::History history(**conn, Tables(), config_.env.name);
+    auto loaded = history.Load(/*with_down_sql=*/false);
+    if (!loaded.ok()) return Scrub(loaded.status());
+    rows = std::move(*loaded);
+  }
+  UpOptions up;
+  up.to = options.to;
+  up.out_of_order = options.out_of_order;
+  up.allow = options.allow;
+  auto plan = engine::PlanUp(*set, rows, up);
+  if (!plan.ok()) return Scrub(plan.status());
+  bool postgres = url.ok() && url->scheme != config::Url::Scheme::kSqlite;
+
+  PlanReport report;
+  report.environment = config_.env.name;
+  report.url = redacted_url_;
+  report.dialect = postgres ? "postgres" : "sqlite";
+  report.lint_policy = config_.env.lint;
+  for (const auto& step : plan->steps) {
+    PlanMigration m;
+    m.version = step.version;
+    m.name = step.name;
+    m.file = step.file;
+    m.no_transaction = step.no_transaction;
+    m.foreign_keys_off = step.foreign_keys_off;
+    m.statements = postgres ? PostgresStatements(step) : SqliteStatements(step);
+    report.migrations.push_back(std::move(m));
+  }
+  if (plan->steps.empty()) return report;
+
+  // Text rules: every migration feeds the schema state, the pending ones
+  // are reported (as `up` lints them).
+  auto pending = [&](const source::Migration& m) {
+    return std::any_of(plan->steps.begin(), plan->steps.end(),
+                       [&](const engine::PlanStep& s) { return s.migration == &m; });
+  };
+  std::vector<sql::LintMigration> inputs;
+  for (const auto& m : set->migrations) inputs.push_back(LintInput(m, pending(m)));
+  sql::LintOptions lint;
+  lint.dialect = postgres ? sql::Dialect::kPostgres : sql::Dialect::kSqlite;
+  lint.allow = options.allow;
+  lint.lock_timeout_configured = config_.env.lock_timeout.count() > 0;
+  sql::LintResult result = sql::Lint(inputs, lint);
+  LintReport findings;
+  findings.allowed = result.allowed;
+  for (const auto& f : result.findings) findings.findings.push_back(ToPublic(f));
+
+  // Semantic: the applied migrations replayed (the state the live database
+  // should be in), then the pending ones in the order `up` runs them.
+  std::string dev_url = options.dev_url.empty() ? config_.env.dev_url : options.dev_url;
+  if (!options.semantic) {
+    report.semantic_skipped = "not requested";
+  } else if (postgres && dev_url.empty()) {
+    report.semantic_skipped = "no dev_url for a PostgreSQL dev database";
+  } else {
+    std::vector<sql::LintMigration> replay;
+    for (const auto& m : set->migrations) {
+      if (IsApplied(m, rows)) replay.push_back(LintInput(m, false));
+    }
+    for (const auto& step : plan->steps) replay.push_back(LintInput(*step.migration, true));
+    auto dialect = postgres ? schema::Dialect::kPostgres : schema::Dialect::kSqlite;
+    Status s = AddSemanticFindings(MakeDevTarget(config_, dialect, options.dev_url), replay, options.allow, &findings);
+    if (!s.ok()) return Scrub(s);
+    report.semantic = true;
+  }
+
+  report.allowed = findings.allowed;
+  for (auto& f : findings.findings) {
+    if (f.severity == LintSeverity::kError) ++report.errors;
+    if (f.severity == LintSeverity::kWarning) ++report.warnings;
+    if (f.severity == LintSeverity::kInfo) ++report.infos;
+    for (auto& m : report.migrations) {
+      if (m.file == f.file) {
+        m.findings.push_back(std::move(f));
+        break;
+      }
+    }
+  }
+  report.blocked = report.lint_policy == "error" && report.errors > 0;
+  return report;
+}
+
+}  // namespace strata::api

@@ -1,0 +1,111 @@
+// strata plan: what `up` would run, with locks and lint findings
+// (Migrator::Plan). Touches nothing. Exits 4 when lint errors would block
+// `up` in this environment.
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/json.h"
+
+namespace strata::cli {
+
+namespace {
+
+struct PlanArgs {
+  std::string to;
+  bool out_of_order = false;
+  std::vector<std::string> allow;
+  bool no_semantic = false;
+  std::string dev_url;
+};
+
+Color SeverityColor(LintSeverity s) {
+  switch (s) {
+    case LintSeverity::kError: return Color::kRed;
+    case LintSeverity::kWarning: return Color::kYellow;
+    case LintSeverity::kInfo: return Color::kCyan;
+  }
+  return Color::kNone;
+}
+
+// "in a transaction, foreign keys off" / "no transaction".
+std::string Mode(const PlanMigration& m) {
+  std::string out = m.no_transaction ? "no transaction: each statement on its own" : "in a transaction";
+  if (m.foreign_keys_off) out += ", foreign keys off";
+  return out;
+}
+
+std::string RenderMigration(const PlanMigration& m, const Style& style) {
+  std::string out =
+      fmt::format("{}  {} ({})\n", style.Paint(m.version + "_" + m.name, Color::kBold), m.file, Mode(m));
+  for (const auto& s : m.statements) {
+    out += fmt::format("  {:>4}  {}\n", s.line, s.text);
+    for (const auto& lock : s.locks) out += fmt::format("        lock: {} on {}\n", lock.mode, lock.relation);
+  }
+  for (const auto& f : m.findings) {
+    out += fmt::format("  {} {}:{}: {}: {}\n", style.Paint(ToString(f.severity), SeverityColor(f.severity)), f.file,
+                       f.line, style.Paint(f.rule, Color::kBold), f.message);
+    out += fmt::format("    hint: {}\n", f.hint);
+  }
+  return out;
+}
+
+std::string RenderText(const PlanReport& report, const Style& style) {
+  if (report.migrations.empty()) return "Nothing to apply.\n";
+  std::string out;
+  for (const auto& m : report.migrations) out += RenderMigration(m, style) + "\n";
+  std::string lint = fmt::format("{}, {}, {}", Plural(report.errors, "error"), Plural(report.warnings, "warning"),
+                                 Plural(report.infos, "info", "infos"));
+  if (report.allowed > 0) lint += fmt::format(" ({} allowed)", report.allowed);
+  std::string semantic = report.semantic ? "semantic check done" : "semantic check skipped: " + report.semantic_skipped;
+  out += fmt::format("{} pending; lint: {}; {}.\n", Plural(report.migrations.size(), "migration"), lint, semantic);
+  if (report.blocked) {
+    std::string env = report.environment.empty() ? "" : " in environment '" + report.environment + "'";
+    out += fmt::format("`strata up` would refuse{} (lint = \"error\").\n", env);
+  }
+  return out;
+}
+
+Outcome RunPlan(const PlanArgs& args, Context& ctx) {
+  PlanOptions options;
+  if (!args.to.empty()) options.to = args.to;
+  options.out_of_order = args.out_of_order;
+  options.allow = args.allow;
+  options.semantic = !args.no_semantic;
+  options.dev_url = args.dev_url;
+  auto migrator = ctx.OpenMigrator();
+  if (!migrator.ok()) return migrator.status();
+  auto report = (*migrator)->Plan(options);
+  if (!report.ok()) return report.status();
+  if (ctx.json()) {
+    ctx.PrintJson(ToJson(*report));
+  } else {
+    ctx.Print(RenderText(*report, ctx.style()));
+  }
+  return report->blocked ? Outcome::Exit(ExitCode(Status::Code::kLint)) : Outcome();
+}
+
+}  // namespace
+
+Command AddPlan(CLI::App& root) {
+  auto args = std::make_shared<PlanArgs>();
+  CLI::App* sub = root.add_subcommand("plan", "Show what `up` would run, with locks and lint findings");
+  sub->footer(
+      "Lists each pending migration: its statements (file:line), whether it runs in a\n"
+      "transaction, the lock each statement takes on PostgreSQL, and its lint findings,\n"
+      "including the semantic check (the migrations replayed in a dev database: SQLite\n"
+      "in memory, PostgreSQL on dev_url). Reads the tracking table only: no lock, no\n"
+      "writes. Exits 4 when lint errors would block `up` here (lint = \"error\").");
+  sub->add_option("--to", args->to, "Plan up to and including this version")->type_name("VERSION");
+  sub->add_flag("--out-of-order", args->out_of_order, "Also plan pending migrations older than the newest applied one");
+  sub->add_option("--allow", args->allow, "Lint rule that may not block (repeatable); see docs/lint/")
+      ->type_name("RULE");
+  sub->add_flag("--no-semantic", args->no_semantic, "Skip the semantic check (no dev database)");
+  sub->add_option("--dev-url", args->dev_url, "PostgreSQL server for the dev database (default: dev_url)")
+      ->type_name("URL");
+  return {sub, [args](Context& ctx) { return RunPlan(*args, ctx); }};
+}
+
+}  // namespace strata::cli
