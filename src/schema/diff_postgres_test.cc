@@ -97,8 +97,8 @@ TEST(DiffPostgres, ViewsOverARetypedColumnAreDroppedFirstAndRecreatedAfter) {
   const Change* c = WithSummary(d, "alter column orders.total: type integer -> numeric(10,2)");
   ASSERT_NE(c, nullptr) << RenderMigration(d);
   EXPECT_TRUE(c->destructive);
-  const Change* widen =
-      WithSummary(Pg(Orders("integer"), Orders("bigint")), "alter column orders.total: type integer -> bigint");
+  Diff widened = Pg(Orders("integer"), Orders("bigint"));  // kept alive: WithSummary points into it
+  const Change* widen = WithSummary(widened, "alter column orders.total: type integer -> bigint");
   ASSERT_NE(widen, nullptr);
   EXPECT_FALSE(widen->destructive);
 }
