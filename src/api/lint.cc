@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 
+#include "api/lint_convert.h"
 #include "api/migrator_impl.h"
 #include "api/schema_support.h"
 #include "api/semantic_check.h"
@@ -29,33 +30,6 @@ std::string_view ToString(LintSeverity severity) {
 namespace api {
 namespace {
 
-LintFinding ToPublic(const sql::Finding& f) {
-  LintFinding out;
-  out.file = f.file;
-  out.version = f.version;
-  out.line = f.line;
-  out.column = f.column;
-  out.rule = f.rule;
-  out.severity = f.severity == sql::Severity::kError     ? LintSeverity::kError
-                 : f.severity == sql::Severity::kWarning ? LintSeverity::kWarning
-                                                         : LintSeverity::kInfo;
-  out.message = f.message;
-  out.hint = f.hint;
-  return out;
-}
-
-sql::LintMigration FromMigration(const source::Migration& m, bool report) {
-  sql::LintMigration out;
-  out.version = m.version;
-  out.name = m.name;
-  out.file = m.up_path;
-  out.sql = m.up_sql;
-  out.no_transaction = m.up_annotations.no_transaction;
-  out.allow = m.up_annotations.allow;
-  out.has_down = m.down_path.has_value();
-  out.report = report;
-  return out;
-}
 
 // Table sizes from pg_class, read once. reltuples is -1 for a table never
 // vacuumed or analysed (PostgreSQL 14+): unknown, not empty.
@@ -130,6 +104,34 @@ Result<sql::Dialect> LintDialect(const config::Config& config, const std::string
 
 }  // namespace
 
+LintFinding ToPublic(const sql::Finding& f) {
+  LintFinding out;
+  out.file = f.file;
+  out.version = f.version;
+  out.line = f.line;
+  out.column = f.column;
+  out.rule = f.rule;
+  out.severity = f.severity == sql::Severity::kError     ? LintSeverity::kError
+                 : f.severity == sql::Severity::kWarning ? LintSeverity::kWarning
+                                                         : LintSeverity::kInfo;
+  out.message = f.message;
+  out.hint = f.hint;
+  return out;
+}
+
+sql::LintMigration ToLintInput(const source::Migration& m, bool report) {
+  sql::LintMigration out;
+  out.version = m.version;
+  out.name = m.name;
+  out.file = m.up_path;
+  out.sql = m.up_sql;
+  out.no_transaction = m.up_annotations.no_transaction;
+  out.allow = m.up_annotations.allow;
+  out.has_down = m.down_path.has_value();
+  out.report = report;
+  return out;
+}
+
 Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
   auto dialect = LintDialect(config_, options.dialect);
   if (!dialect.ok()) return Scrub(dialect.status());
@@ -143,7 +145,7 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
   std::vector<std::string> contents;  // own the SQL of files outside the directory
   contents.reserve(options.files.size());
   if (options.files.empty()) {
-    for (const auto& m : files.migrations) inputs.push_back(FromMigration(m, true));
+    for (const auto& m : files.migrations) inputs.push_back(ToLintInput(m, true));
   } else {
     std::map<std::string, const source::Migration*> by_path;
     for (const auto& m : files.migrations) by_path[Canonical(m.up_path)] = &m;
@@ -166,7 +168,7 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
     for (const auto& m : files.migrations) {
       if (!newest || source::CompareVersions(m.version, newest->version) > 0) break;
       bool report = std::find(wanted.begin(), wanted.end(), &m) != wanted.end();
-      inputs.push_back(FromMigration(m, report));
+      inputs.push_back(ToLintInput(m, report));
     }
     for (const auto& f : outside) {
       auto text = util::ReadFile(f);
@@ -233,7 +235,7 @@ Status MigratorImpl::LintPending(const source::MigrationSet& set, const std::vec
   for (const auto& m : set.migrations) {
     bool pending = false;
     for (const auto& s : steps) pending = pending || s.migration == &m;
-    inputs.push_back(FromMigration(m, pending));
+    inputs.push_back(ToLintInput(m, pending));
   }
   sql::LintOptions lint;
   lint.dialect = *dialect;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "api/lint_convert.h"
 #include "api/migrator_impl.h"
 #include "api/schema_support.h"
 #include "api/semantic_check.h"
@@ -92,34 +93,6 @@ std::vector<PlanStatement> PostgresStatements(const engine::PlanStep& step) {
   return out;
 }
 
-sql::LintMigration LintInput(const source::Migration& m, bool report) {
-  sql::LintMigration out;
-  out.version = m.version;
-  out.name = m.name;
-  out.file = m.up_path;
-  out.sql = m.up_sql;
-  out.no_transaction = m.up_annotations.no_transaction;
-  out.allow = m.up_annotations.allow;
-  out.has_down = m.down_path.has_value();
-  out.report = report;
-  return out;
-}
-
-LintFinding ToPublic(const sql::Finding& f) {
-  LintFinding out;
-  out.file = f.file;
-  out.version = f.version;
-  out.line = f.line;
-  out.column = f.column;
-  out.rule = f.rule;
-  out.severity = f.severity == sql::Severity::kError     ? LintSeverity::kError
-                 : f.severity == sql::Severity::kWarning ? LintSeverity::kWarning
-                                                         : LintSeverity::kInfo;
-  out.message = f.message;
-  out.hint = f.hint;
-  return out;
-}
-
 bool IsApplied(const source::Migration& m, const std::vector<engine::AppliedRow>& rows) {
   return std::any_of(rows.begin(), rows.end(),
                      [&](const engine::AppliedRow& r) { return source::CompareVersions(r.version, m.version) == 0; });
@@ -175,7 +148,7 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
                        [&](const engine::PlanStep& s) { return s.migration == &m; });
   };
   std::vector<sql::LintMigration> inputs;
-  for (const auto& m : set->migrations) inputs.push_back(LintInput(m, pending(m)));
+  for (const auto& m : set->migrations) inputs.push_back(ToLintInput(m, pending(m)));
   sql::LintOptions lint;
   lint.dialect = postgres ? sql::Dialect::kPostgres : sql::Dialect::kSqlite;
   lint.allow = options.allow;
@@ -195,9 +168,9 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
   } else {
     std::vector<sql::LintMigration> replay;
     for (const auto& m : set->migrations) {
-      if (IsApplied(m, rows)) replay.push_back(LintInput(m, false));
+      if (IsApplied(m, rows)) replay.push_back(ToLintInput(m, false));
     }
-    for (const auto& step : plan->steps) replay.push_back(LintInput(*step.migration, true));
+    for (const auto& step : plan->steps) replay.push_back(ToLintInput(*step.migration, true));
     auto dialect = postgres ? schema::Dialect::kPostgres : schema::Dialect::kSqlite;
     Status s = AddSemanticFindings(MakeDevTarget(config_, dialect, options.dev_url), replay, options.allow, &findings);
     if (!s.ok()) return Scrub(s);
