@@ -110,13 +110,17 @@ class DevDatabaseTest : public EngineTest {
   }
 
   // Starts `strata diff` whose --to file sleeps in a dev database, sends
-  // `signo` while it sleeps, and returns the exit code.
+  // `signo` while it sleeps, and returns the exit code. The sleep carries a
+  // marker of its own: tests running in parallel sleep in dev databases too,
+  // and signalling our child while it is still starting up (before its
+  // handler is installed) would kill it outright.
   int InterruptDiff(int signo) {
-    dir_.Write("slow.sql", "CREATE TABLE t (id bigint);\nSELECT pg_sleep(30);\n");
+    std::string marker = "strata_test_" + std::to_string(::getpid()) + "_" + std::to_string(signo);
+    dir_.Write("slow.sql", "CREATE TABLE t (id bigint);\nSELECT '" + marker + "', pg_sleep(30);\n");
     Child child({testing::StrataBin(), "diff", "--url", url(), "--from", migrations(), "--to", dir_.Path("slow.sql"),
                  "--dev-url", Server()},
                 dir_.path());
-    EXPECT_TRUE(WaitForQuery("pg_sleep(30)", 20s)) << "strata never reached the slow statement";
+    EXPECT_TRUE(WaitForQuery(marker, 20s)) << "strata never reached the slow statement";
     auto start = std::chrono::steady_clock::now();
     child.Signal(signo);
     int code = child.Wait();
