@@ -8,6 +8,7 @@
 #include <set>
 
 #include "engine/foreign_keys.h"
+#include "sql/split.h"
 
 namespace strata::api {
 namespace {
@@ -333,6 +334,34 @@ bool Allowed(std::string_view rule, const SemanticMigration& m, const std::vecto
   return false;
 }
 
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Where in the file a change most likely happens: the last statement that
+// names the change's column and table, else the last that names the table
+// (a rebuild's final RENAME, the DROP TABLE). Names match case-insensitively
+// as whole words, the schema left out. 1 when no statement names it, or the
+// text does not split (the dev database ran it anyway).
+int LocateChange(const SemanticMigration& m, const Change& c, bool postgres) {
+  auto statements = sql::Split(m.sql, postgres ? sql::Dialect::kPostgres : sql::Dialect::kSqlite);
+  if (!statements.ok()) return 1;
+  std::string table = Lower(c.table.substr(c.table.rfind('.') == std::string::npos ? 0 : c.table.rfind('.') + 1));
+  std::string column = Lower(c.column);
+  const sql::Statement* with_table = nullptr;
+  const sql::Statement* with_both = nullptr;
+  for (const auto& st : *statements) {
+    std::string text = Lower(st.text);
+    if (!MentionsWord(text, table)) continue;
+    with_table = &st;
+    if (!column.empty() && MentionsWord(text, column)) with_both = &st;
+  }
+  const sql::Statement* at = with_both ? with_both : with_table;
+  return at ? sql::LocateOffset(m.sql, at->offset).line : 1;
+}
+
 LintFinding MakeFinding(const SemanticMigration& m, std::string_view rule, std::string message, int line = 1) {
   const SemanticRuleInfo* info = FindSemanticRule(rule);
   LintFinding f;
@@ -412,7 +441,8 @@ Result<SemanticResult> SemanticCheck(const DevTarget& target, const std::vector<
         ++result.allowed;
         continue;
       }
-      result.findings.push_back(MakeFinding(m, change.rule, std::move(change.message)));
+      int line = LocateChange(m, change, postgres);
+      result.findings.push_back(MakeFinding(m, change.rule, std::move(change.message), line));
     }
   }
   Status s = (*dev)->Drop();
