@@ -30,35 +30,6 @@ std::string_view ToString(LintSeverity severity) {
 namespace api {
 namespace {
 
-
-// Table sizes from pg_class, read once. reltuples is -1 for a table never
-// vacuumed or analysed (PostgreSQL 14+): unknown, not empty.
-class PgTableStats : public sql::TableStats {
- public:
-  static Result<std::unique_ptr<PgTableStats>> Load(driver::Connection& conn) {
-    auto rows = conn.Query(
-        "SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END, "
-        "c.reltuples::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')");
-    if (!rows.ok()) return rows.status();
-    auto stats = std::make_unique<PgTableStats>();
-    for (const auto& row : rows->rows) {
-      if (row.size() < 2 || !row[0] || !row[1]) continue;
-      double n = std::strtod(row[1]->c_str(), nullptr);
-      if (n >= 0) stats->rows_[*row[0]] = n;
-    }
-    return stats;
-  }
-  std::optional<double> EstimatedRows(std::string_view table) const override {
-    auto it = rows_.find(std::string(table));
-    if (it == rows_.end()) return std::nullopt;
-    return it->second;
-  }
-
- private:
-  std::map<std::string, double> rows_;
-};
-
 // "0003_add_index.up.sql" -> version "0003", name "add_index".
 void VersionAndName(const std::string& path, sql::LintMigration* m) {
   std::string base = std::filesystem::path(path).filename().string();
@@ -102,9 +73,39 @@ Result<sql::Dialect> LintDialect(const config::Config& config, const std::string
   return sql::Dialect::kPostgres;
 }
 
+// Table sizes from pg_class, read once. reltuples is -1 for a table never
+// vacuumed or analysed (PostgreSQL 14+): unknown, not empty.
+class PgTableStats : public sql::TableStats {
+ public:
+  static Result<std::unique_ptr<sql::TableStats>> Load(driver::Connection& conn) {
+    auto rows = conn.Query(
+        "SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END, "
+        "c.reltuples::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')");
+    if (!rows.ok()) return rows.status();
+    auto stats = std::make_unique<PgTableStats>();
+    for (const auto& row : rows->rows) {
+      if (row.size() < 2 || !row[0] || !row[1]) continue;
+      double n = std::strtod(row[1]->c_str(), nullptr);
+      if (n >= 0) stats->rows_[*row[0]] = n;
+    }
+    return std::unique_ptr<sql::TableStats>(std::move(stats));
+  }
+  std::optional<double> EstimatedRows(std::string_view table) const override {
+    auto it = rows_.find(std::string(table));
+    if (it == rows_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, double> rows_;
+};
 }  // namespace
 
-LintFinding ToPublic(const sql::Finding& f) {
+Result<std::unique_ptr<sql::TableStats>> LoadPgTableStats(driver::Connection& conn) { return PgTableStats::Load(conn); }
+
+LintFinding ToPublic(
+const sql::Finding& f) {
   LintFinding out;
   out.file = f.file;
   out.version = f.version;
@@ -196,11 +197,11 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
   lint.allow = options.allow;
   lint.lock_timeout_configured = config_.env.lock_timeout.count() > 0;
   lint.require_idempotent = options.require_idempotent;
-  std::unique_ptr<PgTableStats> stats;
+  std::unique_ptr<sql::TableStats> stats;
   if (options.use_database && *dialect == sql::Dialect::kPostgres) {
     auto conn = Connect();
     if (!conn.ok()) return Scrub(conn.status());
-    auto loaded = PgTableStats::Load(**conn);
+    auto loaded = LoadPgTableStats(**conn);
     if (!loaded.ok()) return Scrub(loaded.status());
     stats = std::move(*loaded);
     lint.stats = stats.get();
@@ -224,7 +225,8 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
 }
 
 Status MigratorImpl::LintPending(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
-                                 const UpOptions& options, std::vector<LintFinding>* shown) {
+                                 const UpOptions& options, driver::Connection& conn,
+                                 std::vector<LintFinding>* shown) {
   const std::string& policy = config_.env.lint;
   if (policy == "off" || steps.empty()) return Status::Ok();
   auto dialect = LintDialect(config_, "");
@@ -241,6 +243,13 @@ Status MigratorImpl::LintPending(const source::MigrationSet& set, const std::vec
   lint.dialect = *dialect;
   lint.allow = options.allow;
   lint.lock_timeout_configured = config_.env.lock_timeout.count() > 0;
+  std::unique_ptr<sql::TableStats> stats;
+  if (*dialect == sql::Dialect::kPostgres && conn.dialect() == driver::Dialect::kPostgres) {
+    auto loaded = LoadPgTableStats(conn);
+    if (!loaded.ok()) return loaded.status();
+    stats = std::move(*loaded);
+    lint.stats = stats.get();
+  }
   sql::LintResult result = sql::Lint(inputs, lint);
 
   std::string blocking;

@@ -178,7 +178,7 @@ Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool 
   return Scrub(runner.Run(policy, [&]() -> Result<engine::Plan> {
     auto rows = history.Load();
     if (!rows.ok()) return rows.status();
-    return plan(*rows);
+    return plan(*rows, **conn);
   }));
 }
 
@@ -189,12 +189,13 @@ Result<ApplyReport> MigratorImpl::Up(const UpOptions& options) {
                 : options.single_transaction ? engine::RunPolicy::SingleTransaction()
                                              : engine::RunPolicy::PerMigration();
   std::vector<LintFinding> lint_findings;
-  auto report = RunPlan(policy, options.dry_run, [&](const std::vector<engine::AppliedRow>& rows) -> Result<engine::Plan> {
+  auto report = RunPlan(policy, options.dry_run,
+                        [&](const std::vector<engine::AppliedRow>& rows, driver::Connection& conn) -> Result<engine::Plan> {
     auto plan = engine::PlanUp(*set, rows, options);
     if (!plan.ok()) return plan.status();
     plan->batch = engine::NextBatch(rows);
     // Lint policy (lint.cc): blocks before anything runs when lint = "error".
-    Status lint = LintPending(*set, plan->steps, options, &lint_findings);
+    Status lint = LintPending(*set, plan->steps, options, conn, &lint_findings);
     if (!lint.ok()) return lint;
     return plan;
   });
@@ -209,7 +210,7 @@ Result<ApplyReport> MigratorImpl::Down(const DownOptions& options) {
   // The stored down SQL is enough: a missing folder must not stop a rollback.
   source::MigrationSet files = set.ok() ? std::move(*set) : source::MigrationSet{};
   auto policy = options.dry_run ? engine::RunPolicy::DryRun() : engine::RunPolicy::PerMigration();
-  return RunPlan(policy, options.dry_run, [&](const std::vector<engine::AppliedRow>& rows) {
+  return RunPlan(policy, options.dry_run, [&](const std::vector<engine::AppliedRow>& rows, driver::Connection&) {
     return engine::PlanDown(files, rows, options);
   });
 }
@@ -220,7 +221,7 @@ Result<ApplyReport> MigratorImpl::Redo(const RedoOptions& options) {
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
   return RunPlan(engine::RunPolicy::PerMigration(), false,
-                 [&](const std::vector<engine::AppliedRow>& rows) -> Result<engine::Plan> {
+                 [&](const std::vector<engine::AppliedRow>& rows, driver::Connection&) -> Result<engine::Plan> {
     if (rows.empty()) return engine::Plan{};  // nothing applied: nothing to redo, like `down`
     DownOptions down;
     down.steps = 1;

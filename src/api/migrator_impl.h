@@ -61,15 +61,18 @@ class MigratorImpl : public Migrator {
   std::unique_ptr<engine::MigrationLock> MakeLock(driver::Connection& conn, bool dry_run);
   engine::RunnerOptions MakeRunnerOptions() const;
   // Connects, takes the migration lock (none for a SQLite dry run) and lets
-  // the Runner run the plan that `plan` builds from the tracking rows.
-  using PlanFn = std::function<Result<engine::Plan>(const std::vector<engine::AppliedRow>&)>;
+  // the Runner run the plan that `plan` builds from the tracking rows (and
+  // may read more from the same connection).
+  using PlanFn = std::function<Result<engine::Plan>(const std::vector<engine::AppliedRow>&, driver::Connection&)>;
   Result<ApplyReport> RunPlan(const engine::RunPolicy& policy, bool dry_run, const PlanFn& plan);
   Status RequireConfirmation(const char* command, bool yes) const;
   // lint.cc: `up`'s lint policy over the plan's pending migrations. With
   // lint = "error", kLint when findings of severity error are not allowed,
   // and the warnings go to `shown`; with "warning", the errors go to `shown`.
+  // On PostgreSQL the table sizes come from `conn`, the database about to be
+  // migrated (as `lint --table-sizes` reads them).
   Status LintPending(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
-                     const UpOptions& options, std::vector<LintFinding>* shown);
+                     const UpOptions& options, driver::Connection& conn, std::vector<LintFinding>* shown);
 
   config::Config config_;
   EventSink* sink_;

@@ -107,7 +107,9 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
   if (!config_.url_status.ok()) return Scrub(config_.url_status);
   // Read-only: a SQLite file that does not exist has nothing applied, and
   // opening it would create it.
+  bool postgres = url.ok() && url->scheme != config::Url::Scheme::kSqlite;
   std::vector<engine::AppliedRow> rows;
+  std::unique_ptr<sql::TableStats> stats;  // the table sizes `up` will see
   if (!SqliteFileMissing()) {
     auto conn = Connect();
     if (!conn.ok()) return Scrub(conn.status());
@@ -115,6 +117,11 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
     auto loaded = history.Load(/*with_down_sql=*/false);
     if (!loaded.ok()) return Scrub(loaded.status());
     rows = std::move(*loaded);
+    if (postgres) {
+      auto sizes = LoadPgTableStats(**conn);
+      if (!sizes.ok()) return Scrub(sizes.status());
+      stats = std::move(*sizes);
+    }
   }
   UpOptions up;
   up.to = options.to;
@@ -122,7 +129,6 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
   up.allow = options.allow;
   auto plan = engine::PlanUp(*set, rows, up);
   if (!plan.ok()) return Scrub(plan.status());
-  bool postgres = url.ok() && url->scheme != config::Url::Scheme::kSqlite;
 
   PlanReport report;
   report.environment = config_.env.name;
@@ -153,6 +159,7 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
   lint.dialect = postgres ? sql::Dialect::kPostgres : sql::Dialect::kSqlite;
   lint.allow = options.allow;
   lint.lock_timeout_configured = config_.env.lock_timeout.count() > 0;
+  lint.stats = stats.get();
   sql::LintResult result = sql::Lint(inputs, lint);
   LintReport findings;
   findings.allowed = result.allowed;
