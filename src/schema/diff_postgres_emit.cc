@@ -16,11 +16,11 @@ namespace strata::schema::detail {
 std::vector<std::string> PgDiff::Vanishing() const {
   std::vector<std::string> out;
   for (const auto& t : orig_.tables) {
-    if (dropped_tables_.count(Id(t))) out.push_back(Qual(t.schema, t.name));
+    if (dropped_tables_.count(Id(t))) out.push_back(QuoteQualified(t.schema, t.name));
   }
   auto gone = [&](const auto& items, const auto& targets, const std::string& suffix) {
     for (const auto& i : items) {
-      if (FindIn(targets, i.schema, i.name) == nullptr) out.push_back(Qual(i.schema, i.name) + suffix);
+      if (FindIn(targets, i.schema, i.name) == nullptr) out.push_back(QuoteQualified(i.schema, i.name) + suffix);
     }
   };
   gone(orig_.views, b_.views, "");
@@ -51,16 +51,16 @@ void PgDiff::EmitCommentRemovals() {
 void PgDiff::EmitRenames() {
   for (const auto& r : table_renames_) {
     Emit("rename table " + Show(r.schema, r.from) + " -> " + r.to,
-         {"ALTER TABLE " + Qual(r.schema, r.from) + " RENAME TO " + Q(r.to)});
+         {"ALTER TABLE " + QuoteQualified(r.schema, r.from) + " RENAME TO " + Q(r.to)});
   }
   for (const auto& r : constraint_renames_) {
     const Table& t = *FindTableA(r.table);
     Emit("rename constraint " + Show(t.schema, t.name) + "." + r.from + " -> " + r.to,
-         {"ALTER TABLE " + Qual(t.schema, t.name) + " RENAME CONSTRAINT " + Q(r.from) + " TO " + Q(r.to)});
+         {"ALTER TABLE " + QuoteQualified(t.schema, t.name) + " RENAME CONSTRAINT " + Q(r.from) + " TO " + Q(r.to)});
   }
   for (const auto& r : column_renames_) {
     Emit("rename column " + Show(r.schema, r.table) + "." + r.from + " -> " + r.to,
-         {"ALTER TABLE " + Qual(r.schema, r.table) + " RENAME COLUMN " + Q(r.from) + " TO " + Q(r.to)});
+         {"ALTER TABLE " + QuoteQualified(r.schema, r.table) + " RENAME COLUMN " + Q(r.from) + " TO " + Q(r.to)});
   }
 }
 
@@ -68,7 +68,7 @@ void PgDiff::EmitDropDependents() {
   for (const auto& tr : a_.triggers) {
     if (!dropped_triggers_.count(&tr)) continue;
     Emit("drop trigger " + tr.name + " on " + Show(tr.schema, tr.table),
-         {"DROP TRIGGER " + Q(tr.name) + " ON " + Qual(tr.schema, tr.table)});
+         {"DROP TRIGGER " + Q(tr.name) + " ON " + QuoteQualified(tr.schema, tr.table)});
   }
   std::vector<const View*> views = InDependencyOrder(a_.views);
   for (auto it = views.rbegin(); it != views.rend(); ++it) {
@@ -76,21 +76,21 @@ void PgDiff::EmitDropDependents() {
     if (!ViewGone(Id(v))) continue;
     const char* kind = v.materialized ? "materialized view" : "view";
     Emit(std::string("drop ") + kind + " " + Show(v.schema, v.name),
-         {std::string(v.materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") + Qual(v.schema, v.name)});
+         {std::string(v.materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") + QuoteQualified(v.schema, v.name)});
   }
   for (const auto& [t, fk] : drop_fks_) {
     Emit("drop foreign key " + Show(t->schema, t->name) + "." + fk->name,
-         {"ALTER TABLE " + Qual(t->schema, t->name) + " DROP CONSTRAINT " + Q(fk->name)});
+         {"ALTER TABLE " + QuoteQualified(t->schema, t->name) + " DROP CONSTRAINT " + Q(fk->name)});
   }
   for (const auto& i : a_.indexes) {
     if (dropped_indexes_.count(Id(i)))
-      Emit("drop index " + Show(i.schema, i.name), {"DROP INDEX " + Qual(i.schema, i.name)});
+      Emit("drop index " + Show(i.schema, i.name), {"DROP INDEX " + QuoteQualified(i.schema, i.name)});
   }
   for (const auto& [id, names] : drop_constraints_) {
     const Table& t = *FindTableA(id);
     for (const auto& name : names) {
       Emit("drop constraint " + Show(t.schema, t.name) + "." + name,
-           {"ALTER TABLE " + Qual(t.schema, t.name) + " DROP CONSTRAINT " + Q(name)});
+           {"ALTER TABLE " + QuoteQualified(t.schema, t.name) + " DROP CONSTRAINT " + Q(name)});
     }
   }
   // Partitions that stay but leave their parent (or change bound) detach
@@ -100,7 +100,7 @@ void PgDiff::EmitDropDependents() {
     const Table& n = *FindIn(b_.tables, t.schema, t.name);
     if (SamePartition(t, n)) continue;
     Emit("detach partition " + Show(t.schema, t.name) + " from " + Show(t.schema, t.partition_of),
-         {"ALTER TABLE " + ParentOf(t) + " DETACH PARTITION " + Qual(t.schema, t.name)});
+         {"ALTER TABLE " + ParentOf(t) + " DETACH PARTITION " + QuoteQualified(t.schema, t.name)});
   }
 }
 
@@ -119,7 +119,7 @@ void PgDiff::EmitDropTables() {
     std::string reason = recreated ? "recreates table " + show + " (partitioning changes): its rows are lost"
                                    : "drops table " + show + " and its rows";
     Emit((recreated ? "drop table " + show + " (to recreate it)" : "drop table " + show),
-         {"DROP TABLE " + Qual(t->schema, t->name)}, reason);
+         {"DROP TABLE " + QuoteQualified(t->schema, t->name)}, reason);
   }
   for (const auto& r : a_.routines) {
     if (recreated_routines_.count(RoutineRef(r))) {
@@ -137,23 +137,23 @@ void PgDiff::EmitDropLeftovers() {
   for (const auto& s : a_.sequences) {
     if (FindIn(b_.sequences, s.schema, s.name) != nullptr) continue;
     // IF EXISTS: a sequence owned by a dropped column or table is gone already.
-    Emit("drop sequence " + Show(s.schema, s.name), {"DROP SEQUENCE IF EXISTS " + Qual(s.schema, s.name)},
+    Emit("drop sequence " + Show(s.schema, s.name), {"DROP SEQUENCE IF EXISTS " + QuoteQualified(s.schema, s.name)},
          "drops sequence " + Show(s.schema, s.name) + " and its current value");
   }
   for (const auto& d : a_.domains) {
     std::string show = Show(d.schema, d.name);
     if (recreated_types_.count(Id(d))) {
-      Emit("drop the old copy of domain " + show, {"DROP DOMAIN " + Qual(d.schema, OldTypeName(d.name))});
+      Emit("drop the old copy of domain " + show, {"DROP DOMAIN " + QuoteQualified(d.schema, OldTypeName(d.name))});
     } else if (FindIn(b_.domains, d.schema, d.name) == nullptr) {
-      Emit("drop domain " + show, {"DROP DOMAIN " + Qual(d.schema, d.name)}, "drops domain " + show);
+      Emit("drop domain " + show, {"DROP DOMAIN " + QuoteQualified(d.schema, d.name)}, "drops domain " + show);
     }
   }
   for (const auto& e : a_.enums) {
     std::string show = Show(e.schema, e.name);
     if (recreated_types_.count(Id(e))) {
-      Emit("drop the old copy of enum " + show, {"DROP TYPE " + Qual(e.schema, OldTypeName(e.name))});
+      Emit("drop the old copy of enum " + show, {"DROP TYPE " + QuoteQualified(e.schema, OldTypeName(e.name))});
     } else if (FindIn(b_.enums, e.schema, e.name) == nullptr) {
-      Emit("drop enum " + show, {"DROP TYPE " + Qual(e.schema, e.name)}, "drops enum type " + show);
+      Emit("drop enum " + show, {"DROP TYPE " + QuoteQualified(e.schema, e.name)}, "drops enum type " + show);
     }
   }
   for (const auto& e : a_.extensions) {
@@ -183,13 +183,13 @@ void PgDiff::EmitCreateTables() {
     const Table& n = *FindIn(b_.tables, t.schema, t.name);
     if (n.partition_of.empty() || SamePartition(t, n)) continue;
     Emit("attach partition " + Show(n.schema, n.name) + " to " + Show(n.schema, n.partition_of),
-         {"ALTER TABLE " + ParentOf(n) + " ATTACH PARTITION " + Qual(n.schema, n.name) + " " + n.partition_bound});
+         {"ALTER TABLE " + ParentOf(n) + " ATTACH PARTITION " + QuoteQualified(n.schema, n.name) + " " + n.partition_bound});
   }
   for (const auto& s : b_.sequences) {
     const Sequence* old = FindIn(a_.sequences, s.schema, s.name);
     if (s.owned_by && (old == nullptr || old->owned_by != s.owned_by)) {
       Emit("set owner of sequence " + Show(s.schema, s.name),
-           {"ALTER SEQUENCE " + Qual(s.schema, s.name) + " OWNED BY " + *s.owned_by});
+           {"ALTER SEQUENCE " + QuoteQualified(s.schema, s.name) + " OWNED BY " + *s.owned_by});
     }
   }
   EmitRoutines(RoutineStage::kMiddle);
@@ -211,7 +211,7 @@ void PgDiff::EmitCreateDependents() {
   for (const auto& [id, name] : validate_) {
     const Table& t = *FindTableA(id);
     Emit("validate constraint " + Show(t.schema, t.name) + "." + name,
-         {"ALTER TABLE " + Qual(t.schema, t.name) + " VALIDATE CONSTRAINT " + Q(name)});
+         {"ALTER TABLE " + QuoteQualified(t.schema, t.name) + " VALIDATE CONSTRAINT " + Q(name)});
   }
   for (const View* v : InDependencyOrder(b_.views)) {
     const View* old = FindIn(a_.views, v->schema, v->name);
@@ -262,7 +262,7 @@ bool PgDiff::NeedsForeignKey(const Table& t, const ForeignKey& fk) const {
 }
 
 void PgDiff::EmitAddConstraints(const Table& n) {
-  std::string id = Id(n), table = "ALTER TABLE " + Qual(n.schema, n.name) + " ADD ";
+  std::string id = Id(n), table = "ALTER TABLE " + QuoteQualified(n.schema, n.name) + " ADD ";
   const Table* t = FindTableA(id);
   bool fresh = Fresh(id);
   // CREATE TABLE wrote all but NOT VALID checks inline.
@@ -279,12 +279,12 @@ void PgDiff::EmitAddConstraints(const Table& n) {
       needed(n.primary_key->name,
              t != nullptr && t->primary_key.has_value() && t->primary_key->name == n.primary_key->name)) {
     Emit("add primary key " + show + "." + n.primary_key->name,
-         {table + Named(n.primary_key->name) + "PRIMARY KEY (" + QuoteList(n.primary_key->columns) + ")"});
+         {table + Named(n.primary_key->name) + "PRIMARY KEY (" + QuoteIdentList(n.primary_key->columns) + ")"});
   }
   for (const auto& u : n.uniques) {
     if (inline_done || !needed(u.name, t != nullptr && FindByName(t->uniques, u.name) != nullptr)) continue;
     Emit("add unique constraint " + show + "." + u.name,
-         {table + Named(u.name) + "UNIQUE (" + QuoteList(u.columns) + ")"});
+         {table + Named(u.name) + "UNIQUE (" + QuoteIdentList(u.columns) + ")"});
   }
   for (const auto& c : n.checks) {
     if ((inline_done && !c.not_valid) || !needed(c.name, t != nullptr && FindByName(t->checks, c.name) != nullptr))
@@ -312,21 +312,21 @@ void PgDiff::EmitComments() {
   for (const auto& [id, names] : drop_constraints_) {
     for (const auto& name : names) recreated.push_back(Q(name) + " ON " + QualId(id));
   }
-  for (const auto& [t, fk] : drop_fks_) recreated.push_back(Q(fk->name) + " ON " + Qual(t->schema, t->name));
-  for (const Trigger* tr : dropped_triggers_) recreated.push_back(Q(tr->name) + " ON " + Qual(tr->schema, tr->table));
+  for (const auto& [t, fk] : drop_fks_) recreated.push_back(Q(fk->name) + " ON " + QuoteQualified(t->schema, t->name));
+  for (const Trigger* tr : dropped_triggers_) recreated.push_back(Q(tr->name) + " ON " + QuoteQualified(tr->schema, tr->table));
   for (const auto& r : recreated_routines_) recreated.push_back(r.substr(r.find(' ') + 1, r.find('(') - r.find(' ')));
   for (const auto& c : b_.comments) {
     bool same = std::any_of(a_.comments.begin(), a_.comments.end(), [&](const Comment& o) { return o == c; });
     bool lost = std::any_of(recreated.begin(), recreated.end(),
                             [&](const std::string& r) { return c.object.find(r) != std::string::npos; });
     if (same && !lost) continue;
-    Emit("comment on " + c.object, {"COMMENT ON " + c.object + " IS " + Lit(c.text)});
+    Emit("comment on " + c.object, {"COMMENT ON " + c.object + " IS " + QuoteLiteral(c.text)});
   }
 }
 
 std::string PgDiff::QualId(const std::string& id) {
   size_t dot = id.find('.');
-  return Qual(id.substr(0, dot), id.substr(dot + 1));
+  return QuoteQualified(id.substr(0, dot), id.substr(dot + 1));
 }
 
 }  // namespace strata::schema::detail

@@ -52,14 +52,14 @@ void PgDiff::EmitEnum(const EnumType& e) {
       if (std::find(old->values.begin(), old->values.end(), v) != old->values.end()) continue;
       std::string where;
       if (i > 0) {
-        where = " AFTER " + Lit(e.values[i - 1]);
+        where = " AFTER " + QuoteLiteral(e.values[i - 1]);
       } else if (!old->values.empty()) {
         auto next = std::find_if(e.values.begin(), e.values.end(), [&](const std::string& x) {
           return std::find(old->values.begin(), old->values.end(), x) != old->values.end();
         });
-        where = " BEFORE " + Lit(*next);
+        where = " BEFORE " + QuoteLiteral(*next);
       }
-      statements.push_back("ALTER TYPE " + Qual(e.schema, e.name) + " ADD VALUE " + Lit(v) + where);
+      statements.push_back("ALTER TYPE " + QuoteQualified(e.schema, e.name) + " ADD VALUE " + QuoteLiteral(v) + where);
     }
     Emit("add values to enum " + show + " (a new value cannot be used before this transaction commits)",
          std::move(statements));
@@ -70,7 +70,7 @@ void PgDiff::EmitEnum(const EnumType& e) {
     if (std::find(e.values.begin(), e.values.end(), v) == e.values.end()) removed.push_back(v);
   }
   Emit("recreate enum " + show + " (values " + Join(old->values, ", ") + " -> " + Join(e.values, ", ") + ")",
-       {"ALTER TYPE " + Qual(e.schema, e.name) + " RENAME TO " + Q(OldTypeName(e.name)), CreateEnum(e)},
+       {"ALTER TYPE " + QuoteQualified(e.schema, e.name) + " RENAME TO " + Q(OldTypeName(e.name)), CreateEnum(e)},
        removed.empty()
            ? ""
            : "removes enum values " + Join(removed, ", ") + " of " + show + ": rows holding them fail the migration");
@@ -78,7 +78,7 @@ void PgDiff::EmitEnum(const EnumType& e) {
 
 void PgDiff::EmitDomain(const Domain& d) {
   const Domain* old = FindIn(a_.domains, d.schema, d.name);
-  std::string show = Show(d.schema, d.name), name = Qual(d.schema, d.name);
+  std::string show = Show(d.schema, d.name), name = QuoteQualified(d.schema, d.name);
   std::vector<std::string> statements;
   auto add_checks = [&](const Domain* from) {
     for (const auto& c : d.checks) {
@@ -112,7 +112,7 @@ void PgDiff::EmitDomain(const Domain& d) {
 
 void PgDiff::EmitSequence(const Sequence& s) {
   const Sequence* old = FindIn(a_.sequences, s.schema, s.name);
-  std::string name = Qual(s.schema, s.name), show = Show(s.schema, s.name);
+  std::string name = QuoteQualified(s.schema, s.name), show = Show(s.schema, s.name);
   if (old == nullptr) {
     Emit("create sequence " + show, {"CREATE SEQUENCE " + name + " AS " + s.type + " START WITH " +
                                      std::to_string(s.start) + " INCREMENT BY " + std::to_string(s.increment)});
@@ -211,7 +211,7 @@ void PgDiff::EmitColumnChanges() {
       if (nc != nullptr && !Regenerated(c, *nc)) continue;
       std::string show = Show(t.schema, t.name) + "." + c.name;
       Emit((nc == nullptr ? "drop column " : "drop column (to recreate it) ") + show,
-           {"ALTER TABLE " + Qual(t.schema, t.name) + " DROP COLUMN " + Q(c.name)},
+           {"ALTER TABLE " + QuoteQualified(t.schema, t.name) + " DROP COLUMN " + Q(c.name)},
            nc == nullptr ? "drops column " + show + " and its data"
                          : "recreates generated column " + show + " (its expression changes)");
     }
@@ -234,7 +234,7 @@ void PgDiff::EmitColumnChanges() {
         const Column* old = t->FindColumn(c.name);
         if (c.generated_expr.has_value() != generated || (old != nullptr && !Regenerated(*old, c))) continue;
         Emit("add column " + Show(n.schema, n.name) + "." + c.name,
-             {"ALTER TABLE " + Qual(n.schema, n.name) + " ADD COLUMN " + ColumnDef(c)});
+             {"ALTER TABLE " + QuoteQualified(n.schema, n.name) + " ADD COLUMN " + ColumnDef(c)});
       }
     }
   }
@@ -296,7 +296,7 @@ void PgDiff::EmitRetypes(const Table& t) {
     bool array = false;
     const std::string* via = RecreatedType(c, &type_id, &array);
     if (old == nullptr || via == nullptr || old->type != c.type || Regenerated(*old, c)) continue;
-    std::string col = "ALTER TABLE " + Qual(t.schema, t.name) + " ALTER COLUMN " + Q(c.name);
+    std::string col = "ALTER TABLE " + QuoteQualified(t.schema, t.name) + " ALTER COLUMN " + Q(c.name);
     std::vector<std::string> statements;
     if (old->default_expr) statements.push_back(col + " DROP DEFAULT");
     statements.push_back(col + " TYPE " + c.type + " USING " + Q(c.name) + "::" + *via + (array ? "[]" : "") +
@@ -309,7 +309,7 @@ void PgDiff::EmitRetypes(const Table& t) {
 }
 
 void PgDiff::AlterColumn(const Table& t, const Column& a, const Column& b) {
-  std::string table = Qual(t.schema, t.name), col = "ALTER TABLE " + table + " ALTER COLUMN " + Q(a.name);
+  std::string table = QuoteQualified(t.schema, t.name), col = "ALTER TABLE " + table + " ALTER COLUMN " + Q(a.name);
   std::vector<std::string> st, what;
   std::string reason;
   bool moved = retyped_columns_.count(Id(t) + "." + a.name) > 0;  // type and default done by EmitRetypes
@@ -328,7 +328,7 @@ void PgDiff::AlterColumn(const Table& t, const Column& a, const Column& b) {
   if (IsSerial(a.type) && !IsSerial(b.type)) {
     // The sequence serial made (PostgreSQL's name for it) goes with the default.
     st.push_back(col + " DROP DEFAULT");
-    st.push_back("DROP SEQUENCE IF EXISTS " + Qual(t.schema, t.name + "_" + a.name + "_seq"));
+    st.push_back("DROP SEQUENCE IF EXISTS " + QuoteQualified(t.schema, t.name + "_" + a.name + "_seq"));
     what.push_back("no longer serial");
   }
   if (type_changed) {
@@ -345,10 +345,10 @@ void PgDiff::AlterColumn(const Table& t, const Column& a, const Column& b) {
       what.push_back("collation " + (b.collation.empty() ? std::string("default") : b.collation));
   }
   if (!IsSerial(a.type) && IsSerial(b.type)) {
-    std::string seq = Qual(t.schema, t.name + "_" + a.name + "_seq");
+    std::string seq = QuoteQualified(t.schema, t.name + "_" + a.name + "_seq");
     st.push_back("CREATE SEQUENCE " + seq + " AS " + to_type + " OWNED BY " + table + "." + Q(a.name));
-    st.push_back(col + " SET DEFAULT nextval(" + Lit(seq) + "::regclass)");
-    st.push_back("SELECT setval(" + Lit(seq) + ", coalesce(max(" + Q(a.name) + "), 0) + 1, false) FROM " + table);
+    st.push_back(col + " SET DEFAULT nextval(" + QuoteLiteral(seq) + "::regclass)");
+    st.push_back("SELECT setval(" + QuoteLiteral(seq) + ", coalesce(max(" + Q(a.name) + "), 0) + 1, false) FROM " + table);
     what.push_back("serial");
   }
   if (b.default_expr && (default_changed || type_changed)) {
@@ -374,7 +374,7 @@ void PgDiff::AlterColumn(const Table& t, const Column& a, const Column& b) {
     st.push_back(col + " ADD GENERATED " + (b.identity == Identity::kAlways ? "ALWAYS" : "BY DEFAULT") +
                  " AS IDENTITY");
     // Start after the values the column already holds.
-    st.push_back("SELECT setval(pg_get_serial_sequence(" + Lit(table) + ", " + Lit(a.name) + "), coalesce(max(" +
+    st.push_back("SELECT setval(pg_get_serial_sequence(" + QuoteLiteral(table) + ", " + QuoteLiteral(a.name) + "), coalesce(max(" +
                  Q(a.name) + "), 0) + 1, false) FROM " + table);
     what.push_back("add identity");
   } else if (a.identity != Identity::kNone && b.identity != Identity::kNone && a.identity != b.identity) {

@@ -29,11 +29,9 @@ namespace strata::schema::detail {
 
 // ---- diff_postgres_sql.cc --------------------------------------------------
 
-// Identifiers, literals and lists as PostgreSQL reads them.
+// Identifiers as PostgreSQL reads them (QuoteLiteral, QuoteIdentList and
+// QuoteQualified are in model.h).
 std::string Q(std::string_view ident);
-std::string Qual(const std::string& schema, const std::string& name);
-std::string Lit(std::string_view text);
-std::string QuoteList(const std::vector<std::string>& idents);
 std::string Join(const std::vector<std::string>& items, const std::string& sep);
 std::string Show(const std::string& schema, const std::string& name);
 

@@ -60,7 +60,7 @@ void PgDiff::ApplyRenames() {
       tr.table = to;
       tr.sql = RewriteIdent(tr.sql, from, to);
     }
-    std::string old_prefix = Qual(schema, from) + ".", new_prefix = Qual(schema, to) + ".";
+    std::string old_prefix = QuoteQualified(schema, from) + ".", new_prefix = QuoteQualified(schema, to) + ".";
     for (auto& s : a_.sequences) {
       if (s.owned_by && s.owned_by->rfind(old_prefix, 0) == 0)
         s.owned_by = new_prefix + s.owned_by->substr(old_prefix.size());
@@ -119,9 +119,9 @@ void PgDiff::RenameColumn(Table& t, const std::string& from, const std::string& 
   for (auto& tr : a_.triggers) {
     if (tr.schema == t.schema && tr.table == t.name) tr.sql = RewriteIdent(tr.sql, from, to);
   }
-  std::string old_owner = Qual(t.schema, t.name) + "." + Q(from);
+  std::string old_owner = QuoteQualified(t.schema, t.name) + "." + Q(from);
   for (auto& s : a_.sequences) {
-    if (s.owned_by == old_owner) s.owned_by = Qual(t.schema, t.name) + "." + Q(to);
+    if (s.owned_by == old_owner) s.owned_by = QuoteQualified(t.schema, t.name) + "." + Q(to);
   }
   affected_names_.insert(OriginalName(t));
 }
@@ -269,7 +269,7 @@ bool PgDiff::LosesColumnIn(const std::string& table_id, std::string_view sql) co
   return it != lost_columns_.end() && MentionsAny(sql, it->second);
 }
 
-std::string PgDiff::ColumnsText(const std::vector<std::string>& columns) { return QuoteList(columns); }
+std::string PgDiff::ColumnsText(const std::vector<std::string>& columns) { return QuoteIdentList(columns); }
 
 // Primary keys, unique, check and exclusion constraints, then foreign keys.
 void PgDiff::PlanConstraints() {

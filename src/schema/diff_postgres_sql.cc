@@ -37,25 +37,6 @@ bool Bare(const std::string& ident) {
 
 std::string Q(std::string_view ident) { return QuoteIdent(ident); }
 
-std::string Qual(const std::string& schema, const std::string& name) {
-  return schema.empty() ? Q(name) : Q(schema) + "." + Q(name);
-}
-
-std::string Lit(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
-
-std::string QuoteList(const std::vector<std::string>& idents) {
-  std::string out;
-  for (const auto& i : idents) out += (out.empty() ? "" : ", ") + Q(i);
-  return out;
-}
-
 std::string Join(const std::vector<std::string>& items, const std::string& sep) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
@@ -229,7 +210,7 @@ std::string ColumnDef(const Column& c) {
   return out;
 }
 
-std::string ParentOf(const Table& t) { return Qual(ParentSchema(t), t.partition_of); }
+std::string ParentOf(const Table& t) { return QuoteQualified(ParentSchema(t), t.partition_of); }
 
 // CREATE TABLE as the canonical renderer writes it (constraints inline, a
 // partition's own column options, PARTITION OF / BY), without its ";\n".
@@ -240,9 +221,9 @@ std::string CreateTable(const Table& t) {
 }
 
 std::string AddForeignKey(const Table& t, const ForeignKey& fk) {
-  std::string out = "ALTER TABLE " + Qual(t.schema, t.name) + " ADD " + Named(fk.name) + "FOREIGN KEY (" +
-                    QuoteList(fk.columns) + ") REFERENCES " + Qual(RefSchema(t, fk), fk.ref_table);
-  if (!fk.ref_columns.empty()) out += " (" + QuoteList(fk.ref_columns) + ")";
+  std::string out = "ALTER TABLE " + QuoteQualified(t.schema, t.name) + " ADD " + Named(fk.name) + "FOREIGN KEY (" +
+                    QuoteIdentList(fk.columns) + ") REFERENCES " + QuoteQualified(RefSchema(t, fk), fk.ref_table);
+  if (!fk.ref_columns.empty()) out += " (" + QuoteIdentList(fk.ref_columns) + ")";
   if (fk.on_update != FkAction::kNoAction) out += " ON UPDATE " + std::string(ToString(fk.on_update));
   if (fk.on_delete != FkAction::kNoAction) out += " ON DELETE " + std::string(ToString(fk.on_delete));
   if (fk.deferrable) out += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
@@ -258,7 +239,7 @@ std::string CreateIndex(const Index& index) {
   if (!index.definition.empty()) return index.definition;
   // A model from elsewhere (no pg_get_indexdef text): build it from the parts.
   std::string out = index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
-  out += Q(index.name) + " ON " + Qual(index.schema, index.table) + " (";
+  out += Q(index.name) + " ON " + QuoteQualified(index.schema, index.table) + " (";
   for (size_t i = 0; i < index.parts.size(); ++i) {
     const IndexPart& p = index.parts[i];
     out += (i > 0 ? ", " : "") + (p.expr.empty() ? Q(p.column) : "(" + p.expr + ")");
@@ -271,7 +252,7 @@ std::string CreateIndex(const Index& index) {
 }
 
 std::string CreateDomain(const Domain& d) {
-  std::string out = "CREATE DOMAIN " + Qual(d.schema, d.name) + " AS " + d.type;
+  std::string out = "CREATE DOMAIN " + QuoteQualified(d.schema, d.name) + " AS " + d.type;
   if (!d.collation.empty()) out += " COLLATE " + Q(d.collation);
   if (d.default_expr) out += " DEFAULT " + *d.default_expr;
   if (d.not_null) out += " NOT NULL";
@@ -283,12 +264,12 @@ std::string CreateDomain(const Domain& d) {
 
 std::string CreateEnum(const EnumType& e) {
   std::vector<std::string> values;
-  for (const auto& v : e.values) values.push_back(Lit(v));
-  return "CREATE TYPE " + Qual(e.schema, e.name) + " AS ENUM (" + Join(values, ", ") + ")";
+  for (const auto& v : e.values) values.push_back(QuoteLiteral(v));
+  return "CREATE TYPE " + QuoteQualified(e.schema, e.name) + " AS ENUM (" + Join(values, ", ") + ")";
 }
 
 std::string RoutineRef(const Routine& r) {
-  return std::string(r.procedure ? "PROCEDURE " : "FUNCTION ") + Qual(r.schema, r.name) + "(" + r.arguments + ")";
+  return std::string(r.procedure ? "PROCEDURE " : "FUNCTION ") + QuoteQualified(r.schema, r.name) + "(" + r.arguments + ")";
 }
 
 // Views ordered so that each comes after the views it reads.

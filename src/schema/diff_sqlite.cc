@@ -34,11 +34,6 @@ std::string Lower(std::string_view s) {
 }
 
 std::string Q(std::string_view ident) { return QuoteIdent(ident); }
-std::string Literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-  return out + "'";
-}
 
 // The renderers end statements with ";\n"; Change::statements have neither.
 std::string Statement(std::string rendered) {
@@ -394,8 +389,8 @@ Change Rebuild(const Table& o, const Table& n, const std::string& temp) {
   change.statements.push_back(Statement(RenderSqliteTable(t)));
   // Keep the AUTOINCREMENT high-water mark: ids of deleted rows stay unused.
   if (o.primary_key && o.primary_key->autoincrement && n.primary_key && n.primary_key->autoincrement) {
-    change.statements.push_back("INSERT INTO \"sqlite_sequence\" (\"name\", \"seq\") SELECT " + Literal(temp) +
-                                ", \"seq\" FROM \"sqlite_sequence\" WHERE \"name\" = " + Literal(n.name));
+    change.statements.push_back("INSERT INTO \"sqlite_sequence\" (\"name\", \"seq\") SELECT " + QuoteLiteral(temp) +
+                                ", \"seq\" FROM \"sqlite_sequence\" WHERE \"name\" = " + QuoteLiteral(n.name));
   }
   Strings into, select;
   for (const auto& c : n.columns) {

@@ -102,4 +102,26 @@ std::string QuoteIdent(std::string_view ident) {
   return out;
 }
 
+std::string QuoteIdentList(const std::vector<std::string>& idents) {
+  std::string out;
+  for (const auto& i : idents) {
+    if (!out.empty()) out += ", ";
+    out += QuoteIdent(i);
+  }
+  return out;
+}
+
+std::string QuoteQualified(std::string_view schema, std::string_view name) {
+  return schema.empty() ? QuoteIdent(name) : QuoteIdent(schema) + "." + QuoteIdent(name);
+}
+
+std::string QuoteLiteral(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
 }  // namespace strata::schema

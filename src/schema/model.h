@@ -259,5 +259,12 @@ void Canonicalize(Schema& s);
 
 // Double-quotes an identifier ("a""b"); the same rule in both dialects.
 std::string QuoteIdent(std::string_view ident);
+// Quoted identifiers joined by ", ": "a", "b".
+std::string QuoteIdentList(const std::vector<std::string>& idents);
+// "schema"."name", or "name" when the schema is empty.
+std::string QuoteQualified(std::string_view schema, std::string_view name);
+// Single-quotes a string literal ('it''s'); the same rule in both dialects
+// (PostgreSQL with standard_conforming_strings, the default since 9.1).
+std::string QuoteLiteral(std::string_view text);
 
 }  // namespace strata::schema

@@ -12,28 +12,6 @@ namespace {
 
 std::string Quote(std::string_view ident) { return QuoteIdent(ident); }
 
-std::string Literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
-
-std::string QuoteList(const std::vector<std::string>& idents) {
-  std::string out;
-  for (const auto& i : idents) {
-    if (!out.empty()) out += ", ";
-    out += Quote(i);
-  }
-  return out;
-}
-
-std::string Qualified(const std::string& schema, const std::string& name) {
-  return schema.empty() ? Quote(name) : Quote(schema) + "." + Quote(name);
-}
-
 std::string ColumnDef(const Column& c) {
   std::string out = Quote(c.name) + " " + c.type;
   if (!c.collation.empty()) out += " COLLATE " + Quote(c.collation);
@@ -48,9 +26,9 @@ std::string ColumnDef(const Column& c) {
 std::string Named(const std::string& name) { return name.empty() ? "" : "CONSTRAINT " + Quote(name) + " "; }
 
 std::string AddForeignKey(const Table& t, const ForeignKey& fk) {
-  std::string out = "ALTER TABLE " + Qualified(t.schema, t.name) + " ADD " + Named(fk.name) + "FOREIGN KEY (" +
-                    QuoteList(fk.columns) + ") REFERENCES " + Qualified(fk.ref_schema.empty() ? t.schema : fk.ref_schema, fk.ref_table);
-  if (!fk.ref_columns.empty()) out += " (" + QuoteList(fk.ref_columns) + ")";
+  std::string out = "ALTER TABLE " + QuoteQualified(t.schema, t.name) + " ADD " + Named(fk.name) + "FOREIGN KEY (" +
+                    QuoteIdentList(fk.columns) + ") REFERENCES " + QuoteQualified(fk.ref_schema.empty() ? t.schema : fk.ref_schema, fk.ref_table);
+  if (!fk.ref_columns.empty()) out += " (" + QuoteIdentList(fk.ref_columns) + ")";
   if (fk.on_update != FkAction::kNoAction) out += " ON UPDATE " + std::string(ToString(fk.on_update));
   if (fk.on_delete != FkAction::kNoAction) out += " ON DELETE " + std::string(ToString(fk.on_delete));
   if (fk.deferrable) out += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
@@ -62,7 +40,7 @@ std::string IndexDef(const Index& index) {
   if (!index.definition.empty()) return index.definition + ";\n";
   // A model from elsewhere (no pg_get_indexdef text): build it from the parts.
   std::string out = index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
-  out += Quote(index.name) + " ON " + Qualified(index.schema, index.table) + " (";
+  out += Quote(index.name) + " ON " + QuoteQualified(index.schema, index.table) + " (";
   for (size_t i = 0; i < index.parts.size(); ++i) {
     const IndexPart& p = index.parts[i];
     if (i > 0) out += ", ";
@@ -85,7 +63,7 @@ std::string PartitionColumnDef(const Column& c) {
 }
 
 std::string DomainDef(const Domain& d) {
-  std::string out = "CREATE DOMAIN " + Qualified(d.schema, d.name) + " AS " + d.type;
+  std::string out = "CREATE DOMAIN " + QuoteQualified(d.schema, d.name) + " AS " + d.type;
   if (!d.collation.empty()) out += " COLLATE " + Quote(d.collation);
   if (d.default_expr) out += " DEFAULT " + *d.default_expr;
   if (d.not_null) out += " NOT NULL";
@@ -267,7 +245,7 @@ Table DeferCyclicCalls(Graph& g, size_t node, size_t later, const Table& t) {
     return std::any_of(cyclic.begin(), cyclic.end(), [&](const auto& c) { return Calls(expr, *c.second); });
   };
   Table created = t;
-  std::string name = Qualified(t.schema, t.name);
+  std::string name = QuoteQualified(t.schema, t.name);
   std::erase_if(created.checks, [&](const CheckConstraint& c) {
     if (c.not_valid || !calls_cyclic(c.expr)) return false;
     g.nodes[later].statements.push_back("ALTER TABLE " + name + " ADD " + Named(c.name) + "CHECK (" + c.expr + ");\n");
@@ -308,14 +286,14 @@ std::string RenderPostgresTable(const Table& t) {
   bool partition = !t.partition_of.empty();
   std::vector<std::string> defs;
   for (const auto& c : t.columns) defs.push_back(partition ? PartitionColumnDef(c) : ColumnDef(c));
-  if (t.primary_key) defs.push_back(Named(t.primary_key->name) + "PRIMARY KEY (" + QuoteList(t.primary_key->columns) + ")");
-  for (const auto& u : t.uniques) defs.push_back(Named(u.name) + "UNIQUE (" + QuoteList(u.columns) + ")");
+  if (t.primary_key) defs.push_back(Named(t.primary_key->name) + "PRIMARY KEY (" + QuoteIdentList(t.primary_key->columns) + ")");
+  for (const auto& u : t.uniques) defs.push_back(Named(u.name) + "UNIQUE (" + QuoteIdentList(u.columns) + ")");
   for (const auto& c : t.checks) {
     if (!c.not_valid) defs.push_back(Named(c.name) + "CHECK (" + c.expr + ")");
   }
   for (const auto& x : t.exclusions) defs.push_back(Named(x.name) + x.definition);
-  std::string out = "CREATE TABLE " + Qualified(t.schema, t.name);
-  if (partition) out += " PARTITION OF " + Qualified(t.partition_of_schema, t.partition_of);
+  std::string out = "CREATE TABLE " + QuoteQualified(t.schema, t.name);
+  if (partition) out += " PARTITION OF " + QuoteQualified(t.partition_of_schema, t.partition_of);
   // A partition without columns or constraints of its own has no list.
   if (!partition || !defs.empty()) {
     out += " (";
@@ -345,26 +323,26 @@ std::string RenderPostgres(const Schema& unordered) {
   }
   for (const auto& e : schema.enums) {
     std::string values;
-    for (const auto& v : e.values) values += (values.empty() ? "" : ", ") + Literal(v);
-    g.Add({"CREATE TYPE " + Qualified(e.schema, e.name) + " AS ENUM (" + values + ");\n"});
+    for (const auto& v : e.values) values += (values.empty() ? "" : ", ") + QuoteLiteral(v);
+    g.Add({"CREATE TYPE " + QuoteQualified(e.schema, e.name) + " AS ENUM (" + values + ");\n"});
   }
   std::vector<size_t> domain_nodes, table_nodes, later_nodes, index_nodes, view_nodes, routine_nodes;
   for (const auto& d : schema.domains) {
     domain_nodes.push_back(g.domains[Key(d.schema, d.name)] = g.Add({DomainDef(d)}));
     for (const auto& c : d.checks) {
       if (c.not_valid) {
-        g.nodes.back().statements.push_back("ALTER DOMAIN " + Qualified(d.schema, d.name) + " ADD " + Named(c.name) +
+        g.nodes.back().statements.push_back("ALTER DOMAIN " + QuoteQualified(d.schema, d.name) + " ADD " + Named(c.name) +
                                             "CHECK (" + c.expr + ") NOT VALID;\n");
       }
     }
   }
   for (const auto& s : schema.sequences) {
-    g.Add({"CREATE SEQUENCE " + Qualified(s.schema, s.name) + " AS " + s.type + " START WITH " +
+    g.Add({"CREATE SEQUENCE " + QuoteQualified(s.schema, s.name) + " AS " + s.type + " START WITH " +
            std::to_string(s.start) + " INCREMENT BY " + std::to_string(s.increment) + ";\n"});
   }
   for (const auto& t : schema.tables) table_nodes.push_back(g.relations[Key(t.schema, t.name)] = g.Add());
   for (const auto& s : schema.sequences) {
-    if (s.owned_by) g.Add({"ALTER SEQUENCE " + Qualified(s.schema, s.name) + " OWNED BY " + *s.owned_by + ";\n"});
+    if (s.owned_by) g.Add({"ALTER SEQUENCE " + QuoteQualified(s.schema, s.name) + " OWNED BY " + *s.owned_by + ";\n"});
   }
   // Per table: checks and defaults moved out of a cycle, then NOT VALID checks.
   for (size_t i = 0; i < schema.tables.size(); ++i) later_nodes.push_back(g.Add());
@@ -382,7 +360,7 @@ std::string RenderPostgres(const Schema& unordered) {
     g.routine_of[routine_nodes.back()] = &r;
   }
   for (const auto& t : schema.triggers) g.Add({t.sql + ";\n"});
-  for (const auto& c : schema.comments) g.Add({"COMMENT ON " + c.object + " IS " + Literal(c.text) + ";\n"});
+  for (const auto& c : schema.comments) g.Add({"COMMENT ON " + c.object + " IS " + QuoteLiteral(c.text) + ";\n"});
 
   auto calls = [&](size_t node, const std::vector<std::string>& keys) {
     for (const auto& k : keys) g.Depend(node, g.routines, k);
@@ -434,7 +412,7 @@ std::string RenderPostgres(const Schema& unordered) {
     g.nodes[table_nodes[i]].statements = {RenderPostgresTable(DeferCyclicCalls(g, table_nodes[i], later_nodes[i], t))};
     for (const auto& c : t.checks) {
       if (c.not_valid) {
-        g.nodes[later_nodes[i]].statements.push_back("ALTER TABLE " + Qualified(t.schema, t.name) + " ADD " +
+        g.nodes[later_nodes[i]].statements.push_back("ALTER TABLE " + QuoteQualified(t.schema, t.name) + " ADD " +
                                                      Named(c.name) + "CHECK (" + c.expr + ") NOT VALID;\n");
       }
     }

@@ -8,15 +8,6 @@ namespace {
 
 std::string Quote(std::string_view ident) { return QuoteIdent(ident); }
 
-std::string QuoteList(const std::vector<std::string>& idents) {
-  std::string out;
-  for (const auto& i : idents) {
-    if (!out.empty()) out += ", ";
-    out += Quote(i);
-  }
-  return out;
-}
-
 bool IsPlainWord(std::string_view s) {
   if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
   for (char c : s) {
@@ -92,7 +83,7 @@ std::string ColumnDef(const Column& c, bool inline_autoincrement) {
 std::string Named(const std::string& name) { return name.empty() ? "" : "CONSTRAINT " + Quote(name) + " "; }
 
 std::string ForeignKeyDef(const ForeignKey& fk) {
-  return Named(fk.name) + "FOREIGN KEY (" + QuoteList(fk.columns) + ") " + RenderSqliteReferences(fk);
+  return Named(fk.name) + "FOREIGN KEY (" + QuoteIdentList(fk.columns) + ") " + RenderSqliteReferences(fk);
 }
 
 }  // namespace
@@ -113,7 +104,7 @@ std::string RenderSqliteReferences(const ForeignKey& fk) {
   std::string out = "REFERENCES ";
   if (!fk.ref_schema.empty()) out += Quote(fk.ref_schema) + ".";
   out += Quote(fk.ref_table);
-  if (!fk.ref_columns.empty()) out += " (" + QuoteList(fk.ref_columns) + ")";
+  if (!fk.ref_columns.empty()) out += " (" + QuoteIdentList(fk.ref_columns) + ")";
   if (fk.on_delete != FkAction::kNoAction) out += " ON DELETE " + std::string(ToString(fk.on_delete));
   if (fk.on_update != FkAction::kNoAction) out += " ON UPDATE " + std::string(ToString(fk.on_update));
   if (fk.deferrable) out += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
@@ -127,10 +118,10 @@ std::string RenderSqliteTable(const Table& t) {
   std::vector<std::string> defs;
   for (const auto& c : t.columns) defs.push_back(ColumnDef(c, inline_pk && c.name == t.primary_key->columns[0]));
   if (t.primary_key && !inline_pk) {
-    std::string pk = Named(t.primary_key->name) + "PRIMARY KEY (" + QuoteList(t.primary_key->columns) + ")";
+    std::string pk = Named(t.primary_key->name) + "PRIMARY KEY (" + QuoteIdentList(t.primary_key->columns) + ")";
     defs.push_back(pk);
   }
-  for (const auto& u : t.uniques) defs.push_back(Named(u.name) + "UNIQUE (" + QuoteList(u.columns) + ")");
+  for (const auto& u : t.uniques) defs.push_back(Named(u.name) + "UNIQUE (" + QuoteIdentList(u.columns) + ")");
   for (const auto& c : t.checks) defs.push_back(Named(c.name) + "CHECK (" + c.expr + ")");
   for (const auto& fk : t.foreign_keys) defs.push_back(ForeignKeyDef(fk));
 
