@@ -24,15 +24,6 @@ struct LintArgs {
   std::string dev_url;
 };
 
-Color SeverityColor(LintSeverity s) {
-  switch (s) {
-    case LintSeverity::kError: return Color::kRed;
-    case LintSeverity::kWarning: return Color::kYellow;
-    case LintSeverity::kInfo: return Color::kCyan;
-  }
-  return Color::kNone;
-}
-
 std::string Summary(const LintReport& report) {
   std::string counts = fmt::format("{}, {}, {}", Plural(report.errors, "error"), Plural(report.warnings, "warning"),
                                    Plural(report.infos, "info", "infos"));

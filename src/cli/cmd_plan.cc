@@ -21,15 +21,6 @@ struct PlanArgs {
   std::string dev_url;
 };
 
-Color SeverityColor(LintSeverity s) {
-  switch (s) {
-    case LintSeverity::kError: return Color::kRed;
-    case LintSeverity::kWarning: return Color::kYellow;
-    case LintSeverity::kInfo: return Color::kCyan;
-  }
-  return Color::kNone;
-}
-
 // "in a transaction, foreign keys off" / "no transaction".
 std::string Mode(const PlanMigration& m) {
   std::string out = m.no_transaction ? "no transaction: each statement on its own" : "in a transaction";

@@ -33,6 +33,15 @@ bool ColorWanted(bool no_color_flag, bool json) {
   return ::isatty(STDOUT_FILENO) == 1;
 }
 
+Color SeverityColor(LintSeverity severity) {
+  switch (severity) {
+    case LintSeverity::kError: return Color::kRed;
+    case LintSeverity::kWarning: return Color::kYellow;
+    case LintSeverity::kInfo: return Color::kCyan;
+  }
+  return Color::kNone;
+}
+
 bool StdinIsTerminal() { return ::isatty(STDIN_FILENO) == 1; }
 bool StderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }
 

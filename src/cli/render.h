@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include <strata/lint.h>
 #include <strata/types.h>
 
 namespace strata::cli {
@@ -29,6 +30,8 @@ class Style {
 // True when colour should be used on stdout: stdout is a terminal, NO_COLOR
 // is unset (or empty) and neither --no-color nor --json was given.
 bool ColorWanted(bool no_color_flag, bool json);
+// Red errors, yellow warnings, cyan infos (lint and plan findings).
+Color SeverityColor(LintSeverity severity);
 bool StdinIsTerminal();
 bool StderrIsTerminal();
 
