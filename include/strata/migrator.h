@@ -62,6 +62,15 @@ class Migrator {
   // Down then up of the newest applied migration (its current file).
   virtual Result<ApplyReport> Redo(const RedoOptions& options) = 0;
 
+  // Interrupts the Up, Down or Redo running now on another thread (a Ctrl-C
+  // watcher, a shutdown hook): the running statement is cancelled, its
+  // migration rolls back as after any failure (a no-transaction migration
+  // stays dirty), no further migration starts, and that call returns
+  // kCancelled. Called before such a run starts, it stops that run before
+  // its first migration. Thread-safe; not async-signal-safe (call it from a
+  // thread, not from inside a signal handler).
+  virtual void Cancel() = 0;
+
   // Checks files and records against each other; the report lists every
   // problem. Fails only when the check itself cannot run.
   virtual Result<ValidationReport> Validate() = 0;

@@ -50,7 +50,14 @@ engine::TableNames MigratorImpl::Tables() const {
 engine::RunnerOptions MigratorImpl::MakeRunnerOptions() const {
   engine::RunnerOptions o;
   o.lock_timeout = config_.env.lock_timeout;
+  o.stop = &cancelled_;
   return o;
+}
+
+void MigratorImpl::Cancel() {
+  cancelled_ = true;
+  std::lock_guard<std::mutex> lock(running_mu_);
+  if (running_) running_->Cancel();
 }
 
 Result<driver::Connection*> MigratorImpl::Connect() {
@@ -175,11 +182,21 @@ Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool 
   if (!s.ok()) return Scrub(s);
   engine::LockGuard guard(*lock);
   engine::Runner runner(**conn, history, *lock, sink_, MakeRunnerOptions());
-  return Scrub(runner.Run(policy, [&]() -> Result<engine::Plan> {
+  {
+    std::lock_guard<std::mutex> running(running_mu_);
+    running_ = *conn;
+  }
+  auto report = runner.Run(policy, [&]() -> Result<engine::Plan> {
     auto rows = history.Load();
     if (!rows.ok()) return rows.status();
     return plan(*rows, **conn);
-  }));
+  });
+  {
+    std::lock_guard<std::mutex> running(running_mu_);
+    running_ = nullptr;
+  }
+  cancelled_ = false;  // this run has seen it
+  return Scrub(std::move(report));
 }
 
 Result<ApplyReport> MigratorImpl::Up(const UpOptions& options) {

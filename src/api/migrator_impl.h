@@ -2,8 +2,10 @@
 // Internal to src/api; users see include/strata/migrator.h only.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "config/config.h"
@@ -31,6 +33,7 @@ class MigratorImpl : public Migrator {
   Result<ApplyReport> Up(const UpOptions& options) override;
   Result<ApplyReport> Down(const DownOptions& options) override;
   Result<ApplyReport> Redo(const RedoOptions& options) override;
+  void Cancel() override;
   Result<ValidationReport> Validate() override;
   Result<BaselineReport> Baseline(const BaselineOptions& options) override;
   Result<RepairReport> Repair(const RepairOptions& options) override;
@@ -76,6 +79,11 @@ class MigratorImpl : public Migrator {
 
   config::Config config_;
   EventSink* sink_;
+  // Cancel(): the flag the Runner checks before each migration, and the
+  // connection RunPlan is using (so that Cancel can interrupt its statement).
+  std::atomic<bool> cancelled_{false};
+  std::mutex running_mu_;
+  driver::Connection* running_ = nullptr;  // GUARDED_BY(running_mu_)
   std::string redacted_url_;
   std::unique_ptr<driver::Connection> conn_;
 };

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/json.h"
 
 namespace strata::cli {
@@ -18,7 +19,10 @@ Outcome RunRedo(const RedoArgs& args, Context& ctx) {
   auto migrator = ctx.OpenMigrator();
   if (!migrator.ok()) return migrator.status();
   options.yes = ctx.Confirm(**migrator, args.yes);
-  auto report = (*migrator)->Redo(options);
+  Result<ApplyReport> report = [&] {
+    InterruptScope interrupt(**migrator);  // Ctrl-C cancels the run cleanly
+    return (*migrator)->Redo(options);
+  }();
   if (!report.ok()) return report.status();
   if (ctx.json()) {
     ctx.PrintJson(ToJson(*report));

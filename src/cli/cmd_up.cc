@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/interrupt.h"
 #include "cli/json.h"
 
 namespace strata::cli {
@@ -56,7 +57,10 @@ Outcome RunUp(const UpArgs& args, Context& ctx) {
   options.allow = args.allow;
   auto migrator = ctx.OpenMigrator();
   if (!migrator.ok()) return migrator.status();
-  auto report = (*migrator)->Up(options);
+  Result<ApplyReport> report = [&] {
+    InterruptScope interrupt(**migrator);  // Ctrl-C cancels the run cleanly
+    return (*migrator)->Up(options);
+  }();
   if (!report.ok()) return report.status();
   if (!ctx.json()) PrintLintFindings(*report, ctx);
   if (ctx.json()) {

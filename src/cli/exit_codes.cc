@@ -11,6 +11,7 @@ int ExitCode(Status::Code code) {
     case Status::Code::kValidation:
     case Status::Code::kChecksumMismatch:
     case Status::Code::kDirty: return 6;
+    case Status::Code::kCancelled: return 130;  // 128 + SIGINT, as a shell reports Ctrl-C
     default: return kExitError;
   }
 }

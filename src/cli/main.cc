@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/interrupt.h"
 #include "cli/json.h"
 
 namespace strata::cli {
@@ -25,7 +26,7 @@ constexpr const char* kCommandFooter =
 constexpr const char* kFooter =
     "Global options may also follow the command. Run 'strata COMMAND --help' for details.\n"
     "Exit codes: 0 ok, 1 error, 2 usage, 3 pending (status --exit-code), 4 lint errors,\n"
-    "5 drift, 6 validation failed (checksum, missing, dirty).";
+    "5 drift, 6 validation failed (checksum, missing, dirty), 130 interrupted (143 on SIGTERM).";
 
 void AddGlobalOptions(CLI::App& app, GlobalOptions& g) {
   app.add_option("--env", g.env, "Environment from strata.toml ([env.NAME]); default $STRATA_ENV or default_env")
@@ -87,6 +88,7 @@ void RegisterUrlPassword(std::string_view url) {
 
 int Fail(const Status& status, bool json) {
   int code = ExitCode(status.code());
+  if (status.code() == Status::Code::kCancelled && InterruptScope::signal() != 0) code = 128 + InterruptScope::signal();
   if (json) {
     WriteOut(ErrorJson(status, code) + "\n");
     return code;

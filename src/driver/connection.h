@@ -114,6 +114,15 @@ class Connection {
   // kUnsupported where not implemented yet (PostgreSQL), kDatabase, kParse.
   virtual Result<schema::Schema> InspectSchema(const std::vector<std::string>& exclude_tables) = 0;
 
+  // Asks the engine to stop the statement running on this connection now;
+  // the one exception to "one thread at a time": callable from any thread
+  // while another uses the connection (not from a signal handler). The
+  // statement fails (SQLite SQLITE_INTERRUPT, PostgreSQL 57014 "canceling
+  // statement due to user request") and its caller rolls back as after any
+  // error. A no-op when nothing runs; best effort (PostgreSQL sends the
+  // request over a second connection, which may fail).
+  virtual void Cancel() = 0;
+
  protected:
   Connection() = default;
 };

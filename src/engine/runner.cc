@@ -14,6 +14,18 @@ namespace {
 
 std::string Label(const PlanStep& step) { return step.name.empty() ? step.version : step.version + "_" + step.name; }
 
+// A step's error once the run was interrupted (RunnerOptions::stop): the same
+// location, context and hint, as kCancelled.
+Status Interrupted(const Status& error) {
+  Status out = Status::Cancelled(error.message());
+  out.At(error.file(), error.line(), error.column());
+  for (const auto& c : error.context()) out.With(c);  // innermost first
+  out.With("interrupted");
+  if (!error.sqlstate().empty()) out.WithSqlState(error.sqlstate());
+  out.WithHint(error.hint().empty() ? "run the same command again to go on" : error.hint());
+  return out;
+}
+
 std::string Verb(const PlanStep& step) { return step.direction == Direction::kUp ? "apply" : "roll back"; }
 
 // The event for a step; a rollback keeps the batch the migration was applied in.
@@ -148,6 +160,16 @@ Result<ApplyReport> Runner::Run(const RunPolicy& policy, const std::function<Res
   Emit(Event::Kind::kPlan, nullptr, 0, total_steps, 0, "");
   for (int i = 0; i < total_steps; ++i) {
     const PlanStep& step = plan->steps[i];
+    if (stopped()) {
+      if (policy.one_transaction) {
+        Status r = conn_.Rollback();
+        (void)r;
+      }
+      std::string done = policy.one_transaction || i == 0 ? "nothing was changed"
+                                                           : "the steps before it stay done";
+      return Status::Cancelled("interrupted before " + Label(step) + " ran: " + done)
+          .WithHint("run the same command again to go on");
+    }
     Emit(Event::Kind::kStepStarted, &step, i, total_steps, 0, "");
     Result<StepResult> result = StepResult{};
     if (policy.one_transaction) {
@@ -183,6 +205,7 @@ Result<ApplyReport> Runner::Run(const RunPolicy& policy, const std::function<Res
         error.WithHint(policy.rollback_at_end ? "dry run: nothing was changed"
                                               : "--single-transaction: every migration of this run was rolled back");
       }
+      if (stopped()) error = Interrupted(error);
       Emit(Event::Kind::kStepFailed, &step, i, total_steps, 0, error.ToString());
       return error;
     }

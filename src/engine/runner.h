@@ -10,6 +10,7 @@
 // It never prints: progress goes to the EventSink.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 
@@ -41,6 +42,10 @@ struct RunnerOptions {
   std::chrono::milliseconds lock_timeout{0};
   int lock_retries = 3;
   std::chrono::milliseconds retry_backoff{1000};
+  // Set from another thread to interrupt the run (Migrator::Cancel, which
+  // also cancels the running statement): no step starts after it is set,
+  // and a step that fails while it is set fails as kCancelled.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 class Runner {
@@ -60,6 +65,7 @@ class Runner {
   static AppliedRow MakeRow(const PlanStep& step, int64_t batch, int64_t duration_ms, bool dirty);
   void RecordFailure(const PlanStep& step, int64_t batch, const Status& error, int64_t duration_ms);
   Status Failed(const PlanStep& step, Status error);
+  bool stopped() const { return options_.stop && options_.stop->load(); }
   void Emit(Event::Kind kind, const PlanStep* step, int index, int total, int64_t duration_ms, std::string message);
 
   driver::Connection& conn_;

@@ -63,6 +63,22 @@ TEST_P(MigratorTest, UpAppliesEverythingAndRecordsIt) {
   EXPECT_TRUE(again->steps.empty());
 }
 
+TEST_P(MigratorTest, CancelStopsTheNextRunBeforeItsFirstMigration) {
+  WriteShop();
+  auto m = Open();
+  m->Cancel();
+  auto up = m->Up({});
+  ASSERT_FALSE(up.ok());
+  EXPECT_EQ(up.status().code(), Status::Code::kCancelled);
+  EXPECT_NE(up.status().message().find("interrupted before 0001_users ran: nothing was changed"), std::string::npos)
+      << up.status().ToString();
+  EXPECT_FALSE(HasTable("users"));
+  // The cancellation was for that run only.
+  auto again = m->Up({});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->steps.size(), 3u);
+}
+
 TEST_P(MigratorTest, SqlErrorRollsBackThatMigrationOnlyAndNamesTheLine) {
   WriteShop();
   Write("0003_items.up.sql",

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "harness.h"
@@ -21,12 +22,13 @@ using namespace std::chrono_literals;
 // A running `strata up` we can kill.
 class Child {
  public:
-  explicit Child(const std::vector<std::string>& argv) {
+  // stderr goes to `err_file` when given, else to /dev/null with stdout.
+  explicit Child(const std::vector<std::string>& argv, const std::string& err_file = "") {
     pid_ = ::fork();
     if (pid_ == 0) {
       int devnull = ::open("/dev/null", O_WRONLY);
       ::dup2(devnull, 1);
-      ::dup2(devnull, 2);
+      ::dup2(err_file.empty() ? devnull : ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 2);
       std::vector<char*> args;
       for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
       args.push_back(nullptr);
@@ -49,6 +51,7 @@ class Child {
     pid_ = -1;
     return running;
   }
+  void Signal(int signo) const { ::kill(pid_, signo); }
   int Wait() {
     int status = 0;
     ::waitpid(pid_, &status, 0);
@@ -84,6 +87,22 @@ class ProcessTest : public EngineTest {
     }
     return false;
   }
+
+  // Sessions on this test's database running pg_sleep.
+  static constexpr const char* kSleepers =
+      "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' "
+      "AND query LIKE '%pg_sleep%' AND pid <> pg_backend_pid()";
+
+  bool WaitFor(std::chrono::milliseconds timeout, const std::function<bool()>& done) const {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (done()) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+
+  void InterruptDuringLongStatement(int signo);
 
   // Every table t<N> exists exactly when migration N is recorded.
   void ExpectTrackingMatchesSchema(int n) const {
@@ -164,6 +183,50 @@ TEST_P(ProcessTest, KillDuringNoTransactionMigrationLeavesItDirty) {
   EXPECT_EQ(Recorded(), (std::vector<std::string>{"0001:clean", "0002:clean"}));
   EXPECT_TRUE(HasTable("other_half"));
 }
+
+// Ctrl-C (or SIGTERM) during a long statement: the statement is cancelled on
+// the server at once (no backend left running it), the migration rolls back,
+// the failure is recorded, later migrations do not start, the lock is free
+// and strata exits 130 (143).
+void ProcessTest::InterruptDuringLongStatement(int signo) {
+  Write("0001_t1.up.sql", "CREATE TABLE t1 (id INTEGER);\n");
+  Write("0002_t2.up.sql", "CREATE TABLE t2 (id INTEGER);\nINSERT INTO t2 VALUES (1);\n" + Slow(60000));
+  Write("0003_t3.up.sql", "CREATE TABLE t3 (id INTEGER);\n");
+  std::string err_file = dir_.Path("up.err");
+  {
+    Child up(UpArgv(), err_file);
+    ASSERT_TRUE(WaitRecorded("0001", 20s));
+    if (pg()) {
+      ASSERT_TRUE(WaitFor(20s, [&] { return Rows(kSleepers) != std::vector<std::string>{"0"}; }));
+    } else {
+      std::this_thread::sleep_for(500ms);  // inside 0002's long statement
+    }
+    auto start = std::chrono::steady_clock::now();
+    up.Signal(signo);
+    EXPECT_EQ(up.Wait(), 128 + signo);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 15s) << "the statement ran on after the signal";
+  }
+  std::string err = dir_.Read("up.err");
+  EXPECT_NE(err.find("interrupted: cancelling the running migration"), std::string::npos) << err;
+  EXPECT_NE(err.find("0002_t2.up.sql:3:1: interrupted: apply 0002_t2"), std::string::npos) << err;
+  EXPECT_NE(err.find(pg() ? "canceling statement due to user request" : "interrupted\n"), std::string::npos) << err;
+  EXPECT_EQ(Recorded(), std::vector<std::string>{"0001:clean"});
+  EXPECT_FALSE(HasTable("t2"));
+  EXPECT_FALSE(HasTable("t3"));
+  if (pg()) {
+    EXPECT_EQ(Rows(kSleepers), std::vector<std::string>{"0"});
+  }
+  EXPECT_EQ(Rows("SELECT version FROM strata_events WHERE outcome = 'failure'"), std::vector<std::string>{"0002"});
+  // Nothing is left locked: the next run goes on at once.
+  Write("0002_t2.up.sql", "CREATE TABLE t2 (id INTEGER);\n");
+  auto again = Strata({"up"});
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(Recorded(), (std::vector<std::string>{"0001:clean", "0002:clean", "0003:clean"}));
+}
+
+TEST_P(ProcessTest, CtrlCCancelsTheRunningStatementAndRollsBack) { InterruptDuringLongStatement(SIGINT); }
+
+TEST_P(ProcessTest, SigtermCancelsTheRunningStatementAndRollsBack) { InterruptDuringLongStatement(SIGTERM); }
 
 TEST_P(ProcessTest, EightConcurrentRunnersApplyEachMigrationOnce) {
   const int n = 10;

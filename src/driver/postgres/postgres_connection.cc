@@ -85,8 +85,17 @@ bool IsPermanentConnectError(std::string_view message) {
 
 void PostgresConnection::ConnFinish::operator()(pg_conn* conn) const { pq::api().PQfinish(conn); }
 
+void PostgresConnection::CancelFree::operator()(pg_cancel* cancel) const { pq::api().PQfreeCancel(cancel); }
+
 PostgresConnection::PostgresConnection(ConnPtr conn, std::string redacted_url)
-    : conn_(std::move(conn)), redacted_url_(std::move(redacted_url)) {}
+    : conn_(std::move(conn)), cancel_(pq::api().PQgetCancel(conn_.get())), redacted_url_(std::move(redacted_url)) {}
+
+void PostgresConnection::Cancel() {
+  if (!cancel_) return;
+  char error[256];
+  int sent = pq::api().PQcancel(cancel_.get(), error, sizeof error);
+  (void)sent;  // best effort: the statement then simply finishes
+}
 
 PostgresConnection::~PostgresConnection() {
   // The server would roll back on disconnect anyway; doing it here ends the

@@ -21,7 +21,8 @@
 #include "config/url.h"
 #include "driver/connection.h"
 
-struct pg_conn;  // libpq-fe.h stays inside postgres_connection.cc
+struct pg_conn;    // libpq-fe.h stays inside postgres_connection.cc
+struct pg_cancel;
 
 namespace strata::driver {
 
@@ -64,12 +65,18 @@ class PostgresConnection final : public Connection {
   std::string session_user() override;
   // InspectPostgres (postgres_inspect.h) on this connection.
   Result<schema::Schema> InspectSchema(const std::vector<std::string>& exclude_tables) override;
+  // PQcancel with the cancel key taken at connect time.
+  void Cancel() override;
 
  private:
   struct ConnFinish {
     void operator()(pg_conn* conn) const;
   };
   using ConnPtr = std::unique_ptr<pg_conn, ConnFinish>;
+  struct CancelFree {
+    void operator()(pg_cancel* cancel) const;
+  };
+  using CancelPtr = std::unique_ptr<pg_cancel, CancelFree>;
 
   // What came back for one query string sent with the simple protocol.
   struct Outcome {
@@ -88,6 +95,7 @@ class PostgresConnection final : public Connection {
   Status Exec(const std::string& sql);
 
   ConnPtr conn_;
+  CancelPtr cancel_;  // PQgetCancel: usable from another thread while conn_ is busy
   std::string redacted_url_;
   std::vector<std::string> notices_;
 };

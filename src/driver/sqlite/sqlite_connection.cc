@@ -291,6 +291,10 @@ std::string SqliteConnection::session_user() {
   return "uid " + std::to_string(geteuid());
 }
 
+void SqliteConnection::Cancel() {
+  if (db_) sqlite3_interrupt(db_.get());
+}
+
 Result<schema::Schema> SqliteConnection::InspectSchema(const std::vector<std::string>& exclude_tables) {
   return InspectSqlite(*this, exclude_tables);
 }

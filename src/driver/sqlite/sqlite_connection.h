@@ -59,6 +59,8 @@ class SqliteConnection final : public Connection {
   std::vector<std::string> TakeNotices() override { return {}; }
   std::string session_user() override;
   Result<schema::Schema> InspectSchema(const std::vector<std::string>& exclude_tables) override;
+  // sqlite3_interrupt.
+  void Cancel() override;
 
  private:
   struct DbClose {
