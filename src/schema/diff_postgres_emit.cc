@@ -199,13 +199,13 @@ void PgDiff::EmitCreateDependents() {
   for (const auto& n : b_.tables) EmitAddConstraints(n);
   for (const auto& i : b_.indexes) {
     if (!IsMatview(i.schema, i.table) && NeedsIndex(i))
-      Emit("create index " + Show(i.schema, i.name), {CreateIndex(i)});
+      Emit("create index " + Show(i.schema, i.name), {PostgresCreateIndex(i)});
   }
   for (const auto& n : b_.tables) {
     const Table* t = Fresh(Id(n)) ? nullptr : FindIn(a_.tables, n.schema, n.name);
     for (const auto& fk : n.foreign_keys) {
       if (t != nullptr && !NeedsForeignKey(*t, fk)) continue;
-      Emit("add foreign key " + Show(n.schema, n.name) + "." + fk.name, {AddForeignKey(n, fk)});
+      Emit("add foreign key " + Show(n.schema, n.name) + "." + fk.name, {PostgresAddForeignKey(n, fk)});
     }
   }
   for (const auto& [id, name] : validate_) {
@@ -219,14 +219,14 @@ void PgDiff::EmitCreateDependents() {
     Emit(std::string("create ") + (v->materialized ? "materialized view " : "view ") + Show(v->schema, v->name),
          {v->sql});
     for (const auto& i : b_.indexes) {
-      if (i.schema == v->schema && i.table == v->name) Emit("create index " + Show(i.schema, i.name), {CreateIndex(i)});
+      if (i.schema == v->schema && i.table == v->name) Emit("create index " + Show(i.schema, i.name), {PostgresCreateIndex(i)});
     }
   }
   for (const auto& i : b_.indexes) {
     // Indexes of materialized views that stay.
     if (IsMatview(i.schema, i.table) && !ViewGone(Id(i.schema, i.table)) &&
         FindIn(a_.views, i.schema, i.table) != nullptr && NeedsIndex(i)) {
-      Emit("create index " + Show(i.schema, i.name), {CreateIndex(i)});
+      Emit("create index " + Show(i.schema, i.name), {PostgresCreateIndex(i)});
     }
   }
   EmitRoutines(RoutineStage::kLate);

@@ -90,7 +90,7 @@ void PgDiff::EmitDomain(const Domain& d) {
   };
   if (old == nullptr || recreated_types_.count(Id(d))) {
     if (old != nullptr) statements.push_back("ALTER DOMAIN " + name + " RENAME TO " + Q(OldTypeName(d.name)));
-    statements.push_back(CreateDomain(d));
+    statements.push_back(PostgresCreateDomain(d));
     add_checks(nullptr);
     Emit((old == nullptr ? "create domain " : "recreate domain ") + show, std::move(statements));
     return;
@@ -234,7 +234,7 @@ void PgDiff::EmitColumnChanges() {
         const Column* old = t->FindColumn(c.name);
         if (c.generated_expr.has_value() != generated || (old != nullptr && !Regenerated(*old, c))) continue;
         Emit("add column " + Show(n.schema, n.name) + "." + c.name,
-             {"ALTER TABLE " + QuoteQualified(n.schema, n.name) + " ADD COLUMN " + ColumnDef(c)});
+             {"ALTER TABLE " + QuoteQualified(n.schema, n.name) + " ADD COLUMN " + PostgresColumnDef(c)});
       }
     }
   }

@@ -24,6 +24,7 @@
 
 #include "schema/diff.h"
 #include "schema/model.h"
+#include "schema/render_postgres.h"
 
 namespace strata::schema::detail {
 
@@ -96,13 +97,9 @@ std::string RoutineShow(const Routine& r);
 
 // Statement builders (no trailing ';').
 std::string Named(const std::string& name);
-std::string ColumnDef(const Column& c);
 std::string ParentOf(const Table& t);
 std::string CreateTable(const Table& t);
-std::string AddForeignKey(const Table& t, const ForeignKey& fk);
 std::string CheckClause(const CheckConstraint& c);
-std::string CreateIndex(const Index& index);
-std::string CreateDomain(const Domain& d);
 std::string CreateEnum(const EnumType& e);
 std::string RoutineRef(const Routine& r);
 

@@ -379,7 +379,7 @@ void PgDiff::PlanIndexesAndTriggers() {
   for (const auto& i : a_.indexes) {
     if (OwnerGone(i.schema, i.table)) continue;  // dropped with its table or view
     const Index* n = FindIn(b_.indexes, i.schema, i.name);
-    if (n == nullptr || !(*n == i) || LosesColumnIn(Id(i.schema, i.table), CreateIndex(i))) {
+    if (n == nullptr || !(*n == i) || LosesColumnIn(Id(i.schema, i.table), PostgresCreateIndex(i))) {
       dropped_indexes_.insert(Id(i));
     }
   }

@@ -52,4 +52,11 @@ std::string RenderPostgres(const Schema& schema);
 
 std::string RenderPostgresTable(const Table& table);  // CREATE TABLE ...;
 
+// Single definitions as RenderPostgres writes them, without ";\n": the diff
+// (diff_postgres_*.cc) builds its changes from the same text.
+std::string PostgresColumnDef(const Column& column);  // "name" type [COLLATE ...] [NOT NULL] ...
+std::string PostgresCreateIndex(const Index& index);
+std::string PostgresCreateDomain(const Domain& domain);
+std::string PostgresAddForeignKey(const Table& table, const ForeignKey& fk);  // ALTER TABLE ... ADD ...
+
 }  // namespace strata::schema
