@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "child_process.h"
 #include "harness.h"
 
 namespace strata::integration {
@@ -26,43 +27,6 @@ std::set<std::string> DevDatabases() {
   auto rows = testing::QueryRows(Server(), "SELECT datname FROM pg_database WHERE datname LIKE 'strata\\_dev\\_%'");
   return {rows.begin(), rows.end()};
 }
-
-// A strata process we can signal; stdout and stderr go to /dev/null.
-class Child {
- public:
-  Child(const std::vector<std::string>& argv, const std::string& cwd) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      int devnull = ::open("/dev/null", O_WRONLY);
-      ::dup2(devnull, 1);
-      ::dup2(devnull, 2);
-      if (::chdir(cwd.c_str()) != 0) _exit(126);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      ::setenv("NO_COLOR", "1", 1);
-      ::execv(args[0], args.data());
-      _exit(127);
-    }
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  void Signal(int signo) const { ::kill(pid_, signo); }
-  // The exit code, or -1 when a signal ended it.
-  int Wait() {
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
 
 class DevDatabaseTest : public EngineTest {
  protected:
@@ -119,7 +83,7 @@ class DevDatabaseTest : public EngineTest {
     dir_.Write("slow.sql", "CREATE TABLE t (id bigint);\nSELECT '" + marker + "', pg_sleep(30);\n");
     Child child({testing::StrataBin(), "diff", "--url", url(), "--from", migrations(), "--to", dir_.Path("slow.sql"),
                  "--dev-url", Server()},
-                dir_.path());
+                {.cwd = dir_.path(), .err_file = ""});
     EXPECT_TRUE(WaitForQuery(marker, 20s)) << "strata never reached the slow statement";
     auto start = std::chrono::steady_clock::now();
     child.Signal(signo);

@@ -12,56 +12,13 @@
 #include <functional>
 #include <thread>
 
+#include "child_process.h"
 #include "harness.h"
 
 namespace strata::integration {
 namespace {
 
 using namespace std::chrono_literals;
-
-// A running `strata up` we can kill.
-class Child {
- public:
-  // stderr goes to `err_file` when given, else to /dev/null with stdout.
-  explicit Child(const std::vector<std::string>& argv, const std::string& err_file = "") {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      int devnull = ::open("/dev/null", O_WRONLY);
-      ::dup2(devnull, 1);
-      ::dup2(err_file.empty() ? devnull : ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644), 2);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      ::setenv("NO_COLOR", "1", 1);
-      ::execv(args[0], args.data());
-      _exit(127);
-    }
-  }
-  ~Child() {
-    if (pid_ > 0) Kill();
-  }
-  // SIGKILL and reap; returns false if it had already exited.
-  bool Kill() {
-    int status = 0;
-    bool running = ::waitpid(pid_, &status, WNOHANG) == 0;
-    if (running) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &status, 0);
-    }
-    pid_ = -1;
-    return running;
-  }
-  void Signal(int signo) const { ::kill(pid_, signo); }
-  int Wait() {
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
- private:
-  pid_t pid_ = -1;
-};
 
 class ProcessTest : public EngineTest {
  protected:
@@ -194,7 +151,7 @@ void ProcessTest::InterruptDuringLongStatement(int signo) {
   Write("0003_t3.up.sql", "CREATE TABLE t3 (id INTEGER);\n");
   std::string err_file = dir_.Path("up.err");
   {
-    Child up(UpArgv(), err_file);
+    Child up(UpArgv(), {.cwd = "", .err_file = err_file});
     ASSERT_TRUE(WaitRecorded("0001", 20s));
     if (pg()) {
       ASSERT_TRUE(WaitFor(20s, [&] { return Rows(kSleepers) != std::vector<std::string>{"0"}; }));
