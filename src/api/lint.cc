@@ -129,6 +129,10 @@ sql::LintMigration ToLintInput(const source::Migration& m, bool report) {
   out.no_transaction = m.up_annotations.no_transaction;
   out.allow = m.up_annotations.allow;
   out.has_down = m.down_path.has_value();
+  if (m.down_path && m.down_sql) {
+    out.down_file = *m.down_path;
+    out.down_sql = *m.down_sql;
+  }
   out.report = report;
   return out;
 }

@@ -68,6 +68,8 @@ class MigrationReporter : public lint::Reporter {
       : m_(m), o_(o), state_(state), result_(result) {}
 
   void SetLocation(LineCol at) { at_ = at; }
+  // Findings from now on name `file` (the down file) instead of the up file.
+  void SetFile(std::string file) { file_ = std::move(file); }
 
   void Report(std::string_view id, std::string message, std::string_view table) override {
     const RuleInfo* rule = FindRule(id);
@@ -92,7 +94,7 @@ class MigrationReporter : public lint::Reporter {
         }
       }
     }
-    result_->findings.push_back(Finding{m_.file, m_.version, at_.line, at_.column, std::string(id), severity,
+    result_->findings.push_back(Finding{file_, m_.version, at_.line, at_.column, std::string(id), severity,
                                         std::move(message), std::string(rule->hint)});
   }
 
@@ -100,6 +102,7 @@ class MigrationReporter : public lint::Reporter {
   static std::string table_name(std::string_view table) { return std::string(table) + ": "; }
 
   const LintMigration& m_;
+  std::string file_ = m_.file;
   const LintOptions& o_;
   const SchemaState& state_;
   LintResult* result_;
@@ -231,6 +234,16 @@ void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& st
     reporter.SetLocation(LineCol{parsed.error.line() > 0 ? parsed.error.line() : 1,
                                  parsed.error.column() > 0 ? parsed.error.column() : 1});
     reporter.Report("syntax-error", "syntax error: " + parsed.error.message(), {});
+  }
+  if (m.report && postgres && !m.down_sql.empty()) {
+    auto down = ParsedScript::Parse(m.down_sql);
+    if (!down.ok()) {
+      MigrationReporter down_reporter(m, options, state, result);
+      down_reporter.SetFile(m.down_file);
+      down_reporter.SetLocation(LineCol{down.status().line() > 0 ? down.status().line() : 1,
+                                        down.status().column() > 0 ? down.status().column() : 1});
+      down_reporter.Report("syntax-error", "syntax error in the down migration: " + down.status().message(), {});
+    }
   }
   LineTracker lines(m.sql);
   bool explicit_tx = false;

@@ -45,6 +45,11 @@ struct LintMigration {
   bool no_transaction = false;         // -- strata:no-transaction
   std::vector<std::string> allow;      // -- strata:allow ids
   bool has_down = true;
+  // The down file, checked only for syntax (PostgreSQL): undoing a migration
+  // is destructive by nature, so the other rules do not apply to it. ""
+  // when there is none; `down_sql` is borrowed like `sql`.
+  std::string down_file;
+  std::string_view down_sql;
   // False for migrations that only feed the schema state (already applied):
   // no findings are reported for them.
   bool report = true;

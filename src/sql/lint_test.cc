@@ -22,6 +22,7 @@ CREATE MATERIALIZED VIEW mv AS SELECT id FROM users;
 
 struct Script {
   std::string sql;
+  std::string down_sql{};
   bool no_transaction = false;
   bool has_down = true;
   Dialect dialect = Dialect::kPostgres;
@@ -41,6 +42,8 @@ LintResult LintAfterSetup(const Script& run, const TableStats* stats = nullptr) 
   ms[1].sql = run.sql;
   ms[1].no_transaction = run.no_transaction;
   ms[1].has_down = run.has_down;
+  ms[1].down_file = "0002_change.down.sql";
+  ms[1].down_sql = run.down_sql;
   LintOptions options;
   options.dialect = run.dialect;
   options.require_idempotent = run.idempotent;
@@ -249,6 +252,27 @@ class FakeStats : public TableStats {
  private:
   double rows_;
 };
+
+// A broken down file is found when the migration is linted, not the day it
+// is needed; a correct one, however destructive, is not a finding.
+TEST(LintDownTest, DownFileSyntaxErrorIsReportedAtItsLine) {
+  Script run = Tx("CREATE TABLE tags (id bigint PRIMARY KEY);");
+  run.down_sql = "-- undo\nDROP TABEL tags;\n";
+  LintResult r = LintAfterSetup(run);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].rule, "syntax-error");
+  EXPECT_EQ(r.findings[0].file, "0002_change.down.sql");
+  EXPECT_EQ(r.findings[0].line, 2);
+  EXPECT_EQ(r.findings[0].column, 6);
+  EXPECT_NE(r.findings[0].message.find("syntax error in the down migration"), std::string::npos)
+      << r.findings[0].message;
+
+  run.down_sql = "DROP TABLE tags;\n";
+  EXPECT_TRUE(LintAfterSetup(run).findings.empty());
+  run.down_sql = "DROP TABEL tags;\n";
+  run.dialect = Dialect::kSqlite;  // the PostgreSQL grammar is no judge of SQLite's
+  EXPECT_TRUE(LintAfterSetup(run).findings.empty());
+}
 
 TEST(LintSizesTest, SmallTablesDowngradeLockingErrorsAndSizesAreShown) {
   Script run = Tx("SET lock_timeout = '1s'; CREATE INDEX users_name ON users (name);");
