@@ -100,12 +100,12 @@ class PgTableStats : public sql::TableStats {
  private:
   std::map<std::string, double> rows_;
 };
+
 }  // namespace
 
 Result<std::unique_ptr<sql::TableStats>> LoadPgTableStats(driver::Connection& conn) { return PgTableStats::Load(conn); }
 
-LintFinding ToPublic(
-const sql::Finding& f) {
+LintFinding ToPublic(const sql::Finding& f) {
   LintFinding out;
   out.file = f.file;
   out.version = f.version;

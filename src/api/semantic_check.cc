@@ -348,7 +348,8 @@ std::string Lower(std::string_view text) {
 int LocateChange(const SemanticMigration& m, const Change& c, bool postgres) {
   auto statements = sql::Split(m.sql, postgres ? sql::Dialect::kPostgres : sql::Dialect::kSqlite);
   if (!statements.ok()) return 1;
-  std::string table = Lower(c.table.substr(c.table.rfind('.') == std::string::npos ? 0 : c.table.rfind('.') + 1));
+  size_t dot = c.table.rfind('.');
+  std::string table = Lower(dot == std::string::npos ? c.table : c.table.substr(dot + 1));
   std::string column = Lower(c.column);
   const sql::Statement* with_table = nullptr;
   const sql::Statement* with_both = nullptr;
