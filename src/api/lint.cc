@@ -103,8 +103,6 @@ class PgTableStats : public sql::TableStats {
 
 }  // namespace
 
-Result<std::unique_ptr<sql::TableStats>> LoadPgTableStats(driver::Connection& conn) { return PgTableStats::Load(conn); }
-
 LintFinding ToPublic(const sql::Finding& f) {
   LintFinding out;
   out.file = f.file;
@@ -205,7 +203,7 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
   if (options.use_database && *dialect == sql::Dialect::kPostgres) {
     auto conn = Connect();
     if (!conn.ok()) return Scrub(conn.status());
-    auto loaded = LoadPgTableStats(**conn);
+    auto loaded = PgTableStats::Load(**conn);
     if (!loaded.ok()) return Scrub(loaded.status());
     stats = std::move(*loaded);
     lint.stats = stats.get();
@@ -228,37 +226,41 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
   return report;
 }
 
+Result<sql::LintResult> MigratorImpl::LintSteps(const source::MigrationSet& set,
+                                                const std::vector<engine::PlanStep>& steps,
+                                                const std::vector<std::string>& allow, driver::Connection* conn) {
+  auto dialect = LintDialect(config_, "");
+  if (!dialect.ok()) return dialect.status();
+  std::vector<sql::LintMigration> inputs;
+  for (const auto& m : set.migrations) {
+    bool pending = std::any_of(steps.begin(), steps.end(), [&](const engine::PlanStep& s) { return s.migration == &m; });
+    inputs.push_back(ToLintInput(m, pending));
+  }
+  sql::LintOptions lint;
+  lint.dialect = *dialect;
+  lint.allow = allow;
+  lint.lock_timeout_configured = config_.env.lock_timeout.count() > 0;
+  std::unique_ptr<sql::TableStats> stats;
+  if (*dialect == sql::Dialect::kPostgres && conn && conn->dialect() == driver::Dialect::kPostgres) {
+    auto loaded = PgTableStats::Load(*conn);
+    if (!loaded.ok()) return loaded.status();
+    stats = std::move(*loaded);
+    lint.stats = stats.get();
+  }
+  return sql::Lint(inputs, lint);
+}
+
 Status MigratorImpl::LintPending(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
                                  const UpOptions& options, driver::Connection& conn,
                                  std::vector<LintFinding>* shown) {
   const std::string& policy = config_.env.lint;
   if (policy == "off" || steps.empty()) return Status::Ok();
-  auto dialect = LintDialect(config_, "");
-  if (!dialect.ok()) return dialect.status();
-  // Every migration feeds the schema state; only the pending ones (the
-  // plan's steps) are reported.
-  std::vector<sql::LintMigration> inputs;
-  for (const auto& m : set.migrations) {
-    bool pending = false;
-    for (const auto& s : steps) pending = pending || s.migration == &m;
-    inputs.push_back(ToLintInput(m, pending));
-  }
-  sql::LintOptions lint;
-  lint.dialect = *dialect;
-  lint.allow = options.allow;
-  lint.lock_timeout_configured = config_.env.lock_timeout.count() > 0;
-  std::unique_ptr<sql::TableStats> stats;
-  if (*dialect == sql::Dialect::kPostgres && conn.dialect() == driver::Dialect::kPostgres) {
-    auto loaded = LoadPgTableStats(conn);
-    if (!loaded.ok()) return loaded.status();
-    stats = std::move(*loaded);
-    lint.stats = stats.get();
-  }
-  sql::LintResult result = sql::Lint(inputs, lint);
+  auto result = LintSteps(set, steps, options.allow, &conn);
+  if (!result.ok()) return result.status();
 
   std::string blocking;
   int errors = 0;
-  for (const auto& f : result.findings) {
+  for (const auto& f : result->findings) {
     LintFinding finding = ToPublic(f);
     if (policy == "error" && finding.severity == LintSeverity::kError) {
       ++errors;

@@ -2,9 +2,6 @@
 // shared by Migrator::Lint (lint.cc) and Migrator::Plan (plan.cc).
 #pragma once
 
-#include <memory>
-
-#include "driver/connection.h"
 #include "source/migration.h"
 #include "sql/lint.h"
 #include <strata/lint.h>
@@ -16,10 +13,5 @@ LintFinding ToPublic(const sql::Finding& f);
 // The analyzer's input for a migration's up file; `report` = its findings are
 // reported (false: read only for the schema state).
 sql::LintMigration ToLintInput(const source::Migration& m, bool report);
-
-// PostgreSQL table sizes (pg_class.reltuples, read once) for the rules that
-// weigh a lock by the rows behind it. Unknown (never analysed) tables have
-// no size.
-Result<std::unique_ptr<sql::TableStats>> LoadPgTableStats(driver::Connection& conn);
 
 }  // namespace strata::api

@@ -15,6 +15,7 @@
 #include "engine/planner.h"
 #include "engine/runner.h"
 #include "source/migration.h"
+#include "sql/lint.h"
 #include <strata/migrator.h>
 
 namespace strata::api {
@@ -74,6 +75,11 @@ class MigratorImpl : public Migrator {
   // and the warnings go to `shown`; with "warning", the errors go to `shown`.
   // On PostgreSQL the table sizes come from `conn`, the database about to be
   // migrated (as `lint --table-sizes` reads them).
+  // lint.cc: the text rules over a plan, as `up` and `plan` run them: every
+  // migration feeds the schema state, the steps' migrations are reported; on
+  // PostgreSQL weighed by the table sizes read from `conn` (null: none).
+  Result<sql::LintResult> LintSteps(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
+                                    const std::vector<std::string>& allow, driver::Connection* conn);
   Status LintPending(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
                      const UpOptions& options, driver::Connection& conn, std::vector<LintFinding>* shown);
 

@@ -109,19 +109,15 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
   // opening it would create it.
   bool postgres = url.ok() && url->scheme != config::Url::Scheme::kSqlite;
   std::vector<engine::AppliedRow> rows;
-  std::unique_ptr<sql::TableStats> stats;  // the table sizes `up` will see
+  driver::Connection* conn = nullptr;  // for the table sizes `up` will see
   if (!SqliteFileMissing()) {
-    auto conn = Connect();
-    if (!conn.ok()) return Scrub(conn.status());
-    engine::History history(**conn, Tables(), config_.env.name);
+    auto connected = Connect();
+    if (!connected.ok()) return Scrub(connected.status());
+    conn = *connected;
+    engine::History history(*conn, Tables(), config_.env.name);
     auto loaded = history.Load(/*with_down_sql=*/false);
     if (!loaded.ok()) return Scrub(loaded.status());
     rows = std::move(*loaded);
-    if (postgres) {
-      auto sizes = LoadPgTableStats(**conn);
-      if (!sizes.ok()) return Scrub(sizes.status());
-      stats = std::move(*sizes);
-    }
   }
   UpOptions up;
   up.to = options.to;
@@ -147,23 +143,12 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
   }
   if (plan->steps.empty()) return report;
 
-  // Text rules: every migration feeds the schema state, the pending ones
-  // are reported (as `up` lints them).
-  auto pending = [&](const source::Migration& m) {
-    return std::any_of(plan->steps.begin(), plan->steps.end(),
-                       [&](const engine::PlanStep& s) { return s.migration == &m; });
-  };
-  std::vector<sql::LintMigration> inputs;
-  for (const auto& m : set->migrations) inputs.push_back(ToLintInput(m, pending(m)));
-  sql::LintOptions lint;
-  lint.dialect = postgres ? sql::Dialect::kPostgres : sql::Dialect::kSqlite;
-  lint.allow = options.allow;
-  lint.lock_timeout_configured = config_.env.lock_timeout.count() > 0;
-  lint.stats = stats.get();
-  sql::LintResult result = sql::Lint(inputs, lint);
+  // Text rules, as `up` lints them.
+  auto result = LintSteps(*set, plan->steps, options.allow, conn);
+  if (!result.ok()) return Scrub(result.status());
   LintReport findings;
-  findings.allowed = result.allowed;
-  for (const auto& f : result.findings) findings.findings.push_back(ToPublic(f));
+  findings.allowed = result->allowed;
+  for (const auto& f : result->findings) findings.findings.push_back(ToPublic(f));
 
   // Semantic: the applied migrations replayed (the state the live database
   // should be in), then the pending ones in the order `up` runs them.

@@ -9,6 +9,7 @@
 
 #include "engine/foreign_keys.h"
 #include "sql/split.h"
+#include "util/strings.h"
 
 namespace strata::api {
 namespace {
@@ -334,12 +335,6 @@ bool Allowed(std::string_view rule, const SemanticMigration& m, const std::vecto
   return false;
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Where in the file a change most likely happens: the last statement that
 // names the change's column and table, else the last that names the table
 // (a rebuild's final RENAME, the DROP TABLE). Names match case-insensitively
@@ -349,12 +344,12 @@ int LocateChange(const SemanticMigration& m, const Change& c, bool postgres) {
   auto statements = sql::Split(m.sql, postgres ? sql::Dialect::kPostgres : sql::Dialect::kSqlite);
   if (!statements.ok()) return 1;
   size_t dot = c.table.rfind('.');
-  std::string table = Lower(dot == std::string::npos ? c.table : c.table.substr(dot + 1));
-  std::string column = Lower(c.column);
+  std::string table = util::ToLower(dot == std::string::npos ? c.table : c.table.substr(dot + 1));
+  std::string column = util::ToLower(c.column);
   const sql::Statement* with_table = nullptr;
   const sql::Statement* with_both = nullptr;
   for (const auto& st : *statements) {
-    std::string text = Lower(st.text);
+    std::string text = util::ToLower(st.text);
     if (!MentionsWord(text, table)) continue;
     with_table = &st;
     if (!column.empty() && MentionsWord(text, column)) with_both = &st;

@@ -12,16 +12,11 @@
 
 #include "schema/diff_postgres_internal.h"
 #include "schema/render_postgres.h"
+#include "util/strings.h"
 
 namespace strata::schema::detail {
 
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool IdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
 
@@ -74,7 +69,7 @@ bool Contains(const std::vector<std::string>& items, const std::string& item) {
 bool Mentions(std::string_view sql, const std::string& name) {
   if (name.empty()) return false;
   if (sql.find(Q(name)) != std::string_view::npos) return true;
-  std::string text = Lower(sql), word = Lower(name);
+  std::string text = util::ToLower(sql), word = util::ToLower(name);
   for (size_t pos = text.find(word); pos != std::string::npos; pos = text.find(word, pos + 1)) {
     size_t end = pos + word.size();
     if ((pos == 0 || !IdentChar(text[pos - 1])) && (end >= text.size() || !IdentChar(text[end]))) return true;

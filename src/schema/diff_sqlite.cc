@@ -19,6 +19,7 @@
 
 #include "schema/diff.h"
 #include "schema/render_sqlite.h"
+#include "util/strings.h"
 
 namespace strata::schema {
 
@@ -26,12 +27,6 @@ namespace {
 
 using Strings = std::vector<std::string>;
 using NameSet = std::set<std::string>;  // lower-case names
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Q(std::string_view ident) { return QuoteIdent(ident); }
 
@@ -84,9 +79,9 @@ NameSet Identifiers(std::string_view sql) {
     if (c == '\'') {
       quoted('\'');
     } else if (c == '"' || c == '`') {
-      out.insert(Lower(quoted(c)));
+      out.insert(util::ToLower(quoted(c)));
     } else if (c == '[') {
-      out.insert(Lower(quoted(']')));
+      out.insert(util::ToLower(quoted(']')));
     } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
       while (i < sql.size() && sql[i] != '\n') ++i;
     } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
@@ -95,7 +90,7 @@ NameSet Identifiers(std::string_view sql) {
     } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       size_t start = i;
       while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' || sql[i] == '$')) ++i;
-      out.insert(Lower(sql.substr(start, i - start)));
+      out.insert(util::ToLower(sql.substr(start, i - start)));
     } else {
       ++i;
     }
@@ -201,7 +196,7 @@ Schema ApplyRenames(Schema s, const Renames& renames) {
 // ---------------------------------------------------------------------------
 // Tables: ALTER or rebuild
 
-bool IsNullDefault(const std::optional<std::string>& d) { return !d || Lower(*d) == "null"; }
+bool IsNullDefault(const std::optional<std::string>& d) { return !d || util::ToLower(*d) == "null"; }
 
 // ALTER TABLE ADD COLUMN's rules: no PRIMARY KEY/UNIQUE (table-level, checked
 // by the caller), no STORED generated column, a constant default (no
@@ -210,7 +205,7 @@ bool IsNullDefault(const std::optional<std::string>& d) { return !d || Lower(*d)
 bool CanAddColumn(const Column& c, bool references) {
   if (c.generated_expr && (c.generated_stored || c.not_null)) return false;
   if (c.default_expr) {
-    std::string d = Lower(*c.default_expr);
+    std::string d = util::ToLower(*c.default_expr);
     if (!IsSqliteLiteralDefault(*c.default_expr) || d.rfind("current_", 0) == 0) return false;
   }
   if (c.not_null && IsNullDefault(c.default_expr)) return false;
@@ -274,7 +269,7 @@ std::string ShownType(const std::string& t) { return t.empty() ? "(none)" : t; }
 
 // SQLite's type affinity of a declared type (datatype3.html, 3.1).
 std::string Affinity(const std::string& type) {
-  std::string t = Lower(type);
+  std::string t = util::ToLower(type);
   if (t.find("int") != std::string::npos) return "INTEGER";
   if (t.find("char") != std::string::npos || t.find("clob") != std::string::npos || t.find("text") != std::string::npos) {
     return "TEXT";
@@ -479,7 +474,7 @@ std::vector<const View*> CreateOrder(std::vector<const View*> views) {
     auto waits = [&](const View* v) {
       NameSet idents = Identifiers(v->sql);
       for (const View* other : views) {
-        if (other != v && idents.count(Lower(other->name))) return true;
+        if (other != v && idents.count(util::ToLower(other->name))) return true;
       }
       return false;
     };
@@ -523,7 +518,7 @@ class SqliteDiffer {
     for (const auto& t : from_.tables) {
       if (!to_.FindTable(t.name)) {
         dropped_.push_back(&t);
-        gone_.insert(Lower(t.name));
+        gone_.insert(util::ToLower(t.name));
       }
     }
     for (const auto& n : to_.tables) {
@@ -539,7 +534,7 @@ class SqliteDiffer {
         continue;
       }
       out.push_back(Rebuild(*old, n, TempName(original_, to_, n.name)));
-      rebuilt_.insert(Lower(n.name));
+      rebuilt_.insert(util::ToLower(n.name));
       diff_.foreign_keys_off = true;
     }
     return out;
@@ -553,11 +548,11 @@ class SqliteDiffer {
   NameSet Touched() const {
     NameSet touched = rebuilt_;
     touched.insert(gone_.begin(), gone_.end());
-    for (const auto& [old_name, new_name] : renames_.tables) touched.insert(Lower(old_name));
+    for (const auto& [old_name, new_name] : renames_.tables) touched.insert(util::ToLower(old_name));
     for (const auto& [table, cols] : renames_.columns) {
-      touched.insert(Lower(table));
+      touched.insert(util::ToLower(table));
       for (const auto& [o, n] : renames_.tables) {
-        if (n == table) touched.insert(Lower(o));
+        if (n == table) touched.insert(util::ToLower(o));
       }
     }
     return touched;
@@ -570,11 +565,11 @@ class SqliteDiffer {
     for (bool grew = true; grew;) {
       grew = false;
       for (const auto& v : original_.views) {
-        if (views_dropped_.count(Lower(v.name))) continue;
+        if (views_dropped_.count(util::ToLower(v.name))) continue;
         const View* n = FindNamed(to_.views, v.name);
         NameSet idents = Identifiers(v.sql);
         if (!n || !(*n == v) || MentionsAny(idents, touched) || MentionsAny(idents, views_dropped_)) {
-          views_dropped_.insert(Lower(v.name));
+          views_dropped_.insert(util::ToLower(v.name));
           grew = true;
         }
       }
@@ -583,7 +578,7 @@ class SqliteDiffer {
     dependencies.insert(views_dropped_.begin(), views_dropped_.end());
     for (const auto& t : original_.triggers) {
       const Trigger* n = FindNamed(to_.triggers, t.name);
-      if (!n || !(*n == *FindNamed(from_.triggers, t.name)) || dependencies.count(Lower(t.table)) ||
+      if (!n || !(*n == *FindNamed(from_.triggers, t.name)) || dependencies.count(util::ToLower(t.table)) ||
           MentionsAny(Identifiers(t.sql), dependencies)) {
         triggers_dropped_.insert(t.name);
         Add(Make("drop trigger " + t.name, {"DROP TRIGGER " + Q(t.name)}));
@@ -591,7 +586,7 @@ class SqliteDiffer {
     }
     std::vector<const View*> views;
     for (const auto& v : original_.views) {
-      if (views_dropped_.count(Lower(v.name))) views.push_back(&v);
+      if (views_dropped_.count(util::ToLower(v.name))) views.push_back(&v);
     }
     views = CreateOrder(views);
     std::reverse(views.begin(), views.end());
@@ -602,7 +597,7 @@ class SqliteDiffer {
   void DropIndexes() {
     for (const auto& i : from_.indexes) {
       const Index* n = FindNamed(to_.indexes, i.name);
-      if (!n || !(*n == i) || rebuilt_.count(Lower(i.table)) || gone_.count(Lower(i.table))) {
+      if (!n || !(*n == i) || rebuilt_.count(util::ToLower(i.table)) || gone_.count(util::ToLower(i.table))) {
         indexes_dropped_.insert(i.name);
         Add(Make("drop index " + i.name, {"DROP INDEX " + Q(i.name)}));
       }
@@ -616,7 +611,7 @@ class SqliteDiffer {
       // With foreign keys on, DROP TABLE deletes the rows first, which fails
       // (or cascades) while a kept table still references them.
       for (const auto& other : from_.tables) {
-        if (&other == t || gone_.count(Lower(other.name))) continue;
+        if (&other == t || gone_.count(util::ToLower(other.name))) continue;
         for (const auto& fk : other.foreign_keys) {
           if (fk.ref_table == t->name) diff_.foreign_keys_off = true;
         }
@@ -632,7 +627,7 @@ class SqliteDiffer {
     }
     std::vector<const View*> views;
     for (const auto& v : to_.views) {
-      if (!FindNamed(original_.views, v.name) || views_dropped_.count(Lower(v.name))) views.push_back(&v);
+      if (!FindNamed(original_.views, v.name) || views_dropped_.count(util::ToLower(v.name))) views.push_back(&v);
     }
     for (const View* v : CreateOrder(views)) Add(Make("create view " + v->name, {v->sql}));
     for (const auto& t : to_.triggers) {

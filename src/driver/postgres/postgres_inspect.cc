@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "driver/postgres/postgres_inspect_internal.h"
+#include "util/strings.h"
 
 namespace strata::driver {
 
@@ -40,11 +41,6 @@ std::vector<std::string> SplitList(const Row& row, size_t i) {
   for (size_t pos; (pos = s.find(kSep, start)) != std::string::npos; start = pos + 1) out.push_back(s.substr(start, pos - start));
   out.push_back(s.substr(start));
   return out;
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Folding keeps pg_get_viewdef's pretty layout out of the canonical text.
@@ -83,8 +79,8 @@ Result<Rows> Inspector::Q(const std::string& sql) {
 }
 
 bool Inspector::Excluded(const std::string& table) const {
-  std::string lower = Lower(table);
-  return std::any_of(exclude.begin(), exclude.end(), [&](const std::string& e) { return Lower(e) == lower; });
+  std::string lower = util::ToLower(table);
+  return std::any_of(exclude.begin(), exclude.end(), [&](const std::string& e) { return util::ToLower(e) == lower; });
 }
 
 schema::Table* Inspector::TableOf(const Row& row, size_t i) {

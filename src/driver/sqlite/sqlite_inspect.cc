@@ -4,18 +4,13 @@
 #include <map>
 
 #include "driver/sqlite/sqlite_ddl.h"
+#include "util/strings.h"
 
 namespace strata::driver {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool SameIdent(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
+bool SameIdent(std::string_view a, std::string_view b) { return util::ToLower(a) == util::ToLower(b); }
 
 const std::string& Text(const Value& v) {
   static const std::string kEmpty;
@@ -170,7 +165,7 @@ Result<schema::Schema> InspectSqlite(Connection& conn, const std::vector<std::st
   auto rows = conn.Query("SELECT type, name, tbl_name, sql FROM main.sqlite_schema ORDER BY name");
   if (!rows.ok()) return rows.status();
   auto skipped = [&](const std::string& table) {
-    if (Lower(table).rfind("sqlite_", 0) == 0) return true;
+    if (util::ToLower(table).rfind("sqlite_", 0) == 0) return true;
     for (const auto& e : exclude_tables) {
       if (SameIdent(e, table)) return true;
     }
