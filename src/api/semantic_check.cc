@@ -335,27 +335,38 @@ bool Allowed(std::string_view rule, const SemanticMigration& m, const std::vecto
   return false;
 }
 
+// A migration's statements in lower case with their first line, split once
+// for all of its changes. Empty when the text does not split (the dev
+// database ran it anyway).
+struct LoweredStatement {
+  std::string text;
+  int line = 1;
+};
+
+std::vector<LoweredStatement> LowerStatements(const SemanticMigration& m, bool postgres) {
+  std::vector<LoweredStatement> out;
+  auto statements = sql::Split(m.sql, postgres ? sql::Dialect::kPostgres : sql::Dialect::kSqlite);
+  if (!statements.ok()) return out;
+  for (const auto& st : *statements) out.push_back({util::ToLower(st.text), sql::LocateOffset(m.sql, st.offset).line});
+  return out;
+}
+
 // Where in the file a change most likely happens: the last statement that
 // names the change's column and table, else the last that names the table
 // (a rebuild's final RENAME, the DROP TABLE). Names match case-insensitively
-// as whole words, the schema left out. 1 when no statement names it, or the
-// text does not split (the dev database ran it anyway).
-int LocateChange(const SemanticMigration& m, const Change& c, bool postgres) {
-  auto statements = sql::Split(m.sql, postgres ? sql::Dialect::kPostgres : sql::Dialect::kSqlite);
-  if (!statements.ok()) return 1;
+// as whole words, the schema left out. 1 when no statement names it.
+int LocateChange(const std::vector<LoweredStatement>& statements, const Change& c) {
   size_t dot = c.table.rfind('.');
   std::string table = util::ToLower(dot == std::string::npos ? c.table : c.table.substr(dot + 1));
   std::string column = util::ToLower(c.column);
-  const sql::Statement* with_table = nullptr;
-  const sql::Statement* with_both = nullptr;
-  for (const auto& st : *statements) {
-    std::string text = util::ToLower(st.text);
-    if (!MentionsWord(text, table)) continue;
-    with_table = &st;
-    if (!column.empty() && MentionsWord(text, column)) with_both = &st;
+  int with_table = 0;
+  int with_both = 0;
+  for (const auto& st : statements) {
+    if (!MentionsWord(st.text, table)) continue;
+    with_table = st.line;
+    if (!column.empty() && MentionsWord(st.text, column)) with_both = st.line;
   }
-  const sql::Statement* at = with_both ? with_both : with_table;
-  return at ? sql::LocateOffset(m.sql, at->offset).line : 1;
+  return with_both ? with_both : with_table ? with_table : 1;
 }
 
 LintFinding MakeFinding(const SemanticMigration& m, std::string_view rule, std::string message, int line = 1) {
@@ -431,13 +442,15 @@ Result<SemanticResult> SemanticCheck(const DevTarget& target, const std::vector<
     if (!m.check) continue;
     auto after = (*dev)->Inspect();
     if (!after.ok()) return after.status();
+    std::vector<LoweredStatement> statements;  // split at the first change that needs a line
     for (auto& change : Compare(*before, *after, postgres)) {
       if (Duplicate(change, m, text_findings)) continue;  // the text rule's finding stands
       if (Allowed(change.rule, m, allow)) {
         ++result.allowed;
         continue;
       }
-      int line = LocateChange(m, change, postgres);
+      if (statements.empty()) statements = LowerStatements(m, postgres);
+      int line = LocateChange(statements, change);
       result.findings.push_back(MakeFinding(m, change.rule, std::move(change.message), line));
     }
   }
