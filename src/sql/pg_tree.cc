@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 
+#include "sql/pg_convert.h"
 #include "sql/split.h"
 
 namespace strata::sql {
@@ -20,13 +21,6 @@ size_t CharPositionToOffset(std::string_view text, int pos) {
   }
   return i;
 }
-
-struct ProtobufResultFree {
-  void operator()(PgQueryProtobufParseResult* r) const {
-    pg_query_free_protobuf_parse_result(*r);
-    delete r;
-  }
-};
 
 }  // namespace
 
@@ -54,24 +48,22 @@ void ArenaFree(void*, void*) {}
 
 Result<std::unique_ptr<ParsedScript>> ParsedScript::Parse(std::string_view script) {
   std::string text(script);  // libpg_query wants a NUL-terminated string
-  std::unique_ptr<PgQueryProtobufParseResult, ProtobufResultFree> result(
-      new PgQueryProtobufParseResult(pg_query_parse_protobuf(text.c_str())));
-  if (result->error != nullptr) {
-    size_t offset = result->error->cursorpos > 0 ? CharPositionToOffset(script, result->error->cursorpos)
-                                                 : script.size();
-    LineCol at = LocateOffset(script, offset);
-    return Status::Parse(result->error->message).At("", at.line, at.column);
-  }
   std::unique_ptr<ParsedScript> out(new ParsedScript());
-  // The unpacked structs take a few times the packed size.
-  out->arena_.Reserve(std::max<size_t>(16 * 1024, result->parse_tree.len * 4));
+  // The structs take about twice the text's size, the RawStmt list aside.
+  out->arena_.Reserve(std::max<size_t>(16 * 1024, script.size() * 8));
   ProtobufCAllocator allocator{ArenaAlloc, ArenaFree, &out->arena_};
-  auto* tree = pg_query__parse_result__unpack(&allocator, result->parse_tree.len,
-                                              reinterpret_cast<const uint8_t*>(result->parse_tree.data));
-  if (tree == nullptr) return Status::Internal("libpg_query returned a parse tree that protobuf-c cannot read");
-  out->statements_.reserve(tree->n_stmts);
-  for (size_t i = 0; i < tree->n_stmts; ++i) {
-    const PgQuery__RawStmt* raw = tree->stmts[i];
+  StrataPgParse parsed = strata_pg_parse(text.c_str(), &allocator);
+  if (parsed.error != nullptr) {
+    size_t offset =
+        parsed.error->cursorpos > 0 ? CharPositionToOffset(script, parsed.error->cursorpos) : script.size();
+    LineCol at = LocateOffset(script, offset);
+    Status status = Status::Parse(parsed.error->message).At("", at.line, at.column);
+    strata_pg_free_error(parsed.error);
+    return status;
+  }
+  out->statements_.reserve(parsed.n_stmts);
+  for (size_t i = 0; i < parsed.n_stmts; ++i) {
+    const PgQuery__RawStmt* raw = parsed.stmts[i];
     if (raw == nullptr || raw->stmt == nullptr) continue;
     // stmt_location is where the previous statement's ';' ended, so it
     // includes the comments between statements; stmt_len 0 means "to the end".

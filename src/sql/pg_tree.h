@@ -3,15 +3,14 @@
 // the lock table, the schema state and the lint rules share. Internal to
 // src/sql: nothing outside this folder sees a PgQuery__ type.
 //
-// Why protobuf-c and not pg_query_parse's JSON: the tree arrives as one
-// buffer that protobuf-c unpacks into plain structs in a single pass, with no
-// JSON text to produce and parse again; linting stays close to the cost of
-// parsing alone (bench/lint_bench.cc).
+// Why these structs: they are libpg_query's public, documented form of the
+// tree, stable across its releases, and plain C structs to walk. They are
+// built straight from the parser's own nodes (sql/pg_convert.h), with no
+// JSON or protobuf bytes produced and read again, so linting stays within
+// the cost of a bare parse (bench/lint_bench.cc).
 //
-// The tree is unpacked into an arena owned by the ParsedScript (one bump
-// allocator instead of a malloc per node, and no walk of the tree to free
-// it): protobuf-c's per-node malloc and free_unpacked were a fifth of lint
-// time (bench/README.md).
+// The tree lives in an arena owned by the ParsedScript (one bump allocator
+// instead of a malloc per node, and no walk of the tree to free it).
 //
 // A ParsedScript owns its tree; pointers into it live as long as it does.
 // Not thread-safe to share while being destroyed; otherwise read-only.
