@@ -1,7 +1,9 @@
 // Lint throughput: strata::sql::Lint over a large generated migration set,
 // against bare libpg_query parsing of the same text (pg_query_parse, the
-// JSON parse tree, and pg_query_parse_protobuf, what lint reads). Target:
-// lint within 1.5x of the bare parse. Run with
+// JSON parse tree, and pg_query_parse_protobuf). Target: lint within 1.5x of
+// the bare parse. BM_ParseConvert is the part of lint that parses: the raw
+// parse and the conversion to the structs the rules read (sql/pg_convert.h).
+// Run with
 //   build/bench/strata_bench --benchmark_filter=Lint --benchmark_min_time=1
 // BM_Lint also reports the ratio to both bare parses as counters.
 #include <benchmark/benchmark.h>
@@ -13,6 +15,8 @@
 #include <vector>
 
 #include "sql/lint.h"
+#include "sql/pg_convert.h"
+#include "sql/pg_tree.h"
 
 namespace strata {
 namespace {
@@ -95,6 +99,19 @@ size_t ParseProtobufOnce(const MigrationSet& set) {
   return n;
 }
 
+size_t ParseConvertOnce(const MigrationSet& set) {
+  size_t n = 0;
+  for (const auto& sql : set.sql) {
+    sql::ParsedScript::Arena arena;
+    ProtobufCAllocator allocator{[](void* a, size_t size) { return static_cast<sql::ParsedScript::Arena*>(a)->Alloc(size); },
+                                 [](void*, void*) {}, &arena};
+    StrataPgParse r = strata_pg_parse(sql.c_str(), &allocator);
+    n += r.n_stmts;
+    if (r.error != nullptr) strata_pg_free_error(r.error);
+  }
+  return n;
+}
+
 // CPU time of this thread: on a shared machine wall-clock ratios mostly
 // measure the other processes.
 double CpuSeconds() {
@@ -123,7 +140,14 @@ void BM_ParseProtobuf(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseProtobuf)->Unit(benchmark::kMillisecond);
 
-// The whole lint: parse, unpack, lock table, schema state, every rule.
+void BM_ParseConvert(benchmark::State& state) {
+  const MigrationSet& set = LargeSet();
+  for (auto _ : state) benchmark::DoNotOptimize(ParseConvertOnce(set));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * static_cast<int64_t>(set.bytes));
+}
+BENCHMARK(BM_ParseConvert)->Unit(benchmark::kMillisecond);
+
+// The whole lint: parse, convert, lock table, schema state, every rule.
 void BM_Lint(benchmark::State& state) {
   const MigrationSet& set = LargeSet();
   sql::LintOptions options;

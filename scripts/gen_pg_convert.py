@@ -27,6 +27,10 @@ PG_HEADERS = ["nodes.h", "primnodes.h", "parsenodes.h", "value.h", "lockoptions.
 
 # Written by hand in pg_convert.c.
 SPECIAL = {"A_Const", "List", "IntList", "OidList"}
+# Enums that libpg_query's copy of PostgreSQL numbers differently from the
+# server headers (its patch 05_limit_option_enum_value_default makes
+# LIMIT_OPTION_DEFAULT 0): the values in the order libpg_query's parser uses.
+LIBPG_QUERY_ENUM_ORDER = {"LimitOption": ["LIMIT_OPTION_DEFAULT", "LIMIT_OPTION_COUNT", "LIMIT_OPTION_WITH_TIES"]}
 # Protobuf fields whose PostgreSQL field has another name.
 RENAMED = {("CreateForeignTableStmt", "base_stmt"): "base"}
 
@@ -201,12 +205,13 @@ for pb_enum, pg_enum in sorted(needed_enums):
     enum_out.append(f"static {pb_enum} enum_{pg_enum}(int v) {{")
     enum_out.append("  switch (v) {")
     pb_values = pb_enums[pb_enum]
-    for v in pg_enums[pg_enum]:
+    order = LIBPG_QUERY_ENUM_ORDER.get(pg_enum)
+    for k, v in enumerate(order or pg_enums[pg_enum]):
         match = [x for x in pb_values if x.endswith("__" + v)]
         if len(match) != 1:
             warnings.append(f"enum {pg_enum}.{v}: no single protobuf value")
             continue
-        enum_out.append(f"    case {v}: return {match[0]};")
+        enum_out.append(f"    case {k if order else v}: return {match[0]};")
     enum_out.append("    default: break;")
     enum_out.append("  }")
     enum_out.append(f"  return ({pb_enum})0;")
