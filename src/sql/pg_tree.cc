@@ -49,8 +49,9 @@ void ArenaFree(void*, void*) {}
 Result<std::unique_ptr<ParsedScript>> ParsedScript::Parse(std::string_view script) {
   std::string text(script);  // libpg_query wants a NUL-terminated string
   std::unique_ptr<ParsedScript> out(new ParsedScript());
-  // The structs take about twice the text's size, the RawStmt list aside.
-  out->arena_.Reserve(std::max<size_t>(16 * 1024, script.size() * 8));
+  // The structs take several times the text's size; blocks double from
+  // there, so a large data migration does not reserve it all up front.
+  out->arena_.Reserve(std::clamp<size_t>(script.size() * 4, 16 * 1024, 1024 * 1024));
   ProtobufCAllocator allocator{ArenaAlloc, ArenaFree, &out->arena_};
   StrataPgParse parsed = strata_pg_parse(text.c_str(), &allocator);
   if (parsed.error != nullptr) {
