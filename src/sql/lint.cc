@@ -11,9 +11,31 @@
 #include "sql/lock_table.h"
 #include "sql/pg_tree.h"
 #include "sql/schema_state.h"
+#include "util/strings.h"
 
 namespace strata::sql {
 namespace {
+
+// The parser's message as a finding: "syntax error at or near "TABEL""
+// keeps its words ("syntax error in the down migration at or near ..."),
+// others get them in front ("syntax error: unterminated quoted string ...").
+// A newline in the quoted token (an unterminated string) is shown as \n,
+// so that a finding stays on one line.
+std::string SyntaxErrorMessage(const std::string& message, std::string_view where) {
+  constexpr std::string_view kPrefix = "syntax error";
+  std::string parser_message;
+  for (char c : message) {
+    if (c == '\n') {
+      parser_message += "\\n";
+    } else if (c != '\r') {
+      parser_message += c;
+    }
+  }
+  if (util::StartsWith(parser_message, kPrefix)) {
+    return std::string(kPrefix) + std::string(where) + parser_message.substr(kPrefix.size());
+  }
+  return std::string(kPrefix) + std::string(where) + ": " + parser_message;
+}
 
 // Line and column of increasing offsets in one text, in a single pass over
 // it: LocateOffset per statement would be quadratic in big files.
@@ -233,7 +255,7 @@ void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& st
   if (m.report && postgres && !parsed.error.ok()) {
     reporter.SetLocation(LineCol{parsed.error.line() > 0 ? parsed.error.line() : 1,
                                  parsed.error.column() > 0 ? parsed.error.column() : 1});
-    reporter.Report("syntax-error", "syntax error: " + parsed.error.message(), {});
+    reporter.Report("syntax-error", SyntaxErrorMessage(parsed.error.message(), ""), {});
   }
   if (m.report && postgres && !m.down_sql.empty()) {
     auto down = ParsedScript::Parse(m.down_sql);
@@ -242,7 +264,7 @@ void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& st
       down_reporter.SetFile(m.down_file);
       down_reporter.SetLocation(LineCol{down.status().line() > 0 ? down.status().line() : 1,
                                         down.status().column() > 0 ? down.status().column() : 1});
-      down_reporter.Report("syntax-error", "syntax error in the down migration: " + down.status().message(), {});
+      down_reporter.Report("syntax-error", SyntaxErrorMessage(down.status().message(), " in the down migration"), {});
     }
   }
   LineTracker lines(m.sql);
