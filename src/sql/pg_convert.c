@@ -8,6 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+// libpg_query's parser and the node headers below must be the same
+// PostgreSQL major version.
+#if PG_VERSION_NUM / 10000 != 15
+#error "sql/pg_convert.c is generated for libpg_query 15 (PostgreSQL 15's parser)"
+#endif
+
 // pg_query.h and the server's pg_config.h both define PG_VERSION*.
 #undef PG_VERSION
 #undef PG_VERSION_NUM
