@@ -119,8 +119,9 @@ class Connection {
   // while another uses the connection (not from a signal handler). The
   // statement fails (SQLite SQLITE_INTERRUPT, PostgreSQL 57014 "canceling
   // statement due to user request") and its caller rolls back as after any
-  // error. A no-op when nothing runs; best effort (PostgreSQL sends the
-  // request over a second connection, which may fail).
+  // error. SQLite's ExecScript also stops before its next statement when
+  // the request came between two. A no-op when nothing runs; best effort
+  // (PostgreSQL sends the request over a second connection, which may fail).
   virtual void Cancel() = 0;
 
  protected:

@@ -41,8 +41,7 @@ Status FromSqlite(int rc, sqlite3* db) {
 // `script`, located in the script: SQLite's own error offset when it has
 // one (a syntax error, an unknown table), else the statement's first token.
 // REQUIRES: called before anything else runs on `db`.
-Status ScriptError(int rc, sqlite3* db, std::string_view script, size_t stmt_offset) {
-  Status status = FromSqlite(rc, db);
+Status LocateScriptError(Status status, sqlite3* db, std::string_view script, size_t stmt_offset) {
   int error_offset = sqlite3_error_offset(db);
   std::string_view rest = script.substr(stmt_offset);
   size_t start = stmt_offset;
@@ -58,6 +57,10 @@ Status ScriptError(int rc, sqlite3* db, std::string_view script, size_t stmt_off
   }
   sql::LineCol lc = sql::LocateOffset(script, at);
   return std::move(status).At("", lc.line, lc.column).With(StatementContext(text));
+}
+
+Status ScriptError(int rc, sqlite3* db, std::string_view script, size_t stmt_offset) {
+  return LocateScriptError(FromSqlite(rc, db), db, script, stmt_offset);
 }
 
 }  // namespace
@@ -104,6 +107,8 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const config::U
 
 Status SqliteConnection::ExecScript(std::string_view sql) {
   if (sql.size() > static_cast<size_t>(INT_MAX)) return Status::InvalidArgument("script larger than 2 GiB");
+  // A Cancel() from before this script is not for it.
+  cancel_requested_ = false;
   const char* const begin = sql.data();
   const char* const end = begin + sql.size();
   const char* pos = begin;
@@ -116,6 +121,12 @@ Status SqliteConnection::ExecScript(std::string_view sql) {
     if (rc != SQLITE_OK) return ScriptError(rc, db_.get(), sql, offset);
     if (tail == nullptr || tail <= pos) tail = end;  // defensive: never loop forever
     if (stmt) {
+      // sqlite3_interrupt stops only a running statement (SQLite clears it
+      // when the next one starts): a Cancel() that came between two
+      // statements stops the script here.
+      if (cancel_requested_) {
+        return LocateScriptError(Status::Database(sqlite3_errstr(SQLITE_INTERRUPT)), db_.get(), sql, offset);
+      }
       // Step to completion: a SELECT in a migration still has to run (it may
       // call a function with side effects, or fail).
       do {
@@ -292,6 +303,7 @@ std::string SqliteConnection::session_user() {
 }
 
 void SqliteConnection::Cancel() {
+  cancel_requested_ = true;
   if (db_) sqlite3_interrupt(db_.get());
 }
 

@@ -10,6 +10,7 @@
 // handle; the destructor rolls back an open transaction and closes it.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -59,8 +60,12 @@ class SqliteConnection final : public Connection {
   std::vector<std::string> TakeNotices() override { return {}; }
   std::string session_user() override;
   Result<schema::Schema> InspectSchema(const std::vector<std::string>& exclude_tables) override;
-  // sqlite3_interrupt.
+  // sqlite3_interrupt for the running statement; ExecScript also stops
+  // before its next statement.
   void Cancel() override;
+
+  // The SQLite handle, for tests that install hooks on it.
+  sqlite3* raw_handle() const { return db_.get(); }
 
  private:
   struct DbClose {
@@ -86,6 +91,8 @@ class SqliteConnection final : public Connection {
   // per migration, and preparing them again each time showed in profiles.
   // Declared after db_ so that they are finalized before it closes.
   std::unordered_map<std::string, CachedStmt> cache_;
+  // Set by Cancel() (any thread), read by ExecScript between statements.
+  std::atomic<bool> cancel_requested_{false};
 };
 
 }  // namespace strata::driver

@@ -1,10 +1,14 @@
 // SQLite-only driver behaviour; the shared contract is in driver_conformance_test.cc.
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 
 #include "driver/open.h"
+#include "driver/sqlite/sqlite_connection.h"
 #include "testing/test_support.h"
 
 namespace strata::driver {
@@ -73,6 +77,47 @@ TEST(SqliteDriver, MemoryDatabaseAndForeignKeys) {
   Status s = conn->ExecScript("INSERT INTO child VALUES (1)");
   EXPECT_EQ(s.code(), Code::kDatabase);
   EXPECT_NE(s.message().find("FOREIGN KEY"), std::string::npos) << s.ToString();
+}
+
+std::vector<std::string> TableNames(Connection& conn) {
+  std::vector<std::string> names;
+  auto rows = conn.Query("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+  EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+  if (rows.ok()) {
+    for (const auto& row : rows->rows) names.push_back(row.at(0).value_or(""));
+  }
+  return names;
+}
+
+// sqlite3_interrupt stops only a running statement: SQLite clears it when
+// the next one starts. A Ctrl-C that lands between two statements of a
+// migration must still stop the migration there. SQLite's profile callback
+// runs just after a statement finished, before the next is prepared: the
+// point where sqlite3_interrupt alone would be lost.
+TEST(SqliteDriver, CancelBetweenStatementsStopsTheScriptBeforeTheNext) {
+  auto conn = MustOpen("sqlite::memory:");
+  ASSERT_NE(conn, nullptr);
+  auto* sqlite = dynamic_cast<SqliteConnection*>(conn.get());
+  ASSERT_NE(sqlite, nullptr);
+  sqlite3_trace_v2(
+      sqlite->raw_handle(), SQLITE_TRACE_PROFILE,
+      [](unsigned, void* c, void* stmt, void*) {
+        const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
+        if (sql != nullptr && std::strstr(sql, "TABLE a") != nullptr) static_cast<SqliteConnection*>(c)->Cancel();
+        return 0;
+      },
+      sqlite);
+  Status s = conn->ExecScript("CREATE TABLE a (x);\nCREATE TABLE b (x);\nCREATE TABLE c (x);\n");
+  sqlite3_trace_v2(sqlite->raw_handle(), 0, nullptr, nullptr);
+  EXPECT_EQ(s.code(), Code::kDatabase) << s.ToString();
+  EXPECT_NE(s.message().find("interrupted"), std::string::npos) << s.ToString();
+  EXPECT_EQ(s.line(), 2) << s.ToString();
+  EXPECT_EQ(TableNames(*conn), std::vector<std::string>{"a"});
+
+  // A Cancel() while nothing runs is not carried into the next script.
+  sqlite->Cancel();
+  ASSERT_TRUE(conn->ExecScript("CREATE TABLE d (x);\nCREATE TABLE e (x);\n").ok());
+  EXPECT_EQ(TableNames(*conn), (std::vector<std::string>{"a", "d", "e"}));
 }
 
 TEST(SqliteDriver, TriggerBodiesRunWhole) {
