@@ -176,6 +176,10 @@ std::vector<RelationLock> LocksOf(const PgNode* stmt, const SchemaState& state) 
         }
       }
       for (size_t i = 0; i < c->n_table_elts; ++i) TakeReferenced(c->table_elts[i], &locks);
+      // A foreign key to the table being created locks only that new table,
+      // which no other session can see yet.
+      std::string created = RelationName(c->relation);
+      std::erase_if(locks, [&](const RelationLock& l) { return l.relation == created; });
       break;
     }
     case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:

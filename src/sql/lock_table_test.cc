@@ -36,6 +36,10 @@ TEST(LockTableTest, CommonStatements) {
   EXPECT_EQ(Locks("ALTER TABLE orders DISABLE TRIGGER ALL"), "orders=SHARE ROW EXCLUSIVE");
   EXPECT_EQ(Locks("ALTER TABLE orders ADD CHECK (a > 0), DISABLE TRIGGER ALL"), "orders=ACCESS EXCLUSIVE");
   EXPECT_EQ(Locks("CREATE TABLE t (id bigint, u bigint REFERENCES users)"), "users=SHARE ROW EXCLUSIVE");
+  // A self-reference locks only the new table: nothing anyone waits for.
+  EXPECT_EQ(Locks("CREATE TABLE t (id bigint PRIMARY KEY, parent bigint REFERENCES t, u bigint REFERENCES users)"),
+            "users=SHARE ROW EXCLUSIVE");
+  EXPECT_EQ(Locks("CREATE TABLE app.t (id bigint PRIMARY KEY, FOREIGN KEY (id) REFERENCES app.t (id))"), "");
   EXPECT_EQ(Locks("DROP TABLE users, orders"), "users=ACCESS EXCLUSIVE orders=ACCESS EXCLUSIVE");
   EXPECT_EQ(Locks("TRUNCATE users"), "users=ACCESS EXCLUSIVE");
   EXPECT_EQ(Locks("ALTER TABLE users RENAME TO people"), "users=ACCESS EXCLUSIVE");
