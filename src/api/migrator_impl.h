@@ -70,16 +70,16 @@ class MigratorImpl : public Migrator {
   using PlanFn = std::function<Result<engine::Plan>(const std::vector<engine::AppliedRow>&, driver::Connection&)>;
   Result<ApplyReport> RunPlan(const engine::RunPolicy& policy, bool dry_run, const PlanFn& plan);
   Status RequireConfirmation(const char* command, bool yes) const;
-  // lint.cc: `up`'s lint policy over the plan's pending migrations. With
-  // lint = "error", kLint when findings of severity error are not allowed,
-  // and the warnings go to `shown`; with "warning", the errors go to `shown`.
-  // On PostgreSQL the table sizes come from `conn`, the database about to be
-  // migrated (as `lint --table-sizes` reads them).
   // lint.cc: the text rules over a plan, as `up` and `plan` run them: every
   // migration feeds the schema state, the steps' migrations are reported; on
-  // PostgreSQL weighed by the table sizes read from `conn` (null: none).
+  // PostgreSQL weighed by the table sizes read from `conn` (null: none), as
+  // `lint --table-sizes` reads them.
   Result<sql::LintResult> LintSteps(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
                                     const std::vector<std::string>& allow, driver::Connection* conn);
+  // lint.cc: `up`'s lint policy over the plan's pending migrations (LintSteps
+  // with `conn`, the database about to be migrated). With lint = "error",
+  // kLint when findings of severity error are not allowed, and the warnings
+  // go to `shown`; with "warning", the errors go to `shown`.
   Status LintPending(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
                      const UpOptions& options, driver::Connection& conn, std::vector<LintFinding>* shown);
 

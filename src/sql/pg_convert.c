@@ -116,29 +116,18 @@ static PgQuery__AConst *conv_special_A_Const(Ctx *c, const Node *n);
 
 #include "sql/pg_convert_gen.inc"
 
-static PgQuery__List *conv_special_List(Ctx *c, const Node *n) {
-  PgQuery__List *out = (PgQuery__List *)arena_alloc(c, sizeof *out);
-  static const PgQuery__List init = PG_QUERY__LIST__INIT;
-  *out = init;
-  out->n_items = conv_list(c, (const List *)n, &out->items);
-  return out;
-}
-
-static PgQuery__IntList *conv_special_IntList(Ctx *c, const Node *n) {
-  PgQuery__IntList *out = (PgQuery__IntList *)arena_alloc(c, sizeof *out);
-  static const PgQuery__IntList init = PG_QUERY__INT_LIST__INIT;
-  *out = init;
-  out->n_items = conv_list(c, (const List *)n, &out->items);
-  return out;
-}
-
-static PgQuery__OidList *conv_special_OidList(Ctx *c, const Node *n) {
-  PgQuery__OidList *out = (PgQuery__OidList *)arena_alloc(c, sizeof *out);
-  static const PgQuery__OidList init = PG_QUERY__OID_LIST__INIT;
-  *out = init;
-  out->n_items = conv_list(c, (const List *)n, &out->items);
-  return out;
-}
+// List, IntList and OidList: one message shape, their items.
+#define CONV_SPECIAL_LIST(kind, Message, INIT)                        \
+  static Message *conv_special_##kind(Ctx *c, const Node *n) {        \
+    Message *out = (Message *)arena_alloc(c, sizeof *out);            \
+    static const Message init = INIT;                                 \
+    *out = init;                                                      \
+    out->n_items = conv_list(c, (const List *)n, &out->items);        \
+    return out;                                                       \
+  }
+CONV_SPECIAL_LIST(List, PgQuery__List, PG_QUERY__LIST__INIT)
+CONV_SPECIAL_LIST(IntList, PgQuery__IntList, PG_QUERY__INT_LIST__INIT)
+CONV_SPECIAL_LIST(OidList, PgQuery__OidList, PG_QUERY__OID_LIST__INIT)
 
 // A_Const keeps its value inline in a union of value nodes.
 static PgQuery__AConst *conv_special_A_Const(Ctx *c, const Node *node) {

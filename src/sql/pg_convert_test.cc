@@ -3,7 +3,7 @@
 // for every statement of a wide grammar corpus and of PostgreSQL's own SQL
 // scripts (information_schema, system views, every contrib extension), and
 // a syntax error must be the same error at the same place.
-#include "sql/pg_convert.h"
+#include "sql/pg_convert_check.h"
 
 #include <gtest/gtest.h>
 
@@ -15,114 +15,15 @@
 #include <string>
 #include <vector>
 
-#include "sql/pg_tree.h"
-
 namespace strata::sql {
 namespace {
-
-void* TestAlloc(void* arena, size_t size) { return static_cast<ParsedScript::Arena*>(arena)->Alloc(size); }
-void TestFree(void*, void*) {}
-
-// The path of the first field where two messages of the same type differ
-// ("stmts[0].stmt.select_stmt.limit_option: 2 != 1"), or "".
-std::string FirstDifference(const ProtobufCMessage* a, const ProtobufCMessage* b, const std::string& path) {
-  if (a == nullptr || b == nullptr) return a == b ? "" : path + ": present on one side only";
-  const ProtobufCMessageDescriptor* d = a->descriptor;
-  auto at = [](const ProtobufCMessage* m, unsigned offset) { return reinterpret_cast<const char*>(m) + offset; };
-  for (unsigned i = 0; i < d->n_fields; ++i) {
-    const ProtobufCFieldDescriptor* f = &d->fields[i];
-    std::string here = path + "." + f->name;
-    if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-      uint32_t ca = *reinterpret_cast<const uint32_t*>(at(a, f->quantifier_offset));
-      uint32_t cb = *reinterpret_cast<const uint32_t*>(at(b, f->quantifier_offset));
-      if (ca != cb) return here + ": oneof case " + std::to_string(ca) + " != " + std::to_string(cb);
-      if (ca != f->id) continue;
-    }
-    if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-      size_t na = *reinterpret_cast<const size_t*>(at(a, f->quantifier_offset));
-      size_t nb = *reinterpret_cast<const size_t*>(at(b, f->quantifier_offset));
-      if (na != nb) return here + ": " + std::to_string(na) + " != " + std::to_string(nb) + " elements";
-      if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-        auto* ea = *reinterpret_cast<ProtobufCMessage* const* const*>(at(a, f->offset));
-        auto* eb = *reinterpret_cast<ProtobufCMessage* const* const*>(at(b, f->offset));
-        for (size_t k = 0; k < na; ++k) {
-          std::string r = FirstDifference(ea[k], eb[k], here + "[" + std::to_string(k) + "]");
-          if (!r.empty()) return r;
-        }
-      }
-      continue;
-    }
-    switch (f->type) {
-      case PROTOBUF_C_TYPE_MESSAGE: {
-        std::string r = FirstDifference(*reinterpret_cast<ProtobufCMessage* const*>(at(a, f->offset)),
-                                        *reinterpret_cast<ProtobufCMessage* const*>(at(b, f->offset)), here);
-        if (!r.empty()) return r;
-        break;
-      }
-      case PROTOBUF_C_TYPE_STRING: {
-        const char* sa = *reinterpret_cast<char* const*>(at(a, f->offset));
-        const char* sb = *reinterpret_cast<char* const*>(at(b, f->offset));
-        if (std::string(sa ? sa : "") != (sb ? sb : "")) return here + ": '" + sa + "' != '" + sb + "'";
-        break;
-      }
-      case PROTOBUF_C_TYPE_BOOL:
-      case PROTOBUF_C_TYPE_ENUM:
-      case PROTOBUF_C_TYPE_INT32:
-      case PROTOBUF_C_TYPE_UINT32: {
-        int32_t va = *reinterpret_cast<const int32_t*>(at(a, f->offset));
-        int32_t vb = *reinterpret_cast<const int32_t*>(at(b, f->offset));
-        if (va != vb) return here + ": " + std::to_string(va) + " != " + std::to_string(vb);
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  return "";
-}
 
 // Checks one script; returns false (after a gtest failure naming it) when
 // the two differ.
 bool SameAsLibpgQuery(const std::string& sql, const std::string& where) {
-  PgQueryProtobufParseResult theirs = pg_query_parse_protobuf(sql.c_str());
-  ParsedScript::Arena arena;
-  ProtobufCAllocator allocator{TestAlloc, TestFree, &arena};
-  StrataPgParse ours = strata_pg_parse(sql.c_str(), &allocator);
-  bool same = true;
-  if (theirs.error != nullptr || ours.error != nullptr) {
-    if (theirs.error == nullptr || ours.error == nullptr) {
-      ADD_FAILURE() << where << ": only one side failed to parse\n" << sql;
-      same = false;
-    } else {
-      EXPECT_STREQ(theirs.error->message, ours.error->message) << where;
-      EXPECT_EQ(theirs.error->cursorpos, ours.error->cursorpos) << where;
-      same = std::string(theirs.error->message) == ours.error->message &&
-             theirs.error->cursorpos == ours.error->cursorpos;
-    }
-  } else {
-    PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
-    result.version = PG_VERSION_NUM;
-    result.n_stmts = ours.n_stmts;
-    result.stmts = ours.stmts;
-    std::string packed(pg_query__parse_result__get_packed_size(&result), '\0');
-    pg_query__parse_result__pack(&result, reinterpret_cast<uint8_t*>(packed.data()));
-    std::string expected(theirs.parse_tree.data, theirs.parse_tree.len);
-    if (packed != expected) {
-      size_t at = 0;
-      while (at < packed.size() && at < expected.size() && packed[at] == expected[at]) ++at;
-      PgQuery__ParseResult* unpacked = pg_query__parse_result__unpack(
-          nullptr, theirs.parse_tree.len, reinterpret_cast<const uint8_t*>(theirs.parse_tree.data));
-      ADD_FAILURE() << where << ": the tree differs from libpg_query's at byte " << at << " of " << expected.size()
-                    << " (ours " << packed.size() << "), first at "
-                    << FirstDifference(&unpacked->base, &result.base, "") << " (theirs != ours)\n"
-                    << sql;
-      pg_query__parse_result__free_unpacked(unpacked, nullptr);
-      same = false;
-    }
-  }
-  if (ours.error != nullptr) strata_pg_free_error(ours.error);
-  pg_query_free_protobuf_parse_result(theirs);
-  return same;
+  std::string difference = pg_convert_check::DifferenceFromLibpgQuery(sql);
+  EXPECT_EQ(difference, "") << where << "\n" << sql;
+  return difference.empty();
 }
 
 // Statements over the grammar the rules read, and much they do not: every
