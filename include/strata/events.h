@@ -21,6 +21,7 @@ struct Event {
     kStepSkipped,   // dry run: a no-transaction migration was not executed
     kRetry,         // a lock timeout; message says when it retries
     kNotice,        // a server notice during a step
+    kConnection,    // something about the connection worth knowing (a pooler in between); message says what
   };
   Kind kind = Kind::kPlan;
   Direction direction = Direction::kUp;

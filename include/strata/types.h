@@ -69,6 +69,12 @@ struct StatusReport {
   // Files that could not be loaded (empty, bad name, duplicate version, ...):
   // they are not in `migrations`, and `up` refuses until they are fixed.
   std::vector<ValidationIssue> problems;
+  // Who holds the migration lock ("host pid 123, since ..., lease expires in
+  // 21 s"); "" when nobody does.
+  std::string lock_holder;
+  // PostgreSQL: why strata believes a connection pooler or proxy is between
+  // it and the server, and what it does about it; "" for a direct connection.
+  std::string pooler;
 };
 
 enum class Direction { kUp, kDown };
@@ -398,8 +404,14 @@ struct PlanMigration {
   std::string name;
   std::string file;              // the up file
   bool no_transaction = false;   // -- strata:no-transaction
-  bool foreign_keys_off = false; // -- strata:foreign-keys-off
-  std::vector<PlanStatement> statements;
+  bool foreign_keys_off = false; // -- strata:foreign-keys-off, or PRAGMA foreign_keys=OFF first in the file
+  // What strata does with the file's own transaction control (a BEGIN/COMMIT
+  // wrapper, SQLite foreign-key pragmas), one sentence each.
+  std::vector<std::string> notes;
+  // Why `up` refuses this migration before running anything (transaction
+  // control it cannot honour); "" when it does not.
+  std::string refused;
+  std::vector<PlanStatement> statements;  // as strata runs them (a wrapper is not among them)
   std::vector<LintFinding> findings;  // text rules and the semantic check, this file's
 };
 
@@ -419,6 +431,10 @@ struct PlanReport {
   int allowed = 0;
   // `up` would refuse: lint = "error" and errors not allowed.
   bool blocked = false;
+  // `up` would refuse before running anything: a migration's `refused` is set.
+  bool refused = false;
+  // As StatusReport::pooler.
+  std::string pooler;
 };
 
 }  // namespace strata

@@ -68,9 +68,7 @@ Result<sql::Dialect> LintDialect(const config::Config& config, const std::string
   if (!requested.empty()) {
     return Status::InvalidArgument("unknown dialect '" + requested + "'").WithHint("use postgres or sqlite");
   }
-  auto url = config::ParseUrl(config.env.url);
-  if (url.ok() && url->scheme == config::Url::Scheme::kSqlite) return sql::Dialect::kSqlite;
-  return sql::Dialect::kPostgres;
+  return DialectOfUrl(config.env.url);
 }
 
 // Table sizes from pg_class, read once. reltuples is -1 for a table never
@@ -101,6 +99,40 @@ class PgTableStats : public sql::TableStats {
   std::map<std::string, double> rows_;
 };
 
+using OnDelete = sql::ForeignKeyReference::OnDelete;
+
+OnDelete OnDeleteOf(std::string_view action) {
+  if (action == "CASCADE" || action == "c") return OnDelete::kCascade;
+  if (action == "SET NULL" || action == "n") return OnDelete::kSetNull;
+  if (action == "SET DEFAULT" || action == "d") return OnDelete::kSetDefault;
+  if (action == "RESTRICT" || action == "r") return OnDelete::kRestrict;
+  return OnDelete::kNoAction;
+}
+
+// The live database's foreign keys, for the rules that follow a DROP to the
+// tables that reference the dropped one (drop-referenced-table,
+// drop-cascade). One query.
+Result<std::vector<sql::ForeignKeyReference>> LiveReferences(driver::Connection& conn) {
+  const bool sqlite = conn.dialect() == driver::Dialect::kSqlite;
+  auto rows = conn.Query(
+      sqlite ? "SELECT m.name, p.\"table\", group_concat(p.\"from\", ', '), p.on_delete FROM sqlite_schema m, "
+               "pragma_foreign_key_list(m.name) p WHERE m.type = 'table' GROUP BY m.name, p.id"
+             : "SELECT CASE WHEN n.nspname = 'public' THEN t.relname ELSE n.nspname || '.' || t.relname END, "
+               "CASE WHEN pn.nspname = 'public' THEN p.relname ELSE pn.nspname || '.' || p.relname END, "
+               "(SELECT string_agg(a.attname, ', ' ORDER BY k.i) FROM unnest(c.conkey) WITH ORDINALITY k(num, i) "
+               "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.num), c.confdeltype::text "
+               "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = "
+               "t.relnamespace JOIN pg_class p ON p.oid = c.confrelid JOIN pg_namespace pn ON pn.oid = "
+               "p.relnamespace WHERE c.contype = 'f'");
+  if (!rows.ok()) return rows.status().With("read the database's foreign keys");
+  std::vector<sql::ForeignKeyReference> out;
+  for (const auto& row : rows->rows) {
+    if (row.size() < 4 || !row[0] || !row[1]) continue;
+    out.push_back({*row[0], *row[1], row[2].value_or(""), OnDeleteOf(row[3].value_or(""))});
+  }
+  return out;
+}
+
 }  // namespace
 
 LintFinding ToPublic(const sql::Finding& f) {
@@ -125,6 +157,7 @@ sql::LintMigration ToLintInput(const source::Migration& m, bool report) {
   out.file = m.up_path;
   out.sql = m.up_sql;
   out.no_transaction = m.up_annotations.no_transaction;
+  out.foreign_keys_off = m.up_annotations.foreign_keys_off;
   out.allow = m.up_annotations.allow;
   out.has_down = m.down_path.has_value();
   if (m.down_path && m.down_sql) {
@@ -184,6 +217,7 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
       m.file = f;
       m.sql = contents.back();
       m.no_transaction = annotations->no_transaction;
+      m.foreign_keys_off = annotations->foreign_keys_off;
       m.allow = annotations->allow;
       std::string down = f;
       if (util::EndsWith(down, ".up.sql")) {
@@ -200,13 +234,18 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
   lint.lock_timeout_configured = config_.env.lock_timeout.count() > 0;
   lint.require_idempotent = options.require_idempotent;
   std::unique_ptr<sql::TableStats> stats;
-  if (options.use_database && *dialect == sql::Dialect::kPostgres) {
+  if (options.use_database && !SqliteFileMissing()) {
     auto conn = Connect();
     if (!conn.ok()) return Scrub(conn.status());
-    auto loaded = PgTableStats::Load(**conn);
-    if (!loaded.ok()) return Scrub(loaded.status());
-    stats = std::move(*loaded);
-    lint.stats = stats.get();
+    if (*dialect == sql::Dialect::kPostgres) {
+      auto loaded = PgTableStats::Load(**conn);
+      if (!loaded.ok()) return Scrub(loaded.status());
+      stats = std::move(*loaded);
+      lint.stats = stats.get();
+    }
+    auto references = LiveReferences(**conn);
+    if (!references.ok()) return Scrub(references.status());
+    lint.references = std::move(*references);
   }
   sql::LintResult result = sql::Lint(inputs, lint);
 
@@ -247,22 +286,32 @@ Result<sql::LintResult> MigratorImpl::LintSteps(const source::MigrationSet& set,
     stats = std::move(*loaded);
     lint.stats = stats.get();
   }
+  if (conn) {
+    auto references = LiveReferences(*conn);
+    if (!references.ok()) return references.status();
+    lint.references = std::move(*references);
+  }
   return sql::Lint(inputs, lint);
 }
 
 Status MigratorImpl::LintPending(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
-                                 const UpOptions& options, driver::Connection& conn,
+                                 const UpOptions& options, driver::Connection* conn,
                                  std::vector<LintFinding>* shown) {
   const std::string& policy = config_.env.lint;
   if (policy == "off" || steps.empty()) return Status::Ok();
-  auto result = LintSteps(set, steps, options.allow, &conn);
+  auto result = LintSteps(set, steps, options.allow, conn);
   if (!result.ok()) return result.status();
 
   std::string blocking;
   int errors = 0;
   for (const auto& f : result->findings) {
     LintFinding finding = ToPublic(f);
-    if (policy == "error" && finding.severity == LintSeverity::kError) {
+    // Rows lost in a table the migration does not name block whatever the
+    // policy (sql::RuleInfo::blocks): nobody reads a warning in a deploy log
+    // in time.
+    const sql::RuleInfo* rule = sql::FindRule(f.rule);
+    bool always = rule != nullptr && rule->blocks;
+    if ((policy == "error" || always) && finding.severity == LintSeverity::kError) {
       ++errors;
       blocking += "\n  " + finding.file + ":" + std::to_string(finding.line) + ":" + std::to_string(finding.column) +
                   ": " + finding.rule + ": " + finding.message;
@@ -277,8 +326,9 @@ Status MigratorImpl::LintPending(const source::MigrationSet& set, const std::vec
   }
   if (errors == 0) return Status::Ok();
   std::string env = config_.env.name.empty() ? "" : " in environment '" + config_.env.name + "'";
+  std::string why = policy == "error" ? " (lint = \"error\")" : " (this rule blocks under every lint policy but \"off\")";
   return Status::Lint(std::to_string(errors) + (errors == 1 ? " lint error blocks" : " lint errors block") +
-                      " `up`" + env + " (lint = \"error\"):" + blocking)
+                      " `up`" + env + why + ":" + blocking)
       .WithHint("fix the migration, or allow a rule with -- strata:allow RULE in it or --allow RULE; see docs/lint/");
 }
 

@@ -8,6 +8,8 @@
 #include "driver/open.h"
 #include "engine/planner.h"
 #include "engine/runner.h"
+#include "engine/transaction_control.h"
+#include "sql/script_control.h"
 #include "util/fs.h"
 #include "util/strings.h"
 
@@ -22,6 +24,10 @@ Result<std::unique_ptr<Migrator>> Migrator::Open(const Options& options, EventSi
 }
 
 namespace api {
+
+sql::Dialect SqlDialect(const driver::Connection& conn) {
+  return conn.dialect() == driver::Dialect::kSqlite ? sql::Dialect::kSqlite : sql::Dialect::kPostgres;
+}
 
 Status Scrub(const Status& s) {
   if (s.ok()) return s;
@@ -40,12 +46,20 @@ MigratorImpl::~MigratorImpl() = default;
 
 engine::TableNames MigratorImpl::Tables() const {
   engine::TableNames names;
-  names.schema = config_.env.schema;
+  names.schema = config_.env.schema.empty() ? resolved_schema_ : config_.env.schema;
   names.migrations = config_.env.table;
   names.events = config_.env.events_table;
   names.lock = config_.env.lock_table;
   return names;
 }
+
+sql::Dialect DialectOfUrl(const std::string& url) {
+  auto parsed = config::ParseUrl(url);
+  return parsed.ok() && parsed->scheme == config::Url::Scheme::kSqlite ? sql::Dialect::kSqlite
+                                                                       : sql::Dialect::kPostgres;
+}
+
+sql::Dialect MigratorImpl::ConfigDialect() const { return DialectOfUrl(config_.env.url); }
 
 engine::RunnerOptions MigratorImpl::MakeRunnerOptions() const {
   engine::RunnerOptions o;
@@ -70,7 +84,6 @@ Result<driver::Connection*> MigratorImpl::Connect() {
   driver::ConnectOptions options;
   options.connect_timeout = config_.env.connect_timeout;
   options.connect_retries = config_.env.connect_retries;
-  options.lock_timeout = config_.env.lock_timeout;
   auto conn = driver::Open(config_.env.url, options);
   if (!conn.ok()) {
     Status s = conn.status();
@@ -82,8 +95,57 @@ Result<driver::Connection*> MigratorImpl::Connect() {
     }
     return s;
   }
+  // strata's own tables are schema-qualified, resolved once here: a
+  // migration's `SET search_path` (or pg_dump's set_config('search_path',
+  // '', false)) must not make strata lose its own tracking table.
+  if ((*conn)->dialect() == driver::Dialect::kPostgres && config_.env.schema.empty()) {
+    auto rows = (*conn)->Query("SELECT current_schema()");
+    if (!rows.ok()) return rows.status().With("find the schema for strata's tables");
+    if (rows->rows.empty() || !rows->rows[0][0]) {
+      return Status::InvalidArgument("the connection has no current schema (its search_path names no schema that "
+                                     "exists), so strata does not know where its tracking tables belong")
+          .WithHint("set `schema = \"...\"` for the environment in strata.toml, or fix the role's search_path");
+    }
+    resolved_schema_ = *rows->rows[0][0];
+  }
+  if ((*conn)->dialect() == driver::Dialect::kPostgres) {
+    auto pooler = (*conn)->DetectPooler();
+    if (!pooler.ok()) return pooler.status().With("check the connection for a pooler");
+    if (!pooler->empty()) {
+      pooler_ = *pooler + "; strata uses only a lease row, transaction-scoped locks and SET LOCAL, so nothing it "
+                          "does outlives its transactions" +
+                (config_.env.direct_url.empty() ? " (set direct_url in strata.toml to migrate past the pooler)" : "");
+      if (sink_) {
+        Event e;
+        e.kind = Event::Kind::kConnection;
+        e.message = Redact(pooler_);
+        sink_->OnEvent(e);
+      }
+    }
+  }
   conn_ = std::move(*conn);
   return conn_.get();
+}
+
+Status MigratorImpl::CheckPoolerSafe(const engine::Plan& plan) const {
+  if (pooler_.empty()) return Status::Ok();
+  for (const auto& step : plan.steps) {
+    if (!step.no_transaction) continue;
+    auto control = sql::AnalyzeControl(step.sql, sql::Dialect::kPostgres);
+    if (!control.ok() || control->session.empty()) continue;
+    const sql::ControlStatement& set = control->session.front();
+    // Each statement of a no-transaction migration runs as its own
+    // transaction, which a transaction-mode pooler may give to any server
+    // connection: the SET would reach whoever gets that connection next,
+    // and not the statements after it.
+    return Status::Validation(step.version + "_" + step.name + " is a no-transaction migration that changes the "
+                              "session (`" + set.text + "`), and the connection goes through a pooler: the "
+                              "setting would land on a pooled server connection and leak to its next user")
+        .At(step.file, set.line)
+        .WithHint("set direct_url for this environment in strata.toml (the server's own address, past the pooler); "
+                  "strata then migrates on it while the application keeps the pooled url");
+  }
+  return Status::Ok();
 }
 
 bool MigratorImpl::SqliteFileMissing() const {
@@ -99,19 +161,21 @@ std::unique_ptr<engine::MigrationLock> MigratorImpl::MakeLock(driver::Connection
   options.wait = config_.env.lock_wait;
   engine::ConnectFn connect;
   auto url = config::ParseUrl(config_.env.url);
-  bool sqlite_file = url.ok() && url->scheme == config::Url::Scheme::kSqlite && !url->memory;
-  if (sqlite_file && !dry_run) {
+  bool memory = url.ok() && url->scheme == config::Url::Scheme::kSqlite && url->memory;
+  if (url.ok() && !memory && !dry_run) {
     std::string raw = config_.env.url;
-    connect = [raw]() {
+    auto timeout = config_.env.connect_timeout;
+    connect = [raw, timeout]() {
       // The heartbeat must never wait long on a busy file: it retries at the
       // next beat, and Release() joins it.
       driver::ConnectOptions o;
       o.busy_timeout = std::chrono::milliseconds(500);
+      o.connect_timeout = timeout;
       o.connect_retries = 0;
       return driver::Open(raw, o);
     };
   }
-  return engine::MakeLock(conn, Tables(), options, std::move(connect), sink_);
+  return engine::MakeLock(conn, Tables(), options, std::move(connect), sink_, dry_run);
 }
 
 Status MigratorImpl::RequireConfirmation(const char* command, bool yes) const {
@@ -151,6 +215,12 @@ Result<StatusReport> MigratorImpl::GetStatus() {
   report.migrations = engine::Reconcile(*set, *rows);
   report.summary = engine::Summarize(report.migrations);
   report.problems = engine::FileIssues(*set);
+  report.pooler = pooler_;
+  if (conn.ok() && *conn) {
+    auto holder = engine::ReadLease(**conn, Tables());
+    if (!holder.ok()) return Scrub(holder.status());
+    if (*holder) report.lock_holder = engine::Describe(**holder);
+  }
   return report;
 }
 
@@ -170,26 +240,76 @@ Result<ValidationReport> MigratorImpl::Validate() {
   ValidationReport report;
   report.migrations = static_cast<int>(set->migrations.size() + set->problems.size());
   report.issues = engine::Validate(*set, rows);
+  for (auto& issue : engine::TransactionControlIssues(*set, ConfigDialect())) report.issues.push_back(std::move(issue));
   return report;
 }
 
 Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool dry_run, const PlanFn& plan) {
-  auto conn = Connect();
-  if (!conn.ok()) return Scrub(conn.status());
-  engine::History history(**conn, Tables(), config_.env.name);
-  auto lock = MakeLock(**conn, dry_run);
-  Status s = lock->Acquire();
+  // A dry run on a SQLite file that does not exist yet runs on an empty
+  // private database: it must not leave a file behind.
+  std::unique_ptr<driver::Connection> scratch;
+  driver::Connection* conn = nullptr;
+  const bool missing = SqliteFileMissing();
+  if (dry_run && missing) {
+    auto opened = driver::Open("sqlite::memory:", driver::ConnectOptions{});
+    if (!opened.ok()) return Scrub(opened.status());
+    scratch = std::move(*opened);
+    conn = scratch.get();
+  }
+
+  // Everything that can be checked without writing is checked before the
+  // lock is taken or a table created: a refusal (a modified or empty file,
+  // an unknown --to, transaction control, a blocking lint error, ...) leaves
+  // the database byte for byte as it was, and works on a read-only one.
+  // Nothing to do is not an error, and writes nothing either.
+  Status s;
+  {
+    std::vector<engine::AppliedRow> rows;
+    driver::Connection* read = conn;
+    if (!read && !missing) {
+      auto connected = Connect();
+      if (!connected.ok()) return Scrub(connected.status());
+      read = *connected;
+    }
+    if (read) {
+      engine::History history(*read, Tables(), config_.env.name);
+      auto loaded = history.Load();
+      if (!loaded.ok()) return Scrub(loaded.status());
+      rows = std::move(*loaded);
+    }
+    auto checked = plan(rows, read, /*precheck=*/true);
+    if (!checked.ok()) return Scrub(checked.status());
+    s = CheckPoolerSafe(*checked);
+    if (!s.ok()) return Scrub(s);
+    if (checked->steps.empty()) {
+      ApplyReport nothing;
+      nothing.dry_run = dry_run;
+      return nothing;
+    }
+  }
+
+  if (!conn) {
+    auto connected = Connect();
+    if (!connected.ok()) return Scrub(connected.status());
+    conn = *connected;
+  }
+  engine::History history(*conn, Tables(), config_.env.name);
+  auto lock = scratch ? std::unique_ptr<engine::MigrationLock>(engine::MakeLock(*conn, Tables(), {}, nullptr, sink_))
+                      : MakeLock(*conn, dry_run);
+  s = lock->Acquire();
   if (!s.ok()) return Scrub(s);
   engine::LockGuard guard(*lock);
-  engine::Runner runner(**conn, history, *lock, sink_, MakeRunnerOptions());
+  engine::Runner runner(*conn, history, *lock, sink_, MakeRunnerOptions());
   {
     std::lock_guard<std::mutex> running(running_mu_);
-    running_ = *conn;
+    running_ = conn;
   }
+  // Planned again under the lock: another runner may have applied some of
+  // it meanwhile.
   auto report = runner.Run(policy, [&]() -> Result<engine::Plan> {
     auto rows = history.Load();
     if (!rows.ok()) return rows.status();
-    return plan(*rows, **conn);
+    return plan(*rows, conn, /*precheck=*/false);
   });
   {
     std::lock_guard<std::mutex> running(running_mu_);
@@ -207,13 +327,19 @@ Result<ApplyReport> MigratorImpl::Up(const UpOptions& options) {
                                              : engine::RunPolicy::PerMigration();
   std::vector<LintFinding> lint_findings;
   auto report = RunPlan(policy, options.dry_run,
-                        [&](const std::vector<engine::AppliedRow>& rows, driver::Connection& conn) -> Result<engine::Plan> {
+                        [&](const std::vector<engine::AppliedRow>& rows, driver::Connection* conn,
+                            bool precheck) -> Result<engine::Plan> {
     auto plan = engine::PlanUp(*set, rows, options);
     if (!plan.ok()) return plan.status();
+    Status control = engine::ApplyTransactionControl(&*plan, conn ? SqlDialect(*conn) : ConfigDialect());
+    if (!control.ok()) return control;
     plan->batch = engine::NextBatch(rows);
-    // Lint policy (lint.cc): blocks before anything runs when lint = "error".
-    Status lint = LintPending(*set, plan->steps, options, conn, &lint_findings);
-    if (!lint.ok()) return lint;
+    // Lint policy (lint.cc), once, before the lock: blocks before anything
+    // runs. Under the lock the plan can only have shrunk.
+    if (precheck) {
+      Status lint = LintPending(*set, plan->steps, options, conn, &lint_findings);
+      if (!lint.ok()) return lint;
+    }
     return plan;
   });
   if (report.ok()) report->lint = std::move(lint_findings);
@@ -227,8 +353,14 @@ Result<ApplyReport> MigratorImpl::Down(const DownOptions& options) {
   // The stored down SQL is enough: a missing folder must not stop a rollback.
   source::MigrationSet files = set.ok() ? std::move(*set) : source::MigrationSet{};
   auto policy = options.dry_run ? engine::RunPolicy::DryRun() : engine::RunPolicy::PerMigration();
-  return RunPlan(policy, options.dry_run, [&](const std::vector<engine::AppliedRow>& rows, driver::Connection&) {
-    return engine::PlanDown(files, rows, options);
+  return RunPlan(policy, options.dry_run,
+                 [&](const std::vector<engine::AppliedRow>& rows, driver::Connection* conn,
+                     bool) -> Result<engine::Plan> {
+    auto plan = engine::PlanDown(files, rows, options);
+    if (!plan.ok()) return plan;
+    Status control = engine::ApplyTransactionControl(&*plan, conn ? SqlDialect(*conn) : ConfigDialect());
+    if (!control.ok()) return control;
+    return plan;
   });
 }
 
@@ -238,7 +370,8 @@ Result<ApplyReport> MigratorImpl::Redo(const RedoOptions& options) {
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
   return RunPlan(engine::RunPolicy::PerMigration(), false,
-                 [&](const std::vector<engine::AppliedRow>& rows, driver::Connection&) -> Result<engine::Plan> {
+                 [&](const std::vector<engine::AppliedRow>& rows, driver::Connection* conn,
+                     bool) -> Result<engine::Plan> {
     if (rows.empty()) return engine::Plan{};  // nothing applied: nothing to redo, like `down`
     DownOptions down;
     down.steps = 1;
@@ -255,6 +388,8 @@ Result<ApplyReport> MigratorImpl::Redo(const RedoOptions& options) {
     }
     plan->batch = engine::NextBatch(rows);
     plan->steps.push_back(engine::UpStep(*file));
+    Status control = engine::ApplyTransactionControl(&*plan, conn ? SqlDialect(*conn) : ConfigDialect());
+    if (!control.ok()) return control;
     return plan;
   });
 }

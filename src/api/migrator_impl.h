@@ -59,17 +59,27 @@ class MigratorImpl : public Migrator {
   // commands then report an empty database instead of creating the file.
   bool SqliteFileMissing() const;
   engine::TableNames Tables() const;
+  // The statement dialect of the environment's URL (PostgreSQL unless it is
+  // a sqlite: URL), for commands that read files without connecting.
+  sql::Dialect ConfigDialect() const;
   // The migration lock for this database; `dry_run` on SQLite takes none
   // (its single BEGIN IMMEDIATE transaction already excludes other writers,
   // and a dry run must not even create the lock table).
   std::unique_ptr<engine::MigrationLock> MakeLock(driver::Connection& conn, bool dry_run);
   engine::RunnerOptions MakeRunnerOptions() const;
-  // Connects, takes the migration lock (none for a SQLite dry run) and lets
-  // the Runner run the plan that `plan` builds from the tracking rows (and
-  // may read more from the same connection).
-  using PlanFn = std::function<Result<engine::Plan>(const std::vector<engine::AppliedRow>&, driver::Connection&)>;
+  // Connects, checks the plan that `plan` builds from the tracking rows
+  // without writing anything (precheck: a refusal or nothing to do returns
+  // before the lock), then takes the migration lock (none for a SQLite dry
+  // run) and lets the Runner run the plan built again under it. `plan` may
+  // read more from the connection, which is null when the SQLite file does
+  // not exist yet.
+  using PlanFn = std::function<Result<engine::Plan>(const std::vector<engine::AppliedRow>&, driver::Connection*,
+                                                    bool precheck)>;
   Result<ApplyReport> RunPlan(const engine::RunPolicy& policy, bool dry_run, const PlanFn& plan);
   Status RequireConfirmation(const char* command, bool yes) const;
+  // Behind a pooler (pooler_), a no-transaction step that changes the
+  // session is refused (kValidation naming direct_url): its SET would leak.
+  Status CheckPoolerSafe(const engine::Plan& plan) const;
   // lint.cc: the text rules over a plan, as `up` and `plan` run them: every
   // migration feeds the schema state, the steps' migrations are reported; on
   // PostgreSQL weighed by the table sizes read from `conn` (null: none), as
@@ -81,7 +91,7 @@ class MigratorImpl : public Migrator {
   // kLint when findings of severity error are not allowed, and the warnings
   // go to `shown`; with "warning", the errors go to `shown`.
   Status LintPending(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
-                     const UpOptions& options, driver::Connection& conn, std::vector<LintFinding>* shown);
+                     const UpOptions& options, driver::Connection* conn, std::vector<LintFinding>* shown);
 
   config::Config config_;
   EventSink* sink_;
@@ -91,8 +101,19 @@ class MigratorImpl : public Migrator {
   std::mutex running_mu_;
   driver::Connection* running_ = nullptr;  // GUARDED_BY(running_mu_)
   std::string redacted_url_;
+  // PostgreSQL: current_schema() when Connect() ran, for strata's tables
+  // when the environment names no `schema`.
+  std::string resolved_schema_;
+  // PostgreSQL: why a pooler seems to be in between (DetectPooler), and
+  // what strata does about it; "" for a direct connection.
+  std::string pooler_;
   std::unique_ptr<driver::Connection> conn_;
 };
+
+// The statement dialect of a connection, and of a URL (PostgreSQL unless it
+// is a sqlite: URL).
+sql::Dialect SqlDialect(const driver::Connection& conn);
+sql::Dialect DialectOfUrl(const std::string& url);
 
 // The same Status with every secret masked: the last step before a Status
 // leaves the library.

@@ -12,6 +12,7 @@
 #include "api/schema_support.h"
 #include "api/semantic_check.h"
 #include "config/url.h"
+#include "engine/transaction_control.h"
 #include "sql/lint.h"
 #include "sql/split.h"
 
@@ -131,15 +132,32 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
   report.url = redacted_url_;
   report.dialect = postgres ? "postgres" : "sqlite";
   report.lint_policy = config_.env.lint;
-  for (const auto& step : plan->steps) {
+  report.pooler = pooler_;
+  for (const auto& original : plan->steps) {
+    // As `up` will run it: the file's own wrapper and foreign-key pragmas
+    // honoured, or the migration refused.
+    engine::PlanStep step = original;
+    Status control =
+        engine::ApplyTransactionControl(&step, postgres ? sql::Dialect::kPostgres : sql::Dialect::kSqlite);
     PlanMigration m;
     m.version = step.version;
     m.name = step.name;
     m.file = step.file;
     m.no_transaction = step.no_transaction;
     m.foreign_keys_off = step.foreign_keys_off;
+    m.notes = step.control_notes;
+    if (!control.ok()) {
+      m.refused = Scrub(control).ToString();
+      report.refused = true;
+    }
     m.statements = postgres ? PostgresStatements(step) : SqliteStatements(step);
     report.migrations.push_back(std::move(m));
+  }
+  if (Status pooled = CheckPoolerSafe(*plan); !pooled.ok()) {
+    for (auto& m : report.migrations) {
+      if (m.file == pooled.file() && m.refused.empty()) m.refused = Scrub(pooled).ToString();
+    }
+    report.refused = true;
   }
   if (plan->steps.empty()) return report;
 
@@ -181,7 +199,15 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
       }
     }
   }
-  report.blocked = report.lint_policy == "error" && report.errors > 0;
+  // As LintPending decides: errors block under lint = "error"; the errors of
+  // rules that always block (sql::RuleInfo::blocks) under any policy but off.
+  for (const auto& m : report.migrations) {
+    for (const auto& f : m.findings) {
+      const sql::RuleInfo* rule = sql::FindRule(f.rule);
+      bool always = rule != nullptr && rule->blocks && report.lint_policy != "off";
+      if (f.severity == LintSeverity::kError && (report.lint_policy == "error" || always)) report.blocked = true;
+    }
+  }
   return report;
 }
 

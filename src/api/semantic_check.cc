@@ -20,6 +20,8 @@ constexpr std::string_view kNarrowType = "semantic-narrow-type";
 constexpr std::string_view kDropConstraint = "semantic-drop-constraint";
 constexpr std::string_view kDropIndex = "semantic-drop-index";
 constexpr std::string_view kApplyFailed = "semantic-apply-failed";
+constexpr std::string_view kRowsLost = "semantic-rows-lost";
+constexpr std::string_view kCascade = "semantic-cascade";
 
 const SemanticRuleInfo* FindSemanticRule(std::string_view id) {
   for (const auto& r : SemanticRules()) {
@@ -306,6 +308,8 @@ std::vector<std::string_view> Counterparts(std::string_view rule) {
   if (rule == kDropColumn) return {"drop-column", "rename-column"};
   if (rule == kNarrowType) return {"change-column-type"};
   if (rule == kDropIndex) return {"drop-index-without-concurrently"};
+  if (rule == kRowsLost) return {"drop-referenced-table"};
+  if (rule == kCascade) return {"drop-cascade"};
   return {};
 }
 
@@ -383,6 +387,84 @@ LintFinding MakeFinding(const SemanticMigration& m, std::string_view rule, std::
   return f;
 }
 
+// --- Rows -----------------------------------------------------------------
+
+// Row counts of every table, in one query; empty when there are no tables.
+Result<std::map<std::string, int64_t>> CountRows(driver::Connection& conn, const schema::Schema& schema) {
+  std::map<std::string, int64_t> out;
+  std::string sql;
+  for (const auto& t : schema.tables) {
+    std::string qualified =
+        (t.schema.empty() ? "" : driver::QuoteIdent(t.schema) + ".") + driver::QuoteIdent(t.name);
+    sql += (sql.empty() ? "" : " UNION ALL ") + std::string("SELECT ") + driver::QuoteLiteral(TableName(t)) +
+           ", count(*) FROM " + qualified;
+  }
+  if (sql.empty()) return out;
+  auto rows = conn.Query(sql);
+  if (!rows.ok()) return rows.status().With("count the rows of the dev database's tables");
+  for (const auto& row : rows->rows) {
+    if (row.size() == 2 && row[0] && row[1]) out[*row[0]] = std::strtoll(row[1]->c_str(), nullptr, 10);
+  }
+  return out;
+}
+
+bool NamesForDeletion(const LoweredStatement& st, const std::string& table) {
+  for (std::string_view verb : {"delete", "truncate", "drop", "with"}) {
+    if (util::StartsWith(st.text, verb) && MentionsWord(st.text, table)) return true;
+  }
+  return false;
+}
+
+// Tables that lost rows in a migration that never names them in a DELETE,
+// TRUNCATE or DROP: a cascade from another table's DROP or DELETE (SQLite's
+// DROP TABLE with foreign keys on deletes rows first), or a rebuild that
+// copied too little of another table. Reported at the migration's first
+// DROP or DELETE, the likely cause.
+std::vector<Change> LostRows(const std::map<std::string, int64_t>& before, const std::map<std::string, int64_t>& after,
+                             const std::vector<LoweredStatement>& statements) {
+  std::vector<Change> out;
+  for (const auto& [table, count] : before) {
+    auto now = after.find(table);
+    if (count == 0 || now == after.end() || now->second >= count) continue;
+    size_t dot = table.rfind('.');
+    std::string bare = util::ToLower(dot == std::string::npos ? table : table.substr(dot + 1));
+    bool named = std::any_of(statements.begin(), statements.end(),
+                             [&](const LoweredStatement& st) { return NamesForDeletion(st, bare); });
+    if (named) continue;
+    out.push_back({kRowsLost, table, "",
+                   "table " + table + " lost " + std::to_string(count - now->second) + " of its " +
+                       std::to_string(count) + " rows in this migration, which does not delete from, truncate or "
+                       "drop it (a foreign key's ON DELETE action fired by another table's DROP or DELETE?)"});
+  }
+  return out;
+}
+
+int CauseLine(const std::vector<LoweredStatement>& statements) {
+  for (const auto& st : statements) {
+    if (util::StartsWith(st.text, "drop") || util::StartsWith(st.text, "delete")) return st.line;
+  }
+  return 1;
+}
+
+// PostgreSQL names what DROP ... CASCADE took with it in a NOTICE ("drop
+// cascades to view v"; for several, "drop cascades to 2 other objects" with
+// one DETAIL line each).
+std::vector<std::string> CascadedObjects(const std::vector<std::string>& notices) {
+  std::vector<std::string> out;
+  constexpr std::string_view kPrefix = "drop cascades to ";
+  for (const auto& notice : notices) {
+    size_t at = 0;
+    while ((at = notice.find(kPrefix, at)) != std::string::npos) {
+      size_t end = notice.find('\n', at);
+      std::string object = notice.substr(at + kPrefix.size(), end == std::string::npos ? end : end - at - kPrefix.size());
+      at += kPrefix.size();
+      if (util::EndsWith(object, " other objects")) continue;
+      out.push_back(std::move(object));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 const std::vector<SemanticRuleInfo>& SemanticRules() {
@@ -402,6 +484,13 @@ const std::vector<SemanticRuleInfo>& SemanticRules() {
        "semantic-drop-index"},
       {kApplyFailed, LintSeverity::kError, "",
        "fix the migration so that it applies on the schema the migrations before it produce"},
+      {kRowsLost, LintSeverity::kError, "",
+       "find the statement that deletes them (SQLite: a table rebuild needs -- strata:foreign-keys-off; "
+       "PostgreSQL: an ON DELETE CASCADE reached by a DROP or DELETE) and delete rows only by name; allow with "
+       "-- strata:allow semantic-rows-lost"},
+      {kCascade, LintSeverity::kError, "drop-cascade",
+       "drop or change the dependent objects by name first, then drop without CASCADE; allow with -- strata:allow "
+       "drop-cascade"},
   };
   return rules;
 }
@@ -417,10 +506,17 @@ Result<SemanticResult> SemanticCheck(const DevTarget& target, const std::vector<
   bool postgres = target.dialect == schema::Dialect::kPostgres;
   for (const auto& m : migrations) {
     Result<schema::Schema> before = schema::Schema{};
+    std::map<std::string, int64_t> rows_before;
     if (m.check) {
       before = (*dev)->Inspect();
       if (!before.ok()) return before.status();
+      // Rows exist when the applied migrations that were replayed insert
+      // data; then the migration must not lose any it does not name.
+      auto counted = CountRows((*dev)->conn(), *before);
+      if (!counted.ok()) return counted.status();
+      rows_before = std::move(*counted);
     }
+    (void)(*dev)->conn().TakeNotices();
     Status s = engine::ApplyScript((*dev)->conn(), m.sql, m.annotations);
     if (!s.ok()) {
       // Later migrations would be checked against the wrong state: stop.
@@ -440,17 +536,31 @@ Result<SemanticResult> SemanticCheck(const DevTarget& target, const std::vector<
       break;
     }
     if (!m.check) continue;
+    std::vector<std::string> notices = (*dev)->conn().TakeNotices();
     auto after = (*dev)->Inspect();
     if (!after.ok()) return after.status();
     std::vector<LoweredStatement> statements;  // split at the first change that needs a line
-    for (auto& change : Compare(*before, *after, postgres)) {
+    std::vector<Change> changes = Compare(*before, *after, postgres);
+    bool any_rows = std::any_of(rows_before.begin(), rows_before.end(), [](const auto& r) { return r.second > 0; });
+    if (any_rows) {
+      auto rows_after = CountRows((*dev)->conn(), *after);
+      if (!rows_after.ok()) return rows_after.status();
+      statements = LowerStatements(m, postgres);
+      for (auto& lost : LostRows(rows_before, *rows_after, statements)) changes.push_back(std::move(lost));
+    }
+    std::vector<std::string> cascaded = CascadedObjects(notices);
+    if (!cascaded.empty()) {
+      changes.push_back({kCascade, "", "", "DROP ... CASCADE also dropped: " + Join(cascaded)});
+    }
+    for (auto& change : changes) {
       if (Duplicate(change, m, text_findings)) continue;  // the text rule's finding stands
       if (Allowed(change.rule, m, allow)) {
         ++result.allowed;
         continue;
       }
       if (statements.empty()) statements = LowerStatements(m, postgres);
-      int line = LocateChange(statements, change);
+      int line = change.rule == kRowsLost || change.rule == kCascade ? CauseLine(statements)
+                                                                     : LocateChange(statements, change);
       result.findings.push_back(MakeFinding(m, change.rule, std::move(change.message), line));
     }
   }

@@ -14,6 +14,11 @@
 //                                       key, exclusion or NOT NULL is gone
 //   semantic-drop-index        warning  a non-unique index is gone
 //   semantic-apply-failed      error    the migration fails in the dev database
+//   semantic-rows-lost         error    a table lost rows in a migration that
+//                                       does not DELETE, TRUNCATE or DROP it
+//                                       (checked when the dev database has rows)
+//   semantic-cascade           error    PostgreSQL: DROP ... CASCADE dropped
+//                                       objects, named from the server's NOTICE
 //
 // A finding that a text rule already reported for the same object in the same
 // file (drop-table users, then semantic-drop-table users) is dropped, and so

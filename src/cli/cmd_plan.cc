@@ -31,6 +31,8 @@ std::string Mode(const PlanMigration& m) {
 std::string RenderMigration(const PlanMigration& m, const Style& style) {
   std::string out =
       fmt::format("{}  {} ({})\n", style.Paint(m.version + "_" + m.name, Color::kBold), m.file, Mode(m));
+  for (const auto& note : m.notes) out += fmt::format("  note: {}\n", note);
+  if (!m.refused.empty()) out += fmt::format("  {} {}\n", style.Paint("refused:", Color::kRed), m.refused);
   for (const auto& s : m.statements) {
     out += fmt::format("  {:>4}  {}\n", s.line, s.text);
     for (const auto& lock : s.locks) out += fmt::format("        lock: {} on {}\n", lock.mode, lock.relation);
@@ -52,9 +54,14 @@ std::string RenderText(const PlanReport& report, const Style& style) {
   if (report.allowed > 0) lint += fmt::format(" ({} allowed)", report.allowed);
   std::string semantic = report.semantic ? "semantic check done" : "semantic check skipped: " + report.semantic_skipped;
   out += fmt::format("{} pending; lint: {}; {}.\n", Plural(report.migrations.size(), "migration"), lint, semantic);
-  if (report.blocked) {
-    std::string env = report.environment.empty() ? "" : " in environment '" + report.environment + "'";
-    out += fmt::format("`strata up` would refuse{} (lint = \"error\").\n", env);
+  if (!report.pooler.empty()) out += fmt::format("Connection: {}.\n", report.pooler);
+  std::string env = report.environment.empty() ? "" : " in environment '" + report.environment + "'";
+  if (report.refused) {
+    out += fmt::format("`strata up` would refuse{} before running anything (see `refused:` above).\n", env);
+  } else if (report.blocked) {
+    out += fmt::format("`strata up` would refuse{} ({}).\n", env,
+                       report.lint_policy == "error" ? "lint = \"error\""
+                                                     : "an error of a rule that blocks under every lint policy");
   }
   return out;
 }
@@ -75,6 +82,7 @@ Outcome RunPlan(const PlanArgs& args, Context& ctx) {
   } else {
     ctx.Print(RenderText(*report, ctx.style()));
   }
+  if (report->refused) return Outcome::Exit(ExitCode(Status::Code::kValidation));
   return report->blocked ? Outcome::Exit(ExitCode(Status::Code::kLint)) : Outcome();
 }
 

@@ -62,6 +62,8 @@ Outcome RunStatus(const StatusArgs& args, Context& ctx) {
                          Plural(report->problems.size(), "migration file"));
       out += RenderIssues(report->problems, ctx.style());
     }
+    if (!report->lock_holder.empty()) out += fmt::format("\nMigration lock held by {}.\n", report->lock_holder);
+    if (!report->pooler.empty()) out += fmt::format("\nConnection: {}.\n", report->pooler);
     ctx.Print(out);
   }
   if (!args.exit_code) return {};

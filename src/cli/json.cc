@@ -87,6 +87,8 @@ std::string ToJson(const StatusReport& report) {
                       {"missing", s.missing}, {"dirty", s.dirty}};
   j["problems"] = Json::array();
   for (const auto& i : report.problems) j["problems"].push_back(IssueJson(i));
+  j["lock_holder"] = StringOrNull(report.lock_holder);
+  j["pooler"] = StringOrNull(report.pooler);
   return Dump(j);
 }
 
@@ -113,6 +115,8 @@ std::string ToJson(const PlanReport& report) {
     mj["file"] = m.file;
     mj["no_transaction"] = m.no_transaction;
     mj["foreign_keys_off"] = m.foreign_keys_off;
+    mj["notes"] = m.notes;
+    if (!m.refused.empty()) mj["refused"] = m.refused;
     mj["statements"] = Json::array();
     for (const auto& s : m.statements) {
       Json sj;
@@ -131,9 +135,10 @@ std::string ToJson(const PlanReport& report) {
   }
   j["semantic"] = report.semantic;
   j["semantic_skipped"] = StringOrNull(report.semantic_skipped);
+  j["pooler"] = StringOrNull(report.pooler);
   j["summary"] = {{"pending", report.migrations.size()}, {"errors", report.errors},   {"warnings", report.warnings},
                   {"infos", report.infos},                {"allowed", report.allowed}, {"lint", report.lint_policy},
-                  {"blocked", report.blocked}};
+                  {"blocked", report.blocked}, {"refused", report.refused}};
   return Dump(j);
 }
 

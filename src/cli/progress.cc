@@ -71,6 +71,12 @@ void ProgressPrinter::OnEvent(const Event& e) {
         WriteErr(fmt::format("retrying: {}\n", e.message));
       }
       break;
+    case Event::Kind::kConnection:
+      if (verbose) {
+        ClearBar();
+        WriteErr(fmt::format("connection: {}\n", e.message));
+      }
+      break;
   }
 }
 

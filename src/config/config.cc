@@ -20,11 +20,11 @@ namespace strata::config {
 namespace {
 
 constexpr std::array<std::string_view, 4> kTopKeys = {"dir", "schema", "default_env", "env"};
-constexpr std::array<std::string_view, 13> kEnvKeys = {
+constexpr std::array<std::string_view, 14> kEnvKeys = {
     "url",          "protected", "backup",          "lint",
     "lock_timeout", "lock_wait", "connect_timeout", "connect_retries",
     "schema",       "table",     "events_table",    "lock_table",
-    "dev_url"};
+    "dev_url",      "direct_url"};
 constexpr const char* kNoUrlHint = "pass --url, set DATABASE_URL, or add [env.NAME] url = ... to strata.toml";
 
 using Ms = std::chrono::milliseconds;
@@ -176,6 +176,16 @@ Status ApplyString(const std::string& key, std::string value, Environment* env) 
       }
     }
     env->dev_url = std::move(value);
+  } else if (key == "direct_url") {
+    // Parsed now for the same reasons: a PostgreSQL server, password masked.
+    if (!value.empty()) {
+      Result<Url> url = ParseUrl(value);
+      if (!url.ok()) return url.status();
+      if (url->scheme != Url::Scheme::kPostgres) {
+        return Status::InvalidArgument("expected a postgres:// URL (the server itself, not the connection pooler)");
+      }
+    }
+    env->direct_url = std::move(value);
   } else if (key == "lint") {
     if (value != "off" && value != "warning" && value != "error") {
       return Status::InvalidArgument("expected \"off\", \"warning\" or \"error\", got \"" + value + "\"");
@@ -226,6 +236,14 @@ Status ReadEnvironment(const toml::table& table, const std::string& name, const 
       const auto* b = node.as_boolean();
       if (!b) return bad("expected true or false, got " + std::string(TypeName(node)));
       (key == "protected" ? env->is_protected : env->backup) = b->get();
+      // Accepting it and doing nothing would leave a team believing its
+      // production database is backed up before every migration.
+      if (key == "backup" && b->get()) {
+        return bad("backups before migrations are not implemented in this version of strata, so this setting "
+                   "would protect nothing")
+            .WithHint("remove `backup = true` and take a backup with your own tooling (pg_dump -Fc, sqlite3 "
+                      ".backup) before `strata up`");
+      }
       continue;
     }
     if (key == "connect_retries") {
@@ -375,6 +393,10 @@ Status ResolveUrl(const Options& options, const EnvRead& read, const GetEnv& get
   if (!options.url.empty()) {
     env->url = options.url;
     setting = "--url";
+  } else if (!env->direct_url.empty()) {
+    // The application keeps the pooled url; strata migrates on the direct one.
+    env->url = env->direct_url;
+    setting = "env." + env->name + ".direct_url";
   } else if (read.has_url) {
     if (!read.url_error.ok()) return read.url_error;
     setting = "env." + env->name + ".url";

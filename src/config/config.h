@@ -10,6 +10,7 @@
 //   schema = "public"  (PostgreSQL schema of the tracking tables)
 //   table = "strata_migrations" events_table = "strata_events" lock_table = "strata_lock"
 //   dev_url = "postgres://..."  (PostgreSQL server for throwaway dev databases)
+//   direct_url = "postgres://..." (the server past a connection pooler, for migrations)
 // ${VAR} is replaced from the process environment in every string value; an
 // unset VAR is an error naming the setting ("env.production.url"); "$$" is a
 // literal "$".
@@ -32,6 +33,10 @@ struct Environment {
   // their throwaway strata_dev_<random> databases; "" = none. Interpolated;
   // contains the password: never print it.
   std::string dev_url;
+  // PostgreSQL: the server's own URL, past the connection pooler that `url`
+  // goes through; when set, strata connects with it (the application keeps
+  // the pooled url). "" = none. Interpolated; contains the password.
+  std::string direct_url;
   bool is_protected = false;
   bool backup = false;
   std::string lint = "warning";  // "off", "warning", "error"
@@ -46,8 +51,8 @@ struct Environment {
   std::string table = "strata_migrations";
   std::string events_table = "strata_events";
   std::string lock_table = "strata_lock";
-  // Where url came from: "--url", "env.NAME.url" or "DATABASE_URL" ("" when
-  // none), so that errors name the right setting.
+  // Where url came from: "--url", "env.NAME.direct_url", "env.NAME.url" or
+  // "DATABASE_URL" ("" when none), so that errors name the right setting.
   std::string url_source;
 };
 

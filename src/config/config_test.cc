@@ -302,11 +302,24 @@ TEST_F(ConfigTest, RelativePathsFollowConfigFolder) {
   EXPECT_EQ(d->schema_file, dir_.path() + "/other/schema.sql");
 }
 
+// Issue 8: `backup = true` was accepted, documented, and did nothing.
+TEST_F(ConfigTest, Issue8BackupTrueIsAnErrorUntilBackupsExist) {
+  Options o = WithFile("[env.dev]\nurl = \"sqlite:d.db\"\n[env.production]\nurl = \"sqlite:p.db\"\nbackup = true\n");
+  Result<Config> c = Load(o, FakeEnv({}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("env.production.backup: backups before migrations are not implemented"),
+            std::string::npos)
+      << c.status().ToString();
+  EXPECT_EQ(c.status().line(), 5);
+  EXPECT_NE(c.status().hint().find("remove `backup = true`"), std::string::npos);
+}
+
 TEST_F(ConfigTest, EverySetting) {
   Options o = WithFile(R"([env.production]
 url = "sqlite:p.db"
 protected = true
-backup = true
+backup = false
 lint = "error"
 lock_timeout = "5s"
 lock_wait = 30
@@ -322,7 +335,7 @@ lock_table = "mig_lock"
   const Environment& e = c->env;
   EXPECT_EQ(e.name, "production");
   EXPECT_TRUE(e.is_protected);
-  EXPECT_TRUE(e.backup);
+  EXPECT_FALSE(e.backup);
   EXPECT_EQ(e.lint, "error");
   EXPECT_EQ(e.lock_timeout, milliseconds(5000));
   EXPECT_EQ(e.lock_wait, milliseconds(30000));

@@ -46,8 +46,6 @@ struct ConnectOptions {
   std::chrono::milliseconds busy_timeout{30000};
   // PostgreSQL application_name, unless the URL sets one.
   std::string application_name = "strata";
-  // PostgreSQL: SET lock_timeout for the session; 0 leaves the server default.
-  std::chrono::milliseconds lock_timeout{0};
 };
 
 class Connection {
@@ -93,11 +91,35 @@ class Connection {
   virtual Status ReleaseSavepoint(std::string_view name) = 0;
   virtual Status RollbackToSavepoint(std::string_view name) = 0;
 
-  // Session-level advisory lock (PostgreSQL). Returns true when taken.
-  // kUnsupported on engines without one (SQLite): callers then use a lease row.
+  // Transaction-scoped advisory lock (PostgreSQL pg_advisory_xact_lock):
+  // released by COMMIT or ROLLBACK, so it can neither outlive the
+  // transaction nor be stranded on a pooled server connection. Nothing
+  // session-scoped exists on purpose. `wait` false returns false at once
+  // when another transaction holds it; `wait` true waits (subject to
+  // lock_timeout). REQUIRES: a transaction is open. kUnsupported on engines
+  // without one (SQLite, where BEGIN IMMEDIATE already serialises writers).
   virtual bool supports_advisory_lock() const = 0;
-  virtual Result<bool> TryAdvisoryLock(int64_t key) = 0;
-  virtual Status AdvisoryUnlock(int64_t key) = 0;
+  virtual Result<bool> TransactionAdvisoryLock(int64_t key, bool wait) = 0;
+
+  // Sets `name` to `value` until the current transaction ends (PostgreSQL
+  // set_config(name, value, true), i.e. SET LOCAL); nothing strata sets
+  // outlives its transaction. A no-op on SQLite. REQUIRES: a transaction is
+  // open.
+  virtual Status SetLocal(std::string_view name, std::string_view value) = 0;
+
+  // Puts the session's settings back as they were when it was opened
+  // (PostgreSQL RESET ALL, RESET ROLE, RESET SESSION AUTHORIZATION): what a
+  // migration's SET, set_config or SET ROLE changed does not reach the next
+  // migration or strata's own statements. Inside a transaction it takes
+  // effect when the transaction commits. A no-op on SQLite.
+  virtual Status ResetSession() = 0;
+
+  // Whether the connection goes through a connection pooler or proxy, as far
+  // as the server shows it (PostgreSQL: inet_server_port() differs from the
+  // port connected to, or the backend pid changes between two statements
+  // outside a transaction): a sentence saying why, or "" for a direct
+  // connection (and always on SQLite). REQUIRES: no transaction is open.
+  virtual Result<std::string> DetectPooler() = 0;
 
   // Whether `table` exists in `schema` ("" = the default: main / current_schema()).
   virtual Result<bool> TableExists(std::string_view schema, std::string_view table) = 0;

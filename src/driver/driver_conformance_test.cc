@@ -297,28 +297,72 @@ TEST_P(DriverConformance, TableExists) {
   EXPECT_TRUE(*quote);
 }
 
-TEST_P(DriverConformance, AdvisoryLockExcludesOtherSessionsOrIsUnsupported) {
+TEST_P(DriverConformance, TransactionAdvisoryLockEndsWithTheTransactionOrIsUnsupported) {
   auto a = Connect();
   auto b = Connect();
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
+  ASSERT_TRUE(a->Begin().ok());
   if (!a->supports_advisory_lock()) {
-    EXPECT_EQ(a->TryAdvisoryLock(42).status().code(), Code::kUnsupported);
-    EXPECT_EQ(a->AdvisoryUnlock(42).code(), Code::kUnsupported);
+    EXPECT_EQ(a->TransactionAdvisoryLock(42, false).status().code(), Code::kUnsupported);
     return;
   }
-  auto first = a->TryAdvisoryLock(42);
+  ASSERT_TRUE(b->Begin().ok());
+  auto first = a->TransactionAdvisoryLock(42, false);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_TRUE(*first);
-  auto second = b->TryAdvisoryLock(42);
+  auto second = b->TransactionAdvisoryLock(42, false);
   ASSERT_TRUE(second.ok());
   EXPECT_FALSE(*second);
-  ASSERT_TRUE(a->AdvisoryUnlock(42).ok());
-  EXPECT_EQ(a->AdvisoryUnlock(42).code(), Code::kInternal);  // no longer held
-  auto third = b->TryAdvisoryLock(42);
+  // COMMIT (or ROLLBACK) releases it: nothing outlives the transaction.
+  ASSERT_TRUE(a->Commit().ok());
+  auto third = b->TransactionAdvisoryLock(42, true);
   ASSERT_TRUE(third.ok());
   EXPECT_TRUE(*third);
-  EXPECT_TRUE(b->AdvisoryUnlock(42).ok());
+  ASSERT_TRUE(b->Rollback().ok());
+  auto held = a->Query("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 42 AND database = "
+                       "(SELECT oid FROM pg_database WHERE datname = current_database())");
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(held->rows[0][0], "0");
+  // Outside a transaction it would be a session lock in disguise: refused.
+  EXPECT_EQ(a->TransactionAdvisoryLock(42, false).status().code(), Code::kInternal);
+}
+
+TEST_P(DriverConformance, SetLocalEndsWithTheTransactionAndResetSessionUndoesSet) {
+  auto conn = Connect();
+  ASSERT_NE(conn, nullptr);
+  ASSERT_TRUE(conn->Begin().ok());
+  ASSERT_TRUE(conn->SetLocal("lock_timeout", "1234ms").ok());
+  if (GetParam() == Dialect::kSqlite) {
+    ASSERT_TRUE(conn->Commit().ok());
+    EXPECT_TRUE(conn->ResetSession().ok());
+    auto pooler = conn->DetectPooler();
+    ASSERT_TRUE(pooler.ok());
+    EXPECT_EQ(*pooler, "");
+    return;
+  }
+  auto inside = conn->Query("SHOW lock_timeout");
+  ASSERT_TRUE(inside.ok());
+  EXPECT_EQ(inside->rows[0][0], "1234ms");
+  ASSERT_TRUE(conn->Commit().ok());
+  auto after = conn->Query("SHOW lock_timeout");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->rows[0][0], "0");
+  // A migration's plain SET, inside its transaction: ResetSession before
+  // COMMIT leaves nothing behind.
+  ASSERT_TRUE(conn->Begin().ok());
+  ASSERT_TRUE(conn->ExecScript("SET search_path TO nowhere; SET statement_timeout = '7s'").ok());
+  ASSERT_TRUE(conn->ResetSession().ok());
+  ASSERT_TRUE(conn->Commit().ok());
+  auto path = conn->Query("SHOW search_path");
+  ASSERT_TRUE(path.ok());
+  EXPECT_EQ(path->rows[0][0], "\"$user\", public");
+  auto timeout = conn->Query("SHOW statement_timeout");
+  ASSERT_TRUE(timeout.ok());
+  EXPECT_EQ(timeout->rows[0][0], "0");
+  auto pooler = conn->DetectPooler();
+  ASSERT_TRUE(pooler.ok()) << pooler.status().ToString();
+  EXPECT_EQ(*pooler, "") << "a direct connection";
 }
 
 TEST_P(DriverConformance, SessionUserAndRedactedUrl) {

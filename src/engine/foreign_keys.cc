@@ -2,10 +2,20 @@
 
 #include <string>
 
+#include "engine/transaction_control.h"
+
 namespace strata::engine {
 
 ForeignKeysOff::ForeignKeysOff(driver::Connection& conn, bool wanted) : conn_(conn) {
   if (!wanted || conn_.dialect() != driver::Dialect::kSqlite) return;
+  // Restored as it was, not forced on: an embedding application may run
+  // with foreign keys off on purpose.
+  auto now = conn_.Query("PRAGMA foreign_keys");
+  if (!now.ok()) {
+    status_ = now.status();
+    return;
+  }
+  if (now->rows.empty() || now->rows[0].empty() || now->rows[0][0].value_or("0") == "0") return;  // off already
   status_ = conn_.ExecScript("PRAGMA foreign_keys = OFF");
   active_ = status_.ok();
 }
@@ -39,12 +49,19 @@ Status CheckForeignKeys(driver::Connection& conn) {
 
 Status ApplyScript(driver::Connection& conn, std::string_view sql, const source::Annotations& annotations) {
   if (annotations.no_transaction) return conn.ExecEach(sql);
-  ForeignKeysOff fk(conn, annotations.foreign_keys_off);
+  // The file's own BEGIN/COMMIT wrapper and foreign-key pragmas mean here
+  // what they mean to the runner.
+  auto prepared = PrepareScript(sql, annotations.foreign_keys_off,
+                                conn.dialect() == driver::Dialect::kSqlite ? sql::Dialect::kSqlite
+                                                                           : sql::Dialect::kPostgres,
+                                "", "the migration");
+  if (!prepared.ok()) return prepared.status();
+  ForeignKeysOff fk(conn, prepared->foreign_keys_off);
   if (!fk.status().ok()) return fk.status();
   Status s = conn.Begin();
   if (!s.ok()) return s;
-  s = conn.ExecScript(sql);
-  if (s.ok() && fk.active()) s = CheckForeignKeys(conn);
+  s = conn.ExecScript(prepared->sql);
+  if (s.ok() && prepared->foreign_keys_off) s = CheckForeignKeys(conn);
   if (s.ok()) s = conn.Commit();
   if (!s.ok()) {
     Status r = conn.Rollback();

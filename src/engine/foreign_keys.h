@@ -18,7 +18,7 @@
 namespace strata::engine {
 
 // Switches foreign keys off for its lifetime when `wanted` and the
-// connection is SQLite; on again at destruction. REQUIRES: no transaction is
+// connection is SQLite; back on at destruction when they were on before. REQUIRES: no transaction is
 // open on `conn` when constructed or destroyed.
 class ForeignKeysOff {
  public:

@@ -93,6 +93,8 @@ Status History::Ensure() {
     if (events.ok() && *events) return Status::Ok();
   }
   Status s = conn_.ExecScript(script);
+  // "schema ... already exists, skipping" is strata's, not a migration's.
+  (void)conn_.TakeNotices();
   if (!s.ok()) return s.With("create the tracking tables");
   return Status::Ok();
 }

@@ -34,11 +34,8 @@ void Backoff(int attempt) {
   std::this_thread::sleep_for(std::chrono::milliseconds(jitter(rng)));
 }
 
-// ---------------------------------------------------------------------------
-// PostgreSQL: session advisory lock.
-
+// The advisory key of one tracking table: FNV-1a over its qualified name.
 int64_t LockKey(const TableNames& names) {
-  // FNV-1a over a name that identifies this tracking table.
   std::string id = "strata:" + names.schema + "." + names.migrations;
   uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : id) {
@@ -48,56 +45,10 @@ int64_t LockKey(const TableNames& names) {
   return static_cast<int64_t>(h);
 }
 
-class AdvisoryLock : public MigrationLock {
- public:
-  AdvisoryLock(driver::Connection& conn, int64_t key, LockOptions options, EventSink* sink)
-      : conn_(conn), key_(key), options_(options), sink_(sink) {}
-  ~AdvisoryLock() override { Release(); }
-
-  Status Acquire() override {
-    auto deadline = Clock::now() + options_.wait;
-    for (int attempt = 0;; ++attempt) {
-      auto got = conn_.TryAdvisoryLock(key_);
-      if (!got.ok()) return got.status().With("take the migration lock");
-      if (*got) {
-        held_ = true;
-        if (attempt > 0) Emit(sink_, Event::Kind::kLockAcquired, "migration lock acquired");
-        return Status::Ok();
-      }
-      if (attempt == 0) Emit(sink_, Event::Kind::kLockWaiting, "waiting for another strata run (advisory lock)");
-      if (Clock::now() >= deadline) {
-        return Status::Locked("another strata run holds the migration lock (PostgreSQL advisory lock " +
-                              std::to_string(key_) + ")")
-            .WithHint("wait for it to finish, or raise lock_wait in strata.toml");
-      }
-      Backoff(attempt);
-    }
-  }
-
-  Status CheckHeld() override { return Status::Ok(); }  // a session lock cannot expire
-  bool session_scoped() const override { return true; }
-
-  void Release() override {
-    if (!held_) return;
-    held_ = false;
-    if (conn_.in_transaction()) {
-      Status s = conn_.Rollback();
-      (void)s;
-    }
-    Status s = conn_.AdvisoryUnlock(key_);
-    (void)s;  // the lock goes with the session anyway
-  }
-
- private:
-  driver::Connection& conn_;
-  int64_t key_;
-  LockOptions options_;
-  EventSink* sink_;
-  bool held_ = false;
-};
-
-// ---------------------------------------------------------------------------
-// SQLite: lease row.
+std::string Qualified(const TableNames& names) {
+  return names.schema.empty() ? driver::QuoteIdent(names.lock)
+                              : driver::QuoteIdent(names.schema) + "." + driver::QuoteIdent(names.lock);
+}
 
 std::string RandomToken() {
   std::random_device rd;
@@ -107,14 +58,32 @@ std::string RandomToken() {
   return out;
 }
 
+Result<std::optional<LeaseHolder>> ReadRow(driver::Connection& conn, const std::string& table) {
+  auto rows = conn.Query("SELECT owner, host, pid, acquired_at, expires_at_ms FROM " + table + " WHERE id = 1");
+  if (!rows.ok()) return rows.status();
+  if (rows->rows.empty()) return std::optional<LeaseHolder>();
+  const auto& r = rows->rows[0];
+  LeaseHolder h;
+  h.owner = r[0].value_or("");
+  h.host = r[1].value_or("");
+  h.pid = std::strtoll(r[2].value_or("0").c_str(), nullptr, 10);
+  h.acquired_at = r[3].value_or("");
+  h.expires_at_ms = std::strtoll(r[4].value_or("0").c_str(), nullptr, 10);
+  h.expired = h.expires_at_ms < util::NowUnixMillis();
+  return std::optional<LeaseHolder>(std::move(h));
+}
+
+// ---------------------------------------------------------------------------
+
 class LeaseLock : public MigrationLock {
  public:
   LeaseLock(driver::Connection& conn, const TableNames& names, LockOptions options, ConnectFn connect,
             EventSink* sink)
       : conn_(conn),
-        table_(names.schema.empty() ? driver::QuoteIdent(names.lock)
-                                    : driver::QuoteIdent(names.schema) + "." + driver::QuoteIdent(names.lock)),
-        lock_name_(names.lock),
+        names_(names),
+        table_(Qualified(names)),
+        key_(LockKey(names)),
+        postgres_(conn.supports_advisory_lock()),
         options_(options),
         connect_(std::move(connect)),
         sink_(sink),
@@ -137,25 +106,32 @@ class LeaseLock : public MigrationLock {
       if (attempt == 0) Emit(sink_, Event::Kind::kLockWaiting, "waiting for the migration lock held by " + holder);
       if (Clock::now() >= deadline) {
         return Status::Locked("the migration lock is held by " + holder)
-            .WithHint("wait for that run to finish; a lease whose holder died expires by itself");
+            .WithHint("wait for that run to finish (`strata status` shows the holder); a lease whose holder died "
+                      "expires by itself within " +
+                      std::to_string(options_.lease.count() / 1000) + " s; lock_wait in strata.toml sets how long "
+                      "to wait");
       }
       Backoff(attempt);
     }
   }
 
   Status CheckHeld() override {
-    auto rows = conn_.Query("SELECT owner, host, pid, expires_at_ms FROM " + table_ + " WHERE id = 1");
-    if (!rows.ok()) return rows.status().With("check the migration lock");
-    if (rows->rows.empty() || rows->rows[0][0].value_or("") != owner_) {
-      std::string by = rows->rows.empty() ? "nobody"
-                                          : rows->rows[0][1].value_or("?") + " pid " + rows->rows[0][2].value_or("?");
+    if (postgres_) {
+      // Serialises this migration's transaction with every other runner's
+      // migration transactions and take-overs (see lock.h).
+      auto locked = conn_.TransactionAdvisoryLock(key_, /*wait=*/true);
+      if (!locked.ok()) return locked.status().With("take the migration transaction lock");
+    }
+    auto row = ReadRow(conn_, table_);
+    if (!row.ok()) return row.status().With("check the migration lock");
+    if (!*row || (*row)->owner != owner_) {
+      std::string by = *row ? Describe(**row) : "nobody";
       return Status::Locked("lost the migration lock: its lease expired and was taken over by " + by)
           .WithHint("this run stopped before the next migration; run `strata status`, then `strata up` again");
     }
     // Renew only when a third of the lease is used up: rewriting the lock
-    // row in every migration's transaction costs a page write per commit.
-    int64_t expires = std::strtoll(rows->rows[0][3].value_or("0").c_str(), nullptr, 10);
-    if (expires - util::NowUnixMillis() > options_.lease.count() * 2 / 3) return Status::Ok();
+    // row in every migration's transaction costs a write per commit.
+    if ((*row)->expires_at_ms - util::NowUnixMillis() > options_.lease.count() * 2 / 3) return Status::Ok();
     return Renew(conn_);
   }
 
@@ -172,11 +148,13 @@ class LeaseLock : public MigrationLock {
   }
 
  private:
-  // One attempt in a write transaction: take the row if free, expired, or
-  // held by a process on this host that no longer exists.
+  // One attempt in a transaction: take the row if free, expired, or held by
+  // a process on this host that no longer exists.
   Result<bool> TryTake(std::string* holder) {
-    Status s = conn_.Begin();
-    if (s.code() == Status::Code::kLocked) {  // another writer is busy for longer than busy_timeout
+    Status s = EnsureTable();
+    if (!s.ok()) return s;
+    s = conn_.Begin();
+    if (s.code() == Status::Code::kLocked) {  // SQLite: another writer is busy for longer than busy_timeout
       *holder = "another process writing to the database";
       return false;
     }
@@ -192,22 +170,51 @@ class LeaseLock : public MigrationLock {
     return true;
   }
 
+  // The lock table (and on PostgreSQL its schema), created once. Checked
+  // before creating: CREATE ... IF NOT EXISTS would leave a NOTICE behind
+  // on every run, and two first runs racing to create it are serialised by
+  // the caller's retry.
+  Status EnsureTable() {
+    if (table_ready_) return Status::Ok();
+    auto exists = conn_.TableExists(names_.schema, names_.lock);
+    if (!exists.ok()) return exists.status();
+    if (!*exists) {
+      std::string sql;
+      if (postgres_ && !names_.schema.empty()) {
+        sql += "CREATE SCHEMA IF NOT EXISTS " + driver::QuoteIdent(names_.schema) + ";\n";
+      }
+      sql += "CREATE TABLE IF NOT EXISTS " + table_ +
+             " (id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, host TEXT NOT NULL,"
+             " pid INTEGER NOT NULL, acquired_at TEXT NOT NULL, expires_at_ms BIGINT NOT NULL)";
+      Status s = conn_.ExecScript(sql);
+      (void)conn_.TakeNotices();
+      // Another runner created it at the same moment: the next attempt sees it.
+      if (!s.ok() && postgres_ && (s.sqlstate() == "23505" || s.sqlstate() == "42P07")) return Status::Ok();
+      if (!s.ok()) return s;
+    }
+    table_ready_ = true;
+    return Status::Ok();
+  }
+
   Result<bool> TryTakeInTransaction(std::string* holder) {
-    Status s = conn_.ExecScript("CREATE TABLE IF NOT EXISTS " + table_ +
-                                " (id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, host TEXT NOT NULL,"
-                                " pid INTEGER NOT NULL, acquired_at TEXT NOT NULL, expires_at_ms BIGINT NOT NULL)");
-    if (!s.ok()) return s;
-    auto rows = conn_.Query("SELECT owner, host, pid, expires_at_ms FROM " + table_ + " WHERE id = 1");
-    if (!rows.ok()) return rows.status();
-    if (!rows->rows.empty()) {
-      const auto& r = rows->rows[0];
-      std::string host = r[1].value_or("");
-      long pid = std::strtol(r[2].value_or("0").c_str(), nullptr, 10);
-      int64_t expires = std::strtoll(r[3].value_or("0").c_str(), nullptr, 10);
-      bool expired = expires < util::NowUnixMillis();
-      bool dead = host == host_ && pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
-      if (!expired && !dead) {
-        *holder = host + " pid " + std::to_string(pid);
+    if (postgres_) {
+      // Without waiting: a runner in the middle of a migration transaction
+      // holds it, and that runner's lease is alive by definition.
+      auto locked = conn_.TransactionAdvisoryLock(key_, /*wait=*/false);
+      if (!locked.ok()) return locked.status();
+      if (!*locked) {
+        auto row = ReadRow(conn_, table_);
+        *holder = row.ok() && *row ? Describe(**row) : "another strata run";
+        return false;
+      }
+    }
+    auto row = ReadRow(conn_, table_);
+    if (!row.ok()) return row.status();
+    if (*row) {
+      const LeaseHolder& h = **row;
+      bool dead = h.host == host_ && h.pid > 0 && ::kill(static_cast<pid_t>(h.pid), 0) != 0 && errno == ESRCH;
+      if (!h.expired && !dead) {
+        *holder = Describe(h);
         return false;
       }
       auto d = conn_.Query("DELETE FROM " + table_ + " WHERE id = 1");
@@ -217,7 +224,11 @@ class LeaseLock : public MigrationLock {
                                " (id, owner, host, pid, acquired_at, expires_at_ms) VALUES (1, $1, $2, $3, $4, $5)",
                            {owner_, host_, std::to_string(::getpid()), util::NowRfc3339(),
                             std::to_string(util::NowUnixMillis() + options_.lease.count())});
-    if (!ins.ok()) return ins.status();
+    if (!ins.ok()) {
+      // PostgreSQL without the advisory lock cannot get here; a concurrent
+      // first insert on SQLite is excluded by BEGIN IMMEDIATE.
+      return ins.status();
+    }
     return true;
   }
 
@@ -227,14 +238,15 @@ class LeaseLock : public MigrationLock {
     return r.ok() ? Status::Ok() : r.status();
   }
 
-  // The heartbeat renews the lease between migrations and during
-  // no-transaction ones. While a migration transaction holds the file's write
-  // lock the renewal waits (busy) and is retried at the next beat; nobody can
-  // take the lease over meanwhile, because that needs the write lock too.
+  // The heartbeat renews the lease between migrations and during long ones.
+  // While a migration transaction holds the row (it renewed it, or on SQLite
+  // the file's write lock) the renewal waits and is retried at the next
+  // beat; nobody can take the lease over meanwhile, because that needs the
+  // same lock.
   void StartHeartbeat() {
     if (!connect_) return;
     auto conn = connect_();
-    if (!conn.ok()) return;  // the lease is still renewed at every commit
+    if (!conn.ok()) return;  // the lease is still renewed inside each migration
     heartbeat_conn_ = std::move(*conn);
     stop_ = false;
     heartbeat_ = std::thread([this] {
@@ -260,20 +272,41 @@ class LeaseLock : public MigrationLock {
   }
 
   driver::Connection& conn_;
+  TableNames names_;
   std::string table_;
-  std::string lock_name_;
+  int64_t key_;
+  bool postgres_;
   LockOptions options_;
   ConnectFn connect_;
   EventSink* sink_;
   std::string owner_;
   std::string host_;
   bool held_ = false;
+  bool table_ready_ = false;
 
   std::unique_ptr<driver::Connection> heartbeat_conn_;
   std::thread heartbeat_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;  // GUARDED_BY(mu_)
+};
+
+// A PostgreSQL dry run: no lease (nothing may commit), only the advisory
+// lock inside the run's transaction, so that it sees a consistent state and
+// no other runner's migration lands in the middle of it.
+class TransactionOnlyLock : public MigrationLock {
+ public:
+  TransactionOnlyLock(driver::Connection& conn, int64_t key) : conn_(conn), key_(key) {}
+  Status Acquire() override { return Status::Ok(); }
+  Status CheckHeld() override {
+    auto locked = conn_.TransactionAdvisoryLock(key_, /*wait=*/true);
+    return locked.ok() ? Status::Ok() : locked.status();
+  }
+  void Release() override {}
+
+ private:
+  driver::Connection& conn_;
+  int64_t key_;
 };
 
 class NoLock : public MigrationLock {
@@ -286,10 +319,30 @@ class NoLock : public MigrationLock {
 }  // namespace
 
 std::unique_ptr<MigrationLock> MakeLock(driver::Connection& conn, const TableNames& names,
-                                        const LockOptions& options, ConnectFn connect, EventSink* sink) {
-  if (conn.supports_advisory_lock()) return std::make_unique<AdvisoryLock>(conn, LockKey(names), options, sink);
-  if (!connect) return std::make_unique<NoLock>();
+                                        const LockOptions& options, ConnectFn connect, EventSink* sink,
+                                        bool dry_run) {
+  const bool postgres = conn.supports_advisory_lock();
+  if (dry_run) {
+    if (postgres) return std::make_unique<TransactionOnlyLock>(conn, LockKey(names));
+    return std::make_unique<NoLock>();
+  }
+  if (!postgres && !connect) return std::make_unique<NoLock>();
   return std::make_unique<LeaseLock>(conn, names, options, std::move(connect), sink);
+}
+
+Result<std::optional<LeaseHolder>> ReadLease(driver::Connection& conn, const TableNames& names) {
+  auto exists = conn.TableExists(names.schema, names.lock);
+  if (!exists.ok()) return exists.status();
+  if (!*exists) return std::optional<LeaseHolder>();
+  return ReadRow(conn, Qualified(names));
+}
+
+std::string Describe(const LeaseHolder& holder) {
+  std::string out = holder.host + " pid " + std::to_string(holder.pid);
+  if (!holder.acquired_at.empty()) out += ", since " + holder.acquired_at;
+  int64_t left = (holder.expires_at_ms - util::NowUnixMillis()) / 1000;
+  out += holder.expired ? ", lease expired" : ", lease expires in " + std::to_string(left) + " s";
+  return out;
 }
 
 }  // namespace strata::engine

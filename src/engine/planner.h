@@ -20,8 +20,13 @@ struct PlanStep {
   std::string name;
   std::string sql;
   bool no_transaction = false;
-  bool foreign_keys_off = false;  // -- strata:foreign-keys-off (SQLite; see engine/foreign_keys.h)
+  // -- strata:foreign-keys-off, or PRAGMA foreign_keys=OFF first in the
+  // file (SQLite; see engine/foreign_keys.h and engine/transaction_control.h).
+  bool foreign_keys_off = false;
   std::string file;  // where `sql` came from, for error locations
+  // What strata does with the file's own transaction control (a BEGIN/COMMIT
+  // wrapper, foreign-key pragmas), for `plan`; set by ApplyTransactionControl.
+  std::vector<std::string> control_notes;
   // Up: the migration to record. Down: the row to remove.
   const source::Migration* migration = nullptr;
   AppliedRow row;

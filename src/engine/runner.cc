@@ -228,13 +228,22 @@ Status Runner::ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool 
   result->direction = step.direction;
   result->no_transaction = step.no_transaction;
   util::Stopwatch watch;
-  Status s = conn_.ExecScript(step.sql);
+  // strata's own settings last for this transaction only (SET LOCAL): a
+  // pooler hands the server connection to the application next.
+  Status s = Status::Ok();
+  if (options_.lock_timeout.count() > 0) {
+    s = conn_.SetLocal("lock_timeout", std::to_string(options_.lock_timeout.count()) + "ms");
+  }
+  if (s.ok()) s = conn_.ExecScript(step.sql);
   // With foreign keys off nothing checked the rows: check them before the
   // record commits, so a violation rolls the whole migration back.
   if (s.ok() && conn_.dialect() == driver::Dialect::kSqlite &&
       (step.foreign_keys_off || check_foreign_keys_)) {
     s = CheckForeignKeys(conn_);
   }
+  // What the migration SET (search_path, role, timeouts) ends here: it must
+  // reach neither strata's own record below nor the next migration.
+  if (s.ok()) s = conn_.ResetSession();
   result->duration_ms = watch.ElapsedMs();
   result->notices = conn_.TakeNotices();
   if (!s.ok()) return Failed(step, std::move(s));
@@ -255,19 +264,15 @@ Result<StepResult> Runner::RunInTransaction(const PlanStep& step, int64_t batch)
     TransactionGuard guard(conn_);
     Status s = conn_.Begin();
     if (!s.ok()) return s.With(Verb(step) + " " + Label(step));
-    // Inside the write transaction: are we still the lock holder, and is the
-    // step still needed? (Another runner may have done it meanwhile.) A
-    // session lock cannot be lost, so nobody else can have run it; the
-    // primary key would refuse a second record anyway. That saves a round
-    // trip per migration on PostgreSQL.
-    bool needed = true;
-    if (!lock_.session_scoped()) {
-      s = lock_.CheckHeld();
-      if (!s.ok()) return s;
-      auto existing = history_.Find(step.version);
-      if (!existing.ok()) return existing.status();
-      needed = step.direction == Direction::kUp ? !existing->has_value() : existing->has_value();
-    }
+    // Inside the transaction: are we still the lock holder, and is the step
+    // still needed? Another runner may have done it meanwhile (its lease
+    // taken over from us, or ours from it); the lock's transaction-level
+    // part makes this read see what it committed (engine/lock.h).
+    s = lock_.CheckHeld();
+    if (!s.ok()) return s;
+    auto existing = history_.Find(step.version);
+    if (!existing.ok()) return existing.status();
+    bool needed = step.direction == Direction::kUp ? !existing->has_value() : existing->has_value();
     StepResult result;
     result.version = step.version;
     result.name = step.name;
@@ -299,29 +304,47 @@ Result<StepResult> Runner::RunInTransaction(const PlanStep& step, int64_t batch)
 }
 
 Result<StepResult> Runner::RunWithoutTransaction(const PlanStep& step, int64_t batch) {
-  Status s = lock_.CheckHeld();
-  if (!s.ok()) return s;
-  auto existing = history_.Find(step.version);
-  if (!existing.ok()) return existing.status();
   StepResult result;
   result.version = step.version;
   result.name = step.name;
   result.direction = step.direction;
   result.no_transaction = true;
-  bool needed = step.direction == Direction::kUp ? !existing->has_value() : existing->has_value();
-  if (!needed) {
-    result.executed = false;
-    return result;
+  {
+    // The lock check, the "still pending?" re-check and the dirty record in
+    // one short transaction, as for a transactional step: a runner that lost
+    // its lease, or came second, stops here.
+    TransactionGuard guard(conn_);
+    Status s = conn_.Begin();
+    if (!s.ok()) return s.With(Verb(step) + " " + Label(step));
+    s = lock_.CheckHeld();
+    if (!s.ok()) return s;
+    auto existing = history_.Find(step.version);
+    if (!existing.ok()) return existing.status();
+    bool needed = step.direction == Direction::kUp ? !existing->has_value() : existing->has_value();
+    if (!needed) {
+      result.executed = false;
+      return result;  // the guard rolls back the empty transaction
+    }
+    // Recorded as dirty and committed before any statement runs: a crash
+    // mid-way leaves a record that blocks `up` until someone looks.
+    s = step.direction == Direction::kUp ? history_.Insert(MakeRow(step, batch, 0, true))
+                                         : history_.MarkDirty(step.version);
+    if (s.ok()) s = conn_.Commit();
+    if (!s.ok()) return s.With(Verb(step) + " " + Label(step));
+    guard.Release();
   }
-  // Recorded as dirty and committed before any statement runs: a crash
-  // mid-way leaves a record that blocks `up` until someone looks.
-  s = step.direction == Direction::kUp ? history_.Insert(MakeRow(step, batch, 0, true))
-                                       : history_.MarkDirty(step.version);
-  if (!s.ok()) return s.With(Verb(step) + " " + Label(step));
+  Status s;
   util::Stopwatch watch;
   s = conn_.ExecEach(step.sql);
   result.duration_ms = watch.ElapsedMs();
   result.notices = conn_.TakeNotices();
+  if (s.ok() && conn_.in_transaction()) {
+    s = Status::Validation("the migration ended inside a transaction of its own (a BEGIN without COMMIT); strata "
+                           "rolled it back");
+  }
+  // Each statement ran on its own, so what it SET stayed with the session:
+  // put it back before strata's own statements and the next migration.
+  RestoreSession();
   if (!s.ok()) {
     Status error = Failed(step, std::move(s));
     error.WithHint(Label(step) + " ran without a transaction and is now marked dirty: statements before the failing "
@@ -341,6 +364,21 @@ Result<StepResult> Runner::RunWithoutTransaction(const PlanStep& step, int64_t b
   if (!s.ok()) return s.With("record " + Label(step) + " as done (it ran; its record stays dirty)");
   guard.Release();
   return result;
+}
+
+void Runner::RestoreSession() {
+  if (conn_.in_transaction()) {
+    Status r = conn_.Rollback();  // a failed statement may have left one open (BEGIN without COMMIT)
+    (void)r;
+  }
+  Status s = conn_.ResetSession();
+  (void)s;  // best effort: the connection may be broken, which is why we failed
+  if (conn_.dialect() == driver::Dialect::kSqlite) {
+    // strata's SQLite connections run with foreign keys on.
+    s = conn_.ExecScript("PRAGMA foreign_keys = ON");
+    (void)s;
+  }
+  (void)conn_.TakeNotices();
 }
 
 AppliedRow Runner::MakeRow(const PlanStep& step, int64_t batch, int64_t duration_ms, bool dirty) {

@@ -1,9 +1,10 @@
 // engine::Runner: the only code that executes migrations. It owns the
 // transaction policy and the order of writes that make the guarantees in
 // DESIGN.md hold:
-//   - transactional step: BEGIN; check the lock; re-check the record; run the
-//     SQL; write the record and the event; COMMIT. A crash anywhere rolls all
-//     of it back.
+//   - transactional step: BEGIN; check the lock; re-check the record; SET
+//     LOCAL strata's settings; run the SQL; reset the session (what the
+//     migration SET ends here); write the record and the event; COMMIT. A
+//     crash anywhere rolls all of it back.
 //   - no-transaction step: record it dirty (committed) BEFORE running, run each
 //     statement on its own, then mark it clean. A crash leaves it dirty.
 //   - failures are recorded in the event table after the rollback.
@@ -62,6 +63,8 @@ class Runner {
   Result<StepResult> RunWithoutTransaction(const PlanStep& step, int64_t batch);
   // Runs the step's SQL and its record inside an open transaction.
   Status ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool record_event, StepResult* result);
+  // After a no-transaction step: the session as strata opened it.
+  void RestoreSession();
   static AppliedRow MakeRow(const PlanStep& step, int64_t batch, int64_t duration_ms, bool dirty);
   void RecordFailure(const PlanStep& step, int64_t batch, const Status& error, int64_t duration_ms);
   Status Failed(const PlanStep& step, Status error);

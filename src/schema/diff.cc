@@ -122,6 +122,10 @@ Diff DiffSchemas(const Schema& from, const Schema& to, Dialect dialect, const Di
 
 std::string RenderStatements(const Diff& diff) {
   std::string out;
+  // First line, so that `strata diff ... > migrations/V_x.up.sql` is a safe
+  // migration: without it the rebuild's DROP TABLE runs with foreign keys on
+  // and deletes (ON DELETE CASCADE) or nulls the rows that reference it.
+  if (diff.foreign_keys_off) out += "-- strata:foreign-keys-off\n";
   for (const auto& change : diff.changes) {
     for (const auto& statement : change.statements) out += statement + ";\n";
   }

@@ -95,7 +95,8 @@ Diff DiffSchemas(const Schema& from, const Schema& to, Dialect dialect, const Di
 // its statements each ending ";\n". "" when the diff is empty.
 std::string RenderMigration(const Diff& diff);
 
-// The statements alone, each ending ";\n" (for diff output and push).
+// The statements alone, each ending ";\n" (for diff output and drift), after
+// a first line `-- strata:foreign-keys-off` when the diff needs it.
 std::string RenderStatements(const Diff& diff);
 
 // Dialect parts, implemented in diff_sqlite.cc and diff_postgres.cc; the

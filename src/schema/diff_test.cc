@@ -87,8 +87,12 @@ TEST(RenderMigrationTest, AnnotationSummariesAndDestructiveMarks) {
             "-- create table t\n"
             "CREATE TABLE \"t\" (\"id\" INTEGER);\n"
             "CREATE INDEX \"i\" ON \"t\" (\"id\");\n");
+  // Issue 8: `strata diff` output is a safe migration as it stands.
   EXPECT_EQ(RenderStatements(diff),
-            "DROP TABLE \"legacy\";\nCREATE TABLE \"t\" (\"id\" INTEGER);\nCREATE INDEX \"i\" ON \"t\" (\"id\");\n");
+            "-- strata:foreign-keys-off\nDROP TABLE \"legacy\";\nCREATE TABLE \"t\" (\"id\" INTEGER);\n"
+            "CREATE INDEX \"i\" ON \"t\" (\"id\");\n");
+  diff.foreign_keys_off = false;
+  EXPECT_EQ(RenderStatements(diff).rfind("DROP TABLE", 0), 0u);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "sql/lock_table.h"
 #include "sql/pg_tree.h"
 #include "sql/schema_state.h"
+#include "sql/script_control.h"
 #include "util/strings.h"
 
 namespace strata::sql {
@@ -242,6 +243,58 @@ std::vector<lint::Rebuild> FindRebuilds(const std::vector<ParsedStatement>& stat
   return out;
 }
 
+bool HasTransactionStatement(const std::vector<ParsedStatement>& statements) {
+  for (const ParsedStatement& ps : statements) {
+    if (ps.node->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT) return true;
+  }
+  return false;
+}
+
+// The file's own transaction control and SQLite foreign-key pragmas, read
+// the way the runner reads them (sql/script_control.h). PostgreSQL files
+// are analysed only when the parser saw a transaction statement (the split
+// costs a second scan); files that do not parse are analysed too.
+ScriptControl ControlOf(const LintMigration& m, const ParsedMigration& parsed, Dialect dialect) {
+  if (dialect == Dialect::kPostgres && parsed.error.ok() && !HasTransactionStatement(parsed.statements)) return {};
+  auto control = AnalyzeControl(m.sql, dialect);
+  return control.ok() ? std::move(*control) : ScriptControl{};
+}
+
+// In a no-transaction SQLite migration each pragma takes effect where it
+// stands: whether the last one before `offset` turned foreign keys off.
+bool ForeignKeysOffAt(const ScriptControl& control, size_t offset) {
+  bool off = false;
+  for (const auto& c : control.all) {
+    if (c.offset >= offset) break;
+    if (c.kind == ControlStatement::Kind::kForeignKeysOff) off = true;
+    if (c.kind == ControlStatement::Kind::kForeignKeysOn) off = false;
+  }
+  return off;
+}
+
+void ReportControl(const LintMigration& m, const ScriptControl& control, bool postgres, MigrationReporter& reporter) {
+  if (m.no_transaction) return;
+  LineTracker lines(m.sql);
+  for (const auto& c : control.refused) {
+    reporter.SetLocation(lines.At(c.offset));
+    reporter.Report("transaction-control",
+                    "`" + c.text + "` in a transactional migration: strata runs the file in its own transaction, "
+                    "and this statement would end or nest it part-way (statements before it would stay applied "
+                    "without a tracking row); `strata up` refuses the file",
+                    {});
+  }
+  if (postgres) return;
+  for (const auto& c : control.ignored_pragmas) {
+    reporter.SetLocation(lines.At(c.offset));
+    reporter.Report("pragma-foreign-keys-in-transaction",
+                    "`" + c.text + "`: SQLite ignores PRAGMA foreign_keys inside a transaction, and strata runs "
+                    "this migration in one, so foreign keys stay " +
+                        std::string(c.kind == ControlStatement::Kind::kForeignKeysOff ? "ON" : "as they are") +
+                        " (only PRAGMA foreign_keys=OFF among the file's first statements is honoured)",
+                    {});
+  }
+}
+
 void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& state, LintResult* result) {
   const bool postgres = options.dialect == Dialect::kPostgres;
   state.BeginMigration();
@@ -267,6 +320,12 @@ void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& st
       down_reporter.Report("syntax-error", SyntaxErrorMessage(down.status().message(), " in the down migration"), {});
     }
   }
+  ScriptControl control;
+  if (m.report) {
+    control = ControlOf(m, parsed, options.dialect);
+    ReportControl(m, control, postgres, reporter);
+  }
+  const bool foreign_keys_off = m.foreign_keys_off || (!m.no_transaction && control.foreign_keys_off);
   LineTracker lines(m.sql);
   bool explicit_tx = false;
   bool lock_timeout_set = options.lock_timeout_configured;
@@ -283,12 +342,14 @@ void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& st
         if (!info.locks.empty()) info.kind = StatementKind(ps.node);
       }
       lint::StatementContext ctx{ps.node, &info, &m, &state, &options, postgres, lock_timeout_set, &rebuilds};
+      ctx.foreign_keys_off = m.no_transaction ? ForeignKeysOffAt(control, ps.offset) : foreign_keys_off;
       reporter.SetLocation(lines.At(ps.offset));
       lint::CheckDestructive(ctx, reporter);
       lint::CheckCompatibility(ctx, reporter);
       lint::CheckDataDependent(ctx, reporter);
       if (postgres) lint::CheckLocking(ctx, reporter);
       lint::CheckHygiene(ctx, reporter);
+      lint::CheckSession(ctx, reporter);
     }
     if (IsSetLockTimeout(ps.node)) lock_timeout_set = true;
     TrackTransaction(ps.node, &explicit_tx);
@@ -301,6 +362,7 @@ void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& st
 LintResult Lint(const std::vector<LintMigration>& migrations, const LintOptions& options) {
   LintResult result;
   SchemaState state(options.stats);
+  for (const ForeignKeyReference& r : options.references) state.AddReference(r);
   for (const LintMigration& m : migrations) LintOne(m, options, state, &result);
   return result;
 }

@@ -43,6 +43,7 @@ struct LintMigration {
   std::string file;          // shown in findings
   std::string_view sql;      // borrowed: must outlive the Lint() call
   bool no_transaction = false;         // -- strata:no-transaction
+  bool foreign_keys_off = false;       // -- strata:foreign-keys-off (SQLite)
   std::vector<std::string> allow;      // -- strata:allow ids
   bool has_down = true;
   // The down file, checked only for syntax (PostgreSQL): undoing a migration
@@ -66,6 +67,17 @@ class TableStats {
   virtual std::optional<double> EstimatedRows(std::string_view table) const = 0;
 };
 
+// A foreign key of `table` that references `parent`, and what deleting a
+// parent row does to the referencing rows.
+struct ForeignKeyReference {
+  enum class OnDelete { kNoAction, kRestrict, kCascade, kSetNull, kSetDefault };
+  std::string table;   // the referencing table ("child", "app.child")
+  std::string parent;  // the referenced table
+  std::string columns; // "parent_id" (comma-separated); "" when unknown
+  OnDelete on_delete = OnDelete::kNoAction;
+  bool operator==(const ForeignKeyReference&) const = default;
+};
+
 struct LintOptions {
   Dialect dialect = Dialect::kPostgres;
   // Rule ids to silence everywhere (--allow), on top of each migration's
@@ -82,6 +94,10 @@ struct LintOptions {
   // With stats: locking errors on tables estimated below this many rows are
   // reported as warnings (the lock is held for milliseconds). Default 10,000.
   double small_table_rows = 10000;
+  // The live database's foreign keys, on top of those the migrations create:
+  // drop-referenced-table (SQLite) and drop-cascade (PostgreSQL) name the
+  // tables whose rows or constraints a DROP reaches. Default none.
+  std::vector<ForeignKeyReference> references;
 };
 
 // The rules' catalogue, for docs and `--allow` checks.
@@ -93,6 +109,9 @@ struct RuleInfo {
   bool postgres_only;
   std::string_view summary;
   std::string_view hint;
+  // Its errors block `up` under every lint policy but "off" (not only under
+  // lint = "error"): rows lost in a table the statement does not name.
+  bool blocks = false;
 };
 const std::vector<RuleInfo>& AllRules();
 const RuleInfo* FindRule(std::string_view id);

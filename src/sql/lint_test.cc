@@ -75,6 +75,20 @@ Script NoTx(std::string sql) {
   return r;
 }
 
+Script Sqlite(std::string sql) {
+  Script r{std::move(sql)};
+  r.dialect = Dialect::kSqlite;
+  return r;
+}
+
+// A SQLite rebuild of `users` while kids references it.
+constexpr const char* kKidsAndRebuild =
+    "CREATE TABLE kids (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users (id) ON DELETE CASCADE);\n"
+    "CREATE TABLE new_users (id INTEGER PRIMARY KEY, email TEXT);\n"
+    "INSERT INTO new_users (id, email) SELECT id, email FROM users;\n"
+    "DROP TABLE users;\n"
+    "ALTER TABLE new_users RENAME TO users;\n";
+
 std::vector<RuleCase> Cases() {
   Script no_down = Tx("SELECT 1;");
   no_down.has_down = false;
@@ -126,10 +140,19 @@ std::vector<RuleCase> Cases() {
       {"refresh-materialized-view-without-concurrently", Tx("REFRESH MATERIALIZED VIEW mv;"),
        Tx("REFRESH MATERIALIZED VIEW CONCURRENTLY mv;")},
       {"missing-lock-timeout", Tx("ALTER TABLE users ADD COLUMN x text;"),
-       Tx("SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN x text;")},
+       Tx("SET LOCAL lock_timeout = '5s';\nALTER TABLE users ADD COLUMN x text;")},
       {"concurrently-in-transaction", Tx("CREATE INDEX CONCURRENTLY users_name ON users (name);"),
        NoTx("CREATE INDEX CONCURRENTLY users_name ON users (name);")},
       {"missing-down-migration", no_down, Tx("SELECT 1;")},
+      {"drop-referenced-table", Sqlite(kKidsAndRebuild),
+       Sqlite(std::string("PRAGMA foreign_keys=OFF;\n") + kKidsAndRebuild)},
+      {"drop-cascade", Tx("DROP TABLE orders CASCADE;"), Tx("DROP TABLE orders;")},
+      {"transaction-control", Tx("BEGIN;\nSELECT 1;\nCOMMIT;\nSELECT 2;"), Tx("BEGIN;\nSELECT 1;\nCOMMIT;")},
+      {"pragma-foreign-keys-in-transaction", Sqlite("SELECT 1;\nPRAGMA foreign_keys=OFF;"),
+       Sqlite("PRAGMA foreign_keys=OFF;\nSELECT 1;")},
+      {"session-set", Tx("SET search_path TO app;"), Tx("SET LOCAL search_path TO app;")},
+      {"session-set", Tx("SELECT pg_catalog.set_config('search_path', '', false);"),
+       Tx("SELECT pg_catalog.set_config('search_path', '', true);")},
       {"timestamp-without-time-zone", Tx("CREATE TABLE t (id bigint PRIMARY KEY, at timestamp);"),
        Tx("CREATE TABLE t (id bigint PRIMARY KEY, at timestamptz);")},
       {"prefer-text-over-varchar", Tx("CREATE TABLE t (id bigint PRIMARY KEY, name varchar(20));"),
@@ -165,7 +188,7 @@ TEST(LintRulesTest, SafeFormsAreClean) {
   // The canonical safe sequences produce no finding at all.
   Script index = NoTx("CREATE INDEX CONCURRENTLY users_name ON users (name);");
   EXPECT_EQ(RuleIds(index), std::vector<std::string>{});
-  Script fk = Tx("SET lock_timeout = '2s';\n"
+  Script fk = Tx("SET LOCAL lock_timeout = '2s';\n"
               "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;");
   EXPECT_EQ(RuleIds(fk), std::vector<std::string>{});
   Script new_table = Tx("CREATE TABLE t (id bigint PRIMARY KEY, user_id bigint REFERENCES orders (id), note text);\n"
@@ -220,7 +243,7 @@ TEST(LintRulesTest, SqliteRunsOnlyGenericRulesAndSkipsUnparsableStatements) {
 }
 
 TEST(LintRulesTest, ParseErrorIsReportedAndTheRestStillLinted) {
-  Script run = Tx("SET lock_timeout = '1s';\nSELEC 1;\nDROP TABLE users;");
+  Script run = Tx("SET LOCAL lock_timeout = '1s';\nSELEC 1;\nDROP TABLE users;");
   LintResult r = LintAfterSetup(run);
   ASSERT_EQ(r.findings.size(), 2u);
   EXPECT_EQ(r.findings[0].rule, "syntax-error");
@@ -232,7 +255,7 @@ TEST(LintRulesTest, ParseErrorIsReportedAndTheRestStillLinted) {
 
 // The parser's own words, once, on one line.
 TEST(LintRulesTest, SyntaxErrorMessageIsTheParsersOnOneLine) {
-  LintResult r = LintAfterSetup(Tx("SET lock_timeout = '1s';\nSELECT 'x;\nSELECT 1;\n"));
+  LintResult r = LintAfterSetup(Tx("SET LOCAL lock_timeout = '1s';\nSELECT 'x;\nSELECT 1;\n"));
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].message, "syntax error: unterminated quoted string at or near \"'x;\\nSELECT 1;\\n\"");
   EXPECT_EQ(r.findings[0].line, 2);
@@ -240,7 +263,7 @@ TEST(LintRulesTest, SyntaxErrorMessageIsTheParsersOnOneLine) {
 }
 
 TEST(LintLocationTest, FindingsPointAtTheStatementsFirstCharacter) {
-  Script run = Tx("-- strata:allow nothing\n/* a comment */ SET lock_timeout = '1s';\n\n  DROP TABLE users;\n"
+  Script run = Tx("-- strata:allow nothing\n/* a comment */ SET LOCAL lock_timeout = '1s';\n\n  DROP TABLE users;\n"
                "SELECT 'é'; DELETE FROM orders;");
   LintResult r = LintAfterSetup(run);
   ASSERT_EQ(r.findings.size(), 2u);
@@ -284,7 +307,7 @@ TEST(LintDownTest, DownFileSyntaxErrorIsReportedAtItsLine) {
 }
 
 TEST(LintSizesTest, SmallTablesDowngradeLockingErrorsAndSizesAreShown) {
-  Script run = Tx("SET lock_timeout = '1s'; CREATE INDEX users_name ON users (name);");
+  Script run = Tx("SET LOCAL lock_timeout = '1s'; CREATE INDEX users_name ON users (name);");
   FakeStats small(5);
   LintResult r = LintAfterSetup(run, &small);
   ASSERT_EQ(r.findings.size(), 1u);
@@ -331,7 +354,7 @@ TEST(LintRebuildTest, SqliteTableRebuildIsNotADropOrARename) {
 }
 
 TEST(LintRebuildTest, PostgresTableRebuildIsNotADropOrARename) {
-  LintResult r = LintAfterSetup(Tx(std::string("SET lock_timeout = '5s';\n") + kRebuild));
+  LintResult r = LintAfterSetup(Tx(std::string("SET LOCAL lock_timeout = '5s';\n") + kRebuild));
   // Only the PostgreSQL type advice on the new table's varchar column.
   std::vector<std::string> ids;
   for (const Finding& f : r.findings) ids.push_back(f.rule);
@@ -379,6 +402,86 @@ TEST(LintRebuildTest, DropWithoutTheCopyAndRenameIsStillAFinding) {
       EXPECT_TRUE(Has(RuleIds(run), "drop-table")) << run.sql;
     }
   }
+}
+
+// Issue 8: a SQLite table rebuild of a parent whose children reference it
+// ON DELETE CASCADE deleted every child row, and lint said nothing.
+std::vector<Finding> LintParentRebuild(std::string setup, bool annotated, std::vector<ForeignKeyReference> live = {}) {
+  static std::string kept_setup;
+  kept_setup = std::move(setup);
+  std::vector<LintMigration> ms(2);
+  ms[0].version = "0001";
+  ms[0].file = "0001_setup.up.sql";
+  ms[0].sql = kept_setup;
+  ms[0].report = false;
+  ms[1].version = "0002";
+  ms[1].file = "0002_rebuild.up.sql";
+  ms[1].sql =
+      "CREATE TABLE \"new_parent\" (\"id\" INTEGER, \"v\" REAL NOT NULL DEFAULT 0, PRIMARY KEY (\"id\"));\n"
+      "INSERT INTO \"new_parent\" (\"id\", \"v\") SELECT \"id\", coalesce(\"v\", 0) FROM \"parent\";\n"
+      "DROP TABLE \"parent\";\n"
+      "ALTER TABLE \"new_parent\" RENAME TO \"parent\";\n";
+  ms[1].foreign_keys_off = annotated;
+  LintOptions options;
+  options.dialect = Dialect::kSqlite;
+  options.references = std::move(live);
+  return Lint(ms, options).findings;
+}
+
+TEST(LintRebuildTest, Issue8RebuildOfACascadeParentIsAnError) {
+  auto findings = LintParentRebuild(
+      "CREATE TABLE parent (id INTEGER PRIMARY KEY, v INTEGER);\n"
+      "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id) ON DELETE CASCADE);\n",
+      false);
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].rule, "drop-referenced-table");
+  EXPECT_EQ(findings[0].severity, Severity::kError);
+  EXPECT_EQ(findings[0].line, 3);
+  EXPECT_NE(findings[0].message.find("deletes every row of child that references it (ON DELETE CASCADE)"),
+            std::string::npos)
+      << findings[0].message;
+  EXPECT_NE(findings[0].message.find("rebuild"), std::string::npos);
+  EXPECT_NE(findings[0].hint.find("-- strata:foreign-keys-off"), std::string::npos);
+  // With the annotation strata runs it with foreign keys off: nothing to say.
+  EXPECT_TRUE(LintParentRebuild("CREATE TABLE parent (id INTEGER PRIMARY KEY, v INTEGER);\n"
+                                "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id) "
+                                "ON DELETE CASCADE);\n",
+                                true)
+                  .empty());
+}
+
+TEST(LintRebuildTest, Issue8EveryKindOfReferenceIsNamed) {
+  auto findings = LintParentRebuild(
+      "CREATE TABLE parent (id INTEGER PRIMARY KEY, v INTEGER);\n"
+      "CREATE TABLE a (id INTEGER PRIMARY KEY, parent_id INTEGER, FOREIGN KEY (parent_id) REFERENCES parent (id) ON "
+      "DELETE SET NULL);\n"
+      "CREATE TABLE b (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent(id));\n"
+      "CREATE TABLE c (id INTEGER PRIMARY KEY, parent_id INTEGER DEFAULT 0 REFERENCES parent(id) ON DELETE SET "
+      "DEFAULT);\n",
+      false);
+  ASSERT_EQ(findings.size(), 1u);
+  const std::string& m = findings[0].message;
+  EXPECT_NE(m.find("sets a.parent_id to NULL"), std::string::npos) << m;
+  EXPECT_NE(m.find("FOREIGN KEY constraint failed\" while b has rows"), std::string::npos) << m;
+  EXPECT_NE(m.find("sets c.parent_id to its default"), std::string::npos) << m;
+}
+
+TEST(LintRebuildTest, Issue8ReferencesFromTheLiveDatabaseCount) {
+  // The live database knows what the migrations do not (tables made by hand).
+  auto findings = LintParentRebuild("CREATE TABLE parent (id INTEGER PRIMARY KEY, v INTEGER);\n", false,
+                                    {{"Child", "PARENT", "parent_id", ForeignKeyReference::OnDelete::kCascade}});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].rule, "drop-referenced-table");
+  EXPECT_TRUE(LintParentRebuild("CREATE TABLE parent (id INTEGER PRIMARY KEY, v INTEGER);\n", false).empty());
+  // A child dropped before the parent takes its reference with it.
+  std::vector<LintMigration> ms(1);
+  ms[0].version = "0001";
+  ms[0].file = "0001.up.sql";
+  ms[0].sql = "DROP TABLE child;\nDROP TABLE parent;\n";
+  LintOptions options;
+  options.dialect = Dialect::kSqlite;
+  options.references = {{"child", "parent", "parent_id", ForeignKeyReference::OnDelete::kCascade}};
+  for (const Finding& f : Lint(ms, options).findings) EXPECT_NE(f.rule, "drop-referenced-table") << f.message;
 }
 
 }  // namespace

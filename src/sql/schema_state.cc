@@ -1,5 +1,7 @@
 #include "sql/schema_state.h"
 
+#include <cctype>
+
 namespace strata::sql {
 namespace {
 
@@ -20,7 +22,60 @@ std::string NotNullCheckColumn(const PgQuery__Constraint* c) {
   return std::string(StringValue(ref->fields[ref->n_fields - 1]));
 }
 
+using OnDelete = ForeignKeyReference::OnDelete;
+
+// libpg_query writes the action as PostgreSQL's one-letter code.
+OnDelete OnDeleteOf(const PgQuery__Constraint* c) {
+  std::string_view action = c->fk_del_action ? c->fk_del_action : "";
+  if (action == "c") return OnDelete::kCascade;
+  if (action == "n") return OnDelete::kSetNull;
+  if (action == "d") return OnDelete::kSetDefault;
+  if (action == "r") return OnDelete::kRestrict;
+  return OnDelete::kNoAction;
+}
+
+bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+void SchemaState::AddReference(ForeignKeyReference reference) {
+  for (const auto& r : references_) {
+    if (SameName(r.table, reference.table) && SameName(r.parent, reference.parent) && r.columns == reference.columns &&
+        r.on_delete == reference.on_delete) {
+      return;
+    }
+  }
+  references_.push_back(std::move(reference));
+}
+
+std::vector<ForeignKeyReference> SchemaState::ReferencesTo(std::string_view table) const {
+  std::vector<ForeignKeyReference> out;
+  for (const auto& r : references_) {
+    if (SameName(r.parent, table) && !SameName(r.table, table)) out.push_back(r);
+  }
+  return out;
+}
+
+void SchemaState::AddReferences(const std::string& table, const PgQuery__Constraint* c, const std::string& column) {
+  if (c->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN || !c->pktable) return;
+  ForeignKeyReference r;
+  r.table = table;
+  r.parent = RelationName(c->pktable);
+  r.columns = column;
+  for (size_t i = 0; r.columns.empty() && i < c->n_fk_attrs; ++i) {
+    std::string_view name = StringValue(c->fk_attrs[i]);
+    if (name.empty()) continue;
+    r.columns += std::string(i == 0 ? "" : ", ") + std::string(name);
+  }
+  r.on_delete = OnDeleteOf(c);
+  AddReference(std::move(r));
+}
 
 void SchemaState::BeginMigration() {
   ++gen_;
@@ -92,6 +147,14 @@ void SchemaState::ApplyCreate(const PgQuery__CreateStmt* create) {
     const PgNode* e = create->table_elts[i];
     if (e && e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && e->column_def->colname) {
       t.columns[e->column_def->colname] = Column{TypeFrom(e->column_def->type_name), gen_};
+      for (size_t c = 0; c < e->column_def->n_constraints; ++c) {
+        const PgNode* n = e->column_def->constraints[c];
+        if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+          AddReferences(table, n->constraint, e->column_def->colname);
+        }
+      }
+    } else if (e && e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+      AddReferences(table, e->constraint, "");
     }
   }
 }
@@ -107,6 +170,10 @@ void SchemaState::ApplyAlterTable(const PgQuery__AlterTableStmt* alter) {
         if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && cmd->def->column_def->colname) {
           const PgQuery__ColumnDef* def = cmd->def->column_def;
           AddColumn(table, def->colname, TypeFrom(def->type_name));
+          for (size_t c = 0; c < def->n_constraints; ++c) {
+            const PgNode* n = def->constraints[c];
+            if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) AddReferences(table, n->constraint, def->colname);
+          }
         }
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
@@ -147,6 +214,7 @@ void SchemaState::ApplyAlterTable(const PgQuery__AlterTableStmt* alter) {
 }
 
 void SchemaState::ApplyAddConstraint(const std::string& table, const PgQuery__Constraint* c) {
+  AddReferences(table, c, "");
   std::string column = NotNullCheckColumn(c);
   if (column.empty()) return;
   auto it = tables_.find(table);
@@ -179,6 +247,12 @@ void SchemaState::ApplyRename(const PgQuery__RenameStmt* rename) {
     for (auto& [name, index] : indexes_) {
       if (index.table == table) index.table = new_name;
     }
+    // A renamed table keeps its foreign keys, and those that reference it
+    // follow it (PostgreSQL by OID; SQLite rewrites the REFERENCES text).
+    for (auto& r : references_) {
+      if (SameName(r.table, table)) r.table = new_name;
+      if (SameName(r.parent, table)) r.parent = new_name;
+    }
     tables_[new_name] = std::move(moved);
   } else if (rename->rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN && rename->subname) {
     auto it = tables_.find(table);
@@ -207,6 +281,13 @@ void SchemaState::ApplyDrop(const PgQuery__DropStmt* drop) {
       for (auto it = indexes_.begin(); it != indexes_.end();) {
         it = it->second.table == name ? indexes_.erase(it) : std::next(it);
       }
+      // Its own foreign keys go with it; those that reference it stay in
+      // SQLite (a rebuild renames the new table into their place), and go
+      // with CASCADE in PostgreSQL.
+      bool cascade = drop->behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+      std::erase_if(references_, [&](const ForeignKeyReference& r) {
+        return SameName(r.table, name) || (cascade && SameName(r.parent, name));
+      });
     } else if (drop->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX) {
       indexes_.erase(name);
     }

@@ -56,6 +56,14 @@ class SchemaState {
   // unknown tables and without stats.
   std::optional<double> EstimatedRows(std::string_view table) const;
 
+  // The foreign keys of other tables that reference `table` (names compared
+  // case-insensitively, as SQLite does), from CREATE TABLE, ADD CONSTRAINT
+  // and AddReference. A table's references to itself are left out.
+  std::vector<ForeignKeyReference> ReferencesTo(std::string_view table) const;
+  // A foreign key the migrations did not create (the live database's).
+  // Repeats are ignored.
+  void AddReference(ForeignKeyReference reference);
+
   // Used by Apply (schema_state.cc); public for tests.
   void AddTable(const std::string& table);
   void AddColumn(const std::string& table, const std::string& column, ColumnType type);
@@ -84,12 +92,14 @@ class SchemaState {
   void ApplyAddConstraint(const std::string& table, const PgQuery__Constraint* c);
   void ApplyRename(const PgQuery__RenameStmt* rename);
   void ApplyDrop(const PgQuery__DropStmt* drop);
+  void AddReferences(const std::string& table, const PgQuery__Constraint* c, const std::string& column);
 
   const TableStats* stats_;
   int gen_ = 0;
   std::unordered_map<std::string, Table> tables_;
   std::unordered_map<std::string, Index> indexes_;
   std::vector<std::string> new_schemas_;  // created in the current migration
+  std::vector<ForeignKeyReference> references_;
 };
 
 }  // namespace strata::sql

@@ -1,6 +1,9 @@
 #include "testing/test_support.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -23,6 +26,15 @@ extern char** environ;
 
 namespace strata::testing {
 namespace fs = std::filesystem;
+
+namespace {
+std::string ReadFileForTest(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
@@ -117,6 +129,127 @@ ScopedPgDatabase::~ScopedPgDatabase() {
   // WITH (FORCE) ends sessions a killed child process may have left behind.
   auto r = (*conn)->Query("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
   (void)r;
+}
+
+namespace {
+
+// A port nothing listens on, by binding to port 0 and reading it back.
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+bool Accepts(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  ::close(fd);
+  return ok;
+}
+
+// host and port of a postgres://user@host:port/db URL.
+std::pair<std::string, std::string> HostPort(const std::string& url) {
+  size_t at = url.find('@');
+  size_t start = at == std::string::npos ? url.find("://") + 3 : at + 1;
+  size_t end = url.find_first_of("/?", start);
+  std::string hp = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  size_t colon = hp.rfind(':');
+  if (colon == std::string::npos) return {hp, "5432"};
+  return {hp.substr(0, colon), hp.substr(colon + 1)};
+}
+
+std::vector<std::string> AsPostgresUser(std::vector<std::string> argv) {
+  if (::geteuid() != 0) return argv;
+  std::string runuser = fs::exists("/usr/sbin/runuser") ? "/usr/sbin/runuser" : "runuser";
+  argv.insert(argv.begin(), {runuser, "-u", "postgres", "--"});
+  return argv;
+}
+
+}  // namespace
+
+ScopedPgBouncer::ScopedPgBouncer(int pool_size) {
+  std::string binary;
+  for (const char* candidate : {"/usr/sbin/pgbouncer", "/usr/bin/pgbouncer"}) {
+    if (fs::exists(candidate)) binary = candidate;
+  }
+  if (binary.empty()) {
+    skip_reason_ = "pgbouncer is not installed (scripts/setup installs Debian's pgbouncer)";
+    return;
+  }
+  auto server = PgServerUrl();
+  if (!server) {
+    ADD_FAILURE() << "no test PostgreSQL server";
+    return;
+  }
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/strata-pgbouncer-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (::mkdtemp(buf.data()) == nullptr) {
+    ADD_FAILURE() << "mkdtemp failed";
+    return;
+  }
+  dir_ = buf.data();
+  ::chmod(dir_.c_str(), 0777);  // pgbouncer (as postgres) writes its pid and log here
+  auto [host, server_port] = HostPort(*server);
+  int port = FreePort();
+  std::ofstream(dir_ + "/users.txt") << "\"postgres\" \"\"\n";
+  std::ofstream(dir_ + "/pgbouncer.ini")
+      << "[databases]\n* = host=" << host << " port=" << server_port << "\n"
+      << "[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = " << port << "\nunix_socket_dir =\n"
+      << "auth_type = trust\nauth_file = " << dir_ << "/users.txt\n"
+      << "pool_mode = transaction\ndefault_pool_size = " << pool_size << "\nmax_client_conn = 500\n"
+      << "server_reset_query =\nignore_startup_parameters = extra_float_digits,options\n"
+      << "logfile = " << dir_ << "/pgbouncer.log\npidfile = " << dir_ << "/pgbouncer.pid\n";
+  ::chmod((dir_ + "/users.txt").c_str(), 0644);
+  ::chmod((dir_ + "/pgbouncer.ini").c_str(), 0644);
+  CommandResult started = Run(AsPostgresUser({binary, "-d", dir_ + "/pgbouncer.ini"}));
+  if (started.exit_code != 0) {
+    ADD_FAILURE() << "pgbouncer did not start: " << started.err << started.out;
+    return;
+  }
+  for (int i = 0; i < 200 && !Accepts(port); ++i) ::usleep(25000);
+  if (!Accepts(port)) {
+    ADD_FAILURE() << "pgbouncer does not listen on " << port << ": " << ReadFileForTest(dir_ + "/pgbouncer.log");
+    return;
+  }
+  port_ = port;
+}
+
+ScopedPgBouncer::~ScopedPgBouncer() {
+  if (dir_.empty()) return;
+  std::ifstream pidfile(dir_ + "/pgbouncer.pid");
+  long pid = 0;
+  if (pidfile >> pid && pid > 0) {
+    ::kill(static_cast<pid_t>(pid), SIGINT);  // SIGINT: safe shutdown, waits for nothing
+    for (int i = 0; i < 200 && ::kill(static_cast<pid_t>(pid), 0) == 0; ++i) ::usleep(25000);
+  }
+  std::error_code ec;
+  if (!std::getenv("STRATA_KEEP_TEMP")) fs::remove_all(dir_, ec);
+}
+
+std::string ScopedPgBouncer::Through(const std::string& direct_url) const {
+  auto [host, port] = HostPort(direct_url);
+  std::string out = direct_url;
+  size_t at = out.find(host + ":" + port);
+  if (at != std::string::npos) out.replace(at, host.size() + 1 + port.size(), "127.0.0.1:" + std::to_string(port_));
+  return out;
 }
 
 CommandResult Run(const std::vector<std::string>& argv, const CommandOptions& options) {

@@ -49,6 +49,28 @@ class ScopedPgDatabase {
   std::string url_;
 };
 
+// A real PgBouncer (Debian `pgbouncer`) in transaction pooling mode in front
+// of the test PostgreSQL server, on a free loopback port, stopped on
+// destruction. As root it runs as `postgres` (PgBouncer refuses root).
+// ok() is false with skip_reason() set when pgbouncer is not installed.
+class ScopedPgBouncer {
+ public:
+  explicit ScopedPgBouncer(int pool_size = 4);
+  ~ScopedPgBouncer();
+  ScopedPgBouncer(const ScopedPgBouncer&) = delete;
+  ScopedPgBouncer& operator=(const ScopedPgBouncer&) = delete;
+  bool ok() const { return port_ > 0; }
+  const std::string& skip_reason() const { return skip_reason_; }
+  // `direct_url` (a database on the test server) as reached through the pooler.
+  std::string Through(const std::string& direct_url) const;
+  int port() const { return port_; }
+
+ private:
+  std::string dir_;
+  std::string skip_reason_;
+  int port_ = 0;
+};
+
 struct CommandResult {
   int exit_code = -1;   // -1 when killed by a signal
   int signal = 0;       // the signal that ended it, or 0

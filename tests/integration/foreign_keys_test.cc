@@ -48,13 +48,55 @@ TEST_P(ForeignKeysOffTest, RebuiltParentKeepsCascadingChildren) {
   EXPECT_EQ(Recorded(), (std::vector<std::string>{"0001:clean", "0002:clean"}));
 }
 
-TEST_P(ForeignKeysOffTest, WithoutTheAnnotationTheChildrenAreLost) {
-  // Why the annotation exists: the same file with foreign keys on deletes
-  // every child row through ON DELETE CASCADE when the old parent is dropped.
+// Issue 8: the same file without the annotation ran with foreign keys on,
+// and DROP TABLE parent deleted every child row through ON DELETE CASCADE:
+// exit 0, 2 parents, 0 children. Now it is a lint error that blocks `up`
+// under every lint policy but "off", and nothing is applied.
+TEST_P(ForeignKeysOffTest, Issue8WithoutTheAnnotationUpRefusesAndKeepsEveryChild) {
+  ASSERT_EQ(Strata({"up"}).exit_code, 0);
   Write("0002_rebuild.up.sql", Rebuild(""));
+  std::string before = Snapshot();
+  std::string file_before = dir_.Read("app.db");
+  auto lint = Strata({"lint"});
+  EXPECT_EQ(lint.exit_code, 4) << lint.out << lint.err;
+  EXPECT_NE(lint.out.find("0002_rebuild.up.sql:3:1: error drop-referenced-table: This table rebuild's DROP TABLE "
+                          "parent runs with foreign keys on, so SQLite first deletes its rows, which deletes every "
+                          "row of child that references it (ON DELETE CASCADE)"),
+            std::string::npos)
+      << lint.out;
+  for (const char* policy : {"warning", "error"}) {
+    dir_.Write("strata.toml", std::string("[env.dev]\nurl = \"") + url() + "\"\nlint = \"" + policy + "\"\n");
+    auto r = Strata({"up"});
+    EXPECT_EQ(r.exit_code, 4) << policy << r.out << r.err;
+    EXPECT_NE(r.err.find("drop-referenced-table"), std::string::npos) << r.err;
+    EXPECT_EQ(Snapshot(), before);
+    EXPECT_EQ(dir_.Read("app.db"), file_before) << "a refusing up must not write the database";
+    EXPECT_EQ(Children(), "10,11,12");
+  }
+  // Deleting them on purpose is possible, and then it does what it says.
+  auto allowed = Strata({"up", "--allow", "drop-referenced-table"});
+  ASSERT_EQ(allowed.exit_code, 0) << allowed.out << allowed.err;
+  EXPECT_EQ(Rows("SELECT count(*) FROM child")[0], "0");
+}
+
+// Issue 8, end to end as a new user tried it: `strata diff` from the live
+// database to a desired schema, saved as a migration, applied with `up`.
+TEST_P(ForeignKeysOffTest, Issue8DiffOutputAppliedWithUpKeepsEveryChild) {
+  ASSERT_EQ(Strata({"up"}).exit_code, 0);
+  dir_.Write("b.sql",
+             "CREATE TABLE parent (id INTEGER PRIMARY KEY, name REAL NOT NULL DEFAULT 0);\n"
+             "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) ON DELETE "
+             "CASCADE);\n");
+  auto diff = Strata({"diff", "--from", url(), "--to", dir_.Path("b.sql")});
+  ASSERT_EQ(diff.exit_code, 0) << diff.out << diff.err;
+  EXPECT_EQ(diff.out.rfind("-- strata:foreign-keys-off\n", 0), 0u) << diff.out;
+  Write("0002_change.up.sql", diff.out);
+  auto lint = Strata({"lint"});
+  EXPECT_EQ(lint.out.find("drop-referenced-table"), std::string::npos) << lint.out;
   auto r = Strata({"up"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(Rows("SELECT count(*) FROM child")[0], "0");
+  EXPECT_EQ(Rows("SELECT count(*) FROM parent")[0], "2");
+  EXPECT_EQ(Children(), "10,11,12");
 }
 
 TEST_P(ForeignKeysOffTest, AViolationRollsTheMigrationBack) {

@@ -20,7 +20,7 @@ namespace strata::driver::pq {
   X(PQsetNoticeProcessor) X(PQexec) X(PQexecParams) X(PQsendQuery) X(PQgetResult) X(PQresultStatus)         \
   X(PQresultErrorField) X(PQresultErrorMessage) X(PQclear) X(PQntuples) X(PQnfields) X(PQfname)             \
   X(PQgetvalue) X(PQgetlength) X(PQgetisnull) X(PQfreemem) X(PQputCopyEnd) X(PQgetCopyData)                 \
-  X(PQconninfoParse) X(PQconninfoFree) X(PQgetCancel) X(PQcancel) X(PQfreeCancel)
+  X(PQconninfoParse) X(PQconninfoFree) X(PQgetCancel) X(PQcancel) X(PQfreeCancel) X(PQport)
 
 struct Api {
 #define STRATA_PQ_MEMBER(name) decltype(&::name) name = nullptr;

@@ -189,10 +189,6 @@ Result<std::unique_ptr<PostgresConnection>> PostgresConnection::Open(const confi
     if (conn && pq::api().PQstatus(conn.get()) == CONNECTION_OK) {
       std::unique_ptr<PostgresConnection> self(new PostgresConnection(std::move(conn), url.Redacted()));
       pq::api().PQsetNoticeProcessor(self->conn_.get(), &PostgresConnection::OnNotice, self.get());
-      if (options.lock_timeout.count() > 0) {
-        Status s = self->Exec("SET lock_timeout = '" + std::to_string(options.lock_timeout.count()) + "ms'");
-        if (!s.ok()) return s;
-      }
       return self;
     }
     last_error = conn ? OneLine(pq::api().PQerrorMessage(conn.get())) : "out of memory";
@@ -392,19 +388,49 @@ Status PostgresConnection::RollbackToSavepoint(std::string_view name) {
   return Exec("ROLLBACK TO SAVEPOINT " + QuoteIdent(name));
 }
 
-Result<bool> PostgresConnection::TryAdvisoryLock(int64_t key) {
-  auto rows = Query("SELECT pg_try_advisory_lock($1::bigint)", {std::to_string(key)});
+Result<bool> PostgresConnection::TransactionAdvisoryLock(int64_t key, bool wait) {
+  if (!in_transaction()) return Status::Internal("TransactionAdvisoryLock: no transaction is open");
+  auto rows = Query(wait ? "SELECT pg_advisory_xact_lock($1::bigint)::text, true"
+                         : "SELECT '', pg_try_advisory_xact_lock($1::bigint)",
+                    {std::to_string(key)});
   if (!rows.ok()) return rows.status();
-  return !rows->rows.empty() && rows->rows[0][0] == "t";
+  return !rows->rows.empty() && rows->rows[0][1] == "t";
 }
 
-Status PostgresConnection::AdvisoryUnlock(int64_t key) {
-  auto rows = Query("SELECT pg_advisory_unlock($1::bigint)", {std::to_string(key)});
-  if (!rows.ok()) return rows.status();
-  if (rows->rows.empty() || rows->rows[0][0] != "t") {
-    return Status::Internal("advisory lock " + std::to_string(key) + " was not held by this session");
+Status PostgresConnection::SetLocal(std::string_view name, std::string_view value) {
+  if (!in_transaction()) return Status::Internal("SetLocal: no transaction is open");
+  auto rows = Query("SELECT set_config($1, $2, true)", {std::string(name), std::string(value)});
+  return rows.ok() ? Status::Ok() : rows.status();
+}
+
+Status PostgresConnection::ResetSession() {
+  // RESET ALL leaves role and session_authorization alone (they are
+  // GUC_NO_RESET_ALL), so they are reset on their own. Each statement goes
+  // back to the value the session started with: the server's, the role's
+  // and database's ALTER ... SET, and the connection's options.
+  return Exec("RESET ALL; RESET ROLE; RESET SESSION AUTHORIZATION");
+}
+
+Result<std::string> PostgresConnection::DetectPooler() {
+  if (in_transaction()) return Status::Internal("DetectPooler: a transaction is open");
+  // Two statements, each its own transaction: a transaction-mode pooler may
+  // hand each to a different server connection.
+  auto first = Query("SELECT inet_server_port()::text, pg_backend_pid()::text");
+  if (!first.ok()) return first.status();
+  auto second = Query("SELECT pg_backend_pid()::text");
+  if (!second.ok()) return second.status();
+  if (first->rows.empty() || second->rows.empty()) return std::string();
+  const char* port = pq::api().PQport(conn_.get());
+  std::string connected = port != nullptr && *port != '\0' ? port : "5432";
+  const auto& server_port = first->rows[0][0];
+  if (server_port && *server_port != connected) {
+    return "the server listens on port " + *server_port + " but strata connected to port " + connected +
+           ": a connection pooler or proxy is in between";
   }
-  return Status::Ok();
+  if (first->rows[0][1] != second->rows[0][0]) {
+    return std::string("two statements ran on different server backends: a connection pooler is in between");
+  }
+  return std::string();
 }
 
 Result<bool> PostgresConnection::TableExists(std::string_view schema, std::string_view table) {

@@ -56,9 +56,10 @@ class PostgresConnection final : public Connection {
   Status RollbackToSavepoint(std::string_view name) override;
 
   bool supports_advisory_lock() const override { return true; }
-  Result<bool> TryAdvisoryLock(int64_t key) override;
-  // kInternal when this session did not hold the lock.
-  Status AdvisoryUnlock(int64_t key) override;
+  Result<bool> TransactionAdvisoryLock(int64_t key, bool wait) override;
+  Status SetLocal(std::string_view name, std::string_view value) override;
+  Status ResetSession() override;
+  Result<std::string> DetectPooler() override;
 
   Result<bool> TableExists(std::string_view schema, std::string_view table) override;
   std::vector<std::string> TakeNotices() override;

@@ -85,20 +85,22 @@ TEST(PostgresDriver, LockTimeoutIsLocked) {
   strata::testing::ScopedPgDatabase db;
   ASSERT_TRUE(db.ok());
   auto holder = MustOpen(db.url());
-  ConnectOptions options;
-  options.lock_timeout = milliseconds(100);
-  auto waiter = MustOpen(db.url(), options);
+  auto waiter = MustOpen(db.url());
   ASSERT_NE(holder, nullptr);
   ASSERT_NE(waiter, nullptr);
-  EXPECT_EQ(Value0(*waiter, "SHOW lock_timeout"), "100ms");
   ASSERT_TRUE(holder->ExecScript("CREATE TABLE l (id integer)").ok());
   ASSERT_TRUE(holder->Begin().ok());
   ASSERT_TRUE(holder->ExecScript("LOCK TABLE l IN ACCESS EXCLUSIVE MODE").ok());
+  ASSERT_TRUE(waiter->Begin().ok());
+  ASSERT_TRUE(waiter->SetLocal("lock_timeout", "100ms").ok());
   Status s = waiter->ExecScript("SELECT 1;\nALTER TABLE l ADD COLUMN x integer;");
   EXPECT_EQ(s.code(), Code::kLocked) << s.ToString();
   EXPECT_EQ(s.sqlstate(), "55P03");
   EXPECT_EQ(s.line(), 2);
+  EXPECT_TRUE(waiter->Rollback().ok());
   EXPECT_TRUE(holder->Rollback().ok());
+  // The setting ended with the transaction.
+  EXPECT_EQ(Value0(*waiter, "SHOW lock_timeout"), "0");
 }
 
 TEST(PostgresDriver, ErrorPositionCountsCharactersNotBytes) {

@@ -277,11 +277,9 @@ Status SqliteConnection::RollbackToSavepoint(std::string_view name) {
   return Exec("ROLLBACK TO SAVEPOINT " + QuoteIdent(name));
 }
 
-Result<bool> SqliteConnection::TryAdvisoryLock(int64_t) {
+Result<bool> SqliteConnection::TransactionAdvisoryLock(int64_t, bool) {
   return Status::Unsupported("SQLite has no advisory locks");
 }
-
-Status SqliteConnection::AdvisoryUnlock(int64_t) { return Status::Unsupported("SQLite has no advisory locks"); }
 
 Result<bool> SqliteConnection::TableExists(std::string_view schema, std::string_view table) {
   std::string db_name = schema.empty() ? "main" : std::string(schema);

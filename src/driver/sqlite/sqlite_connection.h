@@ -53,8 +53,10 @@ class SqliteConnection final : public Connection {
   Status RollbackToSavepoint(std::string_view name) override;
 
   bool supports_advisory_lock() const override { return false; }
-  Result<bool> TryAdvisoryLock(int64_t key) override;
-  Status AdvisoryUnlock(int64_t key) override;
+  Result<bool> TransactionAdvisoryLock(int64_t key, bool wait) override;
+  Status SetLocal(std::string_view, std::string_view) override { return Status::Ok(); }
+  Status ResetSession() override { return Status::Ok(); }
+  Result<std::string> DetectPooler() override { return std::string(); }
 
   Result<bool> TableExists(std::string_view schema, std::string_view table) override;
   std::vector<std::string> TakeNotices() override { return {}; }

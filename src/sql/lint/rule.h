@@ -39,6 +39,10 @@ struct StatementContext {
   bool lock_timeout_set = false;
   // The rebuilds of this migration; null when none.
   const std::vector<Rebuild>* rebuilds = nullptr;
+  // SQLite: foreign keys are off while this statement runs (the migration is
+  // -- strata:foreign-keys-off or starts with PRAGMA foreign_keys=OFF, or, in
+  // a no-transaction migration, an earlier PRAGMA turned them off).
+  bool foreign_keys_off = false;
 
   // Did `table` exist before this migration? (Not created in it.)
   bool Existing(std::string_view table) const { return !state->IsNewTable(table); }
@@ -76,6 +80,8 @@ void CheckCompatibility(const StatementContext& ctx, Reporter& out);
 void CheckDataDependent(const StatementContext& ctx, Reporter& out);
 void CheckLocking(const StatementContext& ctx, Reporter& out);
 void CheckHygiene(const StatementContext& ctx, Reporter& out);
+// session.cc: a plain SET in a transactional migration (PostgreSQL).
+void CheckSession(const StatementContext& ctx, Reporter& out);
 
 // Shared by the families: the ALTER TABLE subcommands of a statement
 // (empty for other statements), and whether a type change from `from` to

@@ -25,6 +25,29 @@ const std::vector<RuleInfo>& AllRules() {
        "add a WHERE clause; write WHERE true if every row is meant"},
       {"update-without-where", S::kWarning, "destructive", false, "UPDATE without WHERE changes every row",
        "add a WHERE clause; write WHERE true if every row is meant"},
+      // Issue 8 (data safety) and issue 15 (strata owns the transaction):
+      // rows lost outside the statement's own table, transaction control.
+      {"drop-referenced-table", S::kError, "destructive", false,
+       "SQLite: DROP TABLE with foreign keys on deletes, nulls or fails on the rows that reference the table",
+       "put -- strata:foreign-keys-off on the migration's first line (or PRAGMA foreign_keys=OFF as its first "
+       "statement): strata turns foreign keys off around the migration's transaction and runs PRAGMA "
+       "foreign_key_check before COMMIT",
+       /*blocks=*/true},
+      {"drop-cascade", S::kError, "destructive", true,
+       "DROP ... CASCADE silently drops every object that depends on the dropped one",
+       "drop or change the dependent objects first, by name, then drop without CASCADE"},
+      {"transaction-control", S::kError, "transactional", false,
+       "BEGIN/COMMIT/ROLLBACK inside a transactional migration would commit or end strata's transaction part-way",
+       "split the file so that each part is its own migration, or mark it -- strata:no-transaction to run it as "
+       "written (a single BEGIN ... COMMIT around the whole file is fine)"},
+      {"pragma-foreign-keys-in-transaction", S::kError, "transactional", false,
+       "SQLite ignores PRAGMA foreign_keys inside a transaction, and strata runs the migration in one",
+       "make PRAGMA foreign_keys=OFF the file's first statement or write -- strata:foreign-keys-off (strata then "
+       "turns them off around the transaction and checks them before COMMIT), or mark the migration "
+       "-- strata:no-transaction"},
+      {"session-set", S::kWarning, "transactional", true,
+       "a plain SET (or set_config(..., false)) outlives the migration's transaction",
+       "use SET LOCAL (or set_config(name, value, true)), which ends with the migration's transaction"},
       // backward-incompatible
       {"rename-table", S::kWarning, "backward-incompatible", false, "renames a table that running code uses",
        "create the new table (or a view with the new name), move code over, drop the old name later"},
@@ -74,7 +97,7 @@ const std::vector<RuleInfo>& AllRules() {
        "REFRESH MATERIALIZED VIEW CONCURRENTLY (needs a unique index on the view)"},
       {"missing-lock-timeout", S::kWarning, "locking", true,
        "a lock request without lock_timeout queues every later query behind it",
-       "SET lock_timeout = '5s' at the top of the migration, or lock_timeout in strata.toml"},
+       "SET LOCAL lock_timeout = '5s' at the top of the migration, or lock_timeout in strata.toml"},
       // transactional (PostgreSQL)
       {"concurrently-in-transaction", S::kError, "transactional", true,
        "this statement cannot run inside a transaction block",

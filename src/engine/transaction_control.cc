@@ -1,0 +1,123 @@
+#include "engine/transaction_control.h"
+
+#include "sql/script_control.h"
+
+namespace strata::engine {
+namespace {
+
+constexpr const char* kWaysOut =
+    "split the file so that each part is its own migration (strata runs each migration in one transaction of "
+    "its own), or mark it -- strata:no-transaction to run it as written (it is then recorded as dirty before it "
+    "runs and as clean after)";
+
+std::string Lines(const sql::ControlStatement& a, const sql::ControlStatement& b) {
+  return "line " + std::to_string(a.line) + " and line " + std::to_string(b.line);
+}
+
+// Why a statement cannot run inside strata's transaction.
+std::string Refusal(const sql::ControlStatement& c) {
+  std::string what = "`" + c.text + "`";
+  switch (c.kind) {
+    case sql::ControlStatement::Kind::kCommit:
+      return what + " would commit strata's transaction part-way: the statements before it would stay applied "
+                    "without a tracking row, and a failure after it would leave the migration half applied";
+    case sql::ControlStatement::Kind::kRollback:
+      return what + " would roll back strata's transaction part-way, and the rest of the file would run outside "
+                    "any transaction";
+    case sql::ControlStatement::Kind::kBegin:
+      return what + " would start a second transaction inside strata's own (the file's only transaction control "
+                    "may be one BEGIN before everything and one COMMIT after everything)";
+    default:
+      return what + " controls the transaction, which strata owns in a transactional migration";
+  }
+}
+
+}  // namespace
+
+Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off, sql::Dialect dialect,
+                                     const std::string& file, const std::string& label) {
+  PreparedScript out;
+  out.foreign_keys_off = foreign_keys_off;
+  auto control = sql::AnalyzeControl(sql, dialect);
+  // A script that does not split fails on the server with its own error,
+  // inside strata's transaction: nothing to decide here.
+  if (!control.ok() || control->all.empty()) {
+    out.sql = std::string(sql);
+    return out;
+  }
+  if (!control->refused.empty()) {
+    // The statement that breaks the file: the COMMIT in the middle rather
+    // than the BEGIN before it.
+    const sql::ControlStatement* culprit = &control->refused.front();
+    for (const auto& c : control->refused) {
+      if (c.kind != sql::ControlStatement::Kind::kBegin) {
+        culprit = &c;
+        break;
+      }
+    }
+    const sql::ControlStatement& first = *culprit;
+    return Status::Validation(label + " is a transactional migration with its own transaction control: " +
+                              Refusal(first))
+        .At(file, first.line)
+        .WithHint(kWaysOut);
+  }
+  if (control->wrapped) {
+    const sql::ControlStatement* opener = nullptr;
+    const sql::ControlStatement* closer = nullptr;
+    for (const auto& c : control->strip) {
+      if (c.kind == sql::ControlStatement::Kind::kBegin) opener = &c;
+      if (c.kind == sql::ControlStatement::Kind::kCommit) closer = &c;
+    }
+    if (opener && closer) {
+      out.notes.push_back("the file's " + opener->text + " and " + closer->text + " (" + Lines(*opener, *closer) +
+                          ") are strata's own transaction: not executed; the migration and its tracking row commit "
+                          "together");
+    }
+  }
+  if (control->foreign_keys_off && !foreign_keys_off) {
+    out.foreign_keys_off = true;
+    out.notes.push_back(
+        "PRAGMA foreign_keys=OFF at the top of the file: strata turns foreign keys off before the migration's "
+        "transaction (SQLite ignores the pragma inside one), runs PRAGMA foreign_key_check before COMMIT and "
+        "restores the setting after; the file's own foreign-key pragmas are not executed");
+  } else if (control->foreign_keys_off) {
+    out.notes.push_back("the file's own foreign-key pragmas are not executed (-- strata:foreign-keys-off)");
+  }
+  out.sql = control->strip.empty() ? std::string(sql) : sql::StripStatements(sql, control->strip);
+  return out;
+}
+
+Status ApplyTransactionControl(PlanStep* step, sql::Dialect dialect) {
+  if (step->no_transaction) return Status::Ok();
+  auto prepared = PrepareScript(step->sql, step->foreign_keys_off, dialect, step->file,
+                                step->version + (step->name.empty() ? "" : "_" + step->name));
+  if (!prepared.ok()) return prepared.status();
+  step->sql = std::move(prepared->sql);
+  step->foreign_keys_off = prepared->foreign_keys_off;
+  step->control_notes = std::move(prepared->notes);
+  return Status::Ok();
+}
+
+Status ApplyTransactionControl(Plan* plan, sql::Dialect dialect) {
+  for (auto& step : plan->steps) {
+    Status s = ApplyTransactionControl(&step, dialect);
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+std::vector<ValidationIssue> TransactionControlIssues(const source::MigrationSet& set, sql::Dialect dialect) {
+  std::vector<ValidationIssue> issues;
+  for (const auto& m : set.migrations) {
+    if (m.up_annotations.no_transaction) continue;
+    auto control = sql::AnalyzeControl(m.up_sql, dialect);
+    if (!control.ok()) continue;
+    for (const auto& c : control->refused) {
+      issues.push_back({"transaction_control", m.version, m.up_path, c.line,
+                        m.version + "_" + m.name + ": " + Refusal(c), kWaysOut});
+    }
+  }
+  return issues;
+}
+
+}  // namespace strata::engine

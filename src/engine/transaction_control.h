@@ -1,0 +1,53 @@
+// engine transaction control: what a migration file's own BEGIN/COMMIT and
+// SQLite foreign-key pragmas mean once strata runs it in its own
+// transaction (sql/script_control.h finds them). Applied to every step of a
+// plan before anything runs, and to every file by `validate`:
+//
+//   - a BEGIN ... COMMIT wrapper around the whole file is strata's own
+//     transaction: not executed, and the tracking row commits with the rest;
+//   - SQLite PRAGMA foreign_keys=OFF first in the file runs the step as
+//     `-- strata:foreign-keys-off` does (engine/foreign_keys.h); the file's
+//     foreign-key pragmas are not executed;
+//   - any other transaction control in a transactional migration refuses the
+//     whole plan (kValidation naming file and line, and the two ways out).
+//
+// No-transaction steps run as written and are left alone.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "engine/planner.h"
+#include "sql/split.h"
+#include <strata/status.h>
+#include <strata/types.h>
+
+namespace strata::engine {
+
+// A transactional script as strata runs it.
+struct PreparedScript {
+  std::string sql;                 // wrapper and foreign-key pragmas blanked out (lines kept)
+  bool foreign_keys_off = false;   // asked for by the annotation or by the file
+  std::vector<std::string> notes;  // what strata does with the file's own control, for `plan`
+};
+
+// Prepares `sql` (from `file`, migration `label`) to run in strata's
+// transaction. `foreign_keys_off`: the annotation asked for it already.
+// kValidation when the file has transaction control strata cannot honour.
+// REQUIRES: the script is transactional (no -- strata:no-transaction).
+Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off, sql::Dialect dialect,
+                                     const std::string& file, const std::string& label);
+
+// PrepareScript on `step` (sql, foreign_keys_off, control_notes); a
+// no-transaction step is left alone.
+Status ApplyTransactionControl(PlanStep* step, sql::Dialect dialect);
+
+// ApplyTransactionControl on every step; the first refusal wins, and nothing
+// has run.
+Status ApplyTransactionControl(Plan* plan, sql::Dialect dialect);
+
+// For `validate`: a "transaction_control" issue for each refused statement of
+// each transactional up file in `set`.
+std::vector<ValidationIssue> TransactionControlIssues(const source::MigrationSet& set, sql::Dialect dialect);
+
+}  // namespace strata::engine
