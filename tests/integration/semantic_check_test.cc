@@ -189,6 +189,86 @@ TEST_P(SemanticCheckTest, LintSemanticChecksTheDirectory) {
   EXPECT_EQ(Find(report->findings, "semantic-drop-column"), nullptr);
 }
 
+// Issue 8: a table rebuild in a migration with data. Replaying the earlier
+// migrations fills the dev database; the rebuild of `parent` then empties
+// `child` through ON DELETE CASCADE (foreign keys are on), and no statement
+// of the migration names child. The text rules cannot see the reference:
+// child is created by a statement the PostgreSQL grammar does not read
+// (AUTOINCREMENT), so this is the row counts' finding alone. On PostgreSQL
+// the same loss comes from a DELETE of parents whose children cascade.
+TEST_P(SemanticCheckTest, Issue8RowsLostInATableTheMigrationDoesNotNameAreFound) {
+  if (pg()) {
+    Write("0001_tables.up.sql",
+          "CREATE TABLE parent (id integer PRIMARY KEY, v integer);\n"
+          "CREATE TABLE child (id integer PRIMARY KEY, parent_id integer REFERENCES parent (id) ON DELETE CASCADE);\n"
+          "INSERT INTO parent VALUES (1, 1), (2, 2);\nINSERT INTO child VALUES (10, 1), (11, 1), (12, 2);\n");
+    Write("0002_change.up.sql", "UPDATE parent SET v = v + 1 WHERE v > 0;\nDELETE FROM parent WHERE v > 2;\n");
+  } else {
+    Write("0001_tables.up.sql",
+          "CREATE TABLE parent (id INTEGER PRIMARY KEY, v INTEGER);\n"
+          "CREATE TABLE child (id INTEGER PRIMARY KEY AUTOINCREMENT, parent_id INTEGER REFERENCES parent (id) ON "
+          "DELETE CASCADE);\n"
+          "INSERT INTO parent VALUES (1, 1), (2, 2);\nINSERT INTO child VALUES (10, 1), (11, 1), (12, 2);\n");
+    Write("0002_change.up.sql",
+          "CREATE TABLE new_parent (id INTEGER PRIMARY KEY, v REAL NOT NULL DEFAULT 0);\n"
+          "INSERT INTO new_parent (id, v) SELECT id, coalesce(v, 0) FROM parent;\n"
+          "DROP TABLE parent;\n"
+          "ALTER TABLE new_parent RENAME TO parent;\n");
+  }
+  LintOptions options;
+  options.files = {migrations() + "/0002_change.up.sql"};
+  options.semantic = true;
+  if (pg()) options.dev_url = testing::PgServerUrl().value_or("");
+  auto report = Open()->Lint(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const LintFinding* lost = Find(report->findings, "semantic-rows-lost");
+  ASSERT_NE(lost, nullptr) << Rules(report->findings);
+  EXPECT_EQ(lost->severity, LintSeverity::kError);
+  std::string expected = pg() ? "table child lost 1 of its 3 rows in this migration, which does not delete from, "
+                                "truncate or drop it"
+                              : "table child lost 3 of its 3 rows in this migration, which does not delete from, "
+                                "truncate or drop it";
+  EXPECT_NE(lost->message.find(expected), std::string::npos) << lost->message;
+  EXPECT_EQ(lost->line, pg() ? 2 : 3) << "at the migration's first DROP or DELETE";
+  EXPECT_EQ(Find(report->findings, "drop-referenced-table"), nullptr) << Rules(report->findings);
+
+  // Nothing is reported when the rows stay: with the annotation (SQLite),
+  // or when the parents deleted have no children (PostgreSQL).
+  Write("0002_change.up.sql", pg() ? "DELETE FROM parent WHERE v > 100;\n"
+                                   : std::string("-- strata:foreign-keys-off\n") +
+                                         "CREATE TABLE new_parent (id INTEGER PRIMARY KEY, v REAL NOT NULL DEFAULT 0);\n"
+                                         "INSERT INTO new_parent (id, v) SELECT id, coalesce(v, 0) FROM parent;\n"
+                                         "DROP TABLE parent;\nALTER TABLE new_parent RENAME TO parent;\n");
+  auto clean = Open()->Lint(options);
+  ASSERT_TRUE(clean.ok()) << clean.status().ToString();
+  EXPECT_EQ(Find(clean->findings, "semantic-rows-lost"), nullptr) << Rules(clean->findings);
+}
+
+// Issue 8: DROP ... CASCADE names what PostgreSQL dropped with it.
+TEST_P(SemanticCheckTest, Issue8DropCascadeNamesTheDroppedObjects) {
+  if (!pg()) GTEST_SKIP() << "PostgreSQL only";
+  Write("0001_tables.up.sql",
+        "CREATE TABLE customers (id integer PRIMARY KEY);\n"
+        "CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer REFERENCES customers (id));\n"
+        "CREATE VIEW active_customers AS SELECT id FROM customers;\n");
+  Write("0002_drop.up.sql", "-- strata:allow drop-table\nDROP TABLE customers CASCADE;\n");
+  LintOptions options;
+  options.files = {migrations() + "/0002_drop.up.sql"};
+  options.semantic = true;
+  options.dev_url = testing::PgServerUrl().value_or("");
+  auto report = Open()->Lint(options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const LintFinding* text = Find(report->findings, "drop-cascade");
+  ASSERT_NE(text, nullptr) << Rules(report->findings);
+  EXPECT_NE(text->message.find("the foreign key orders (customer_id)"), std::string::npos) << text->message;
+  const LintFinding* semantic = Find(report->findings, "semantic-cascade");
+  ASSERT_NE(semantic, nullptr) << Rules(report->findings);
+  EXPECT_NE(semantic->message.find("view active_customers"), std::string::npos) << semantic->message;
+  EXPECT_NE(semantic->message.find("constraint orders_customer_id_fkey on table orders"), std::string::npos)
+      << semantic->message;
+  EXPECT_EQ(semantic->line, 2);
+}
+
 TEST(SemanticRulesDocs, EveryRuleHasAPage) {
   std::string docs = testing::SourceDir() + "/docs/lint/";
   for (const char* id : {"semantic-drop-table", "semantic-drop-column", "semantic-narrow-type",
