@@ -1,5 +1,5 @@
-// Locks and lock timeouts: a stale SQLite lease is taken over, a live one
-// makes the second runner wait and then fail naming the holder; on
+// Locks and lock timeouts: a stale lease is taken over, a live one makes the
+// second runner wait and then fail naming the holder (both engines); on
 // PostgreSQL a migration that hits lock_timeout is rolled back and retried;
 // the tracking tables can live in their own schema.
 #include <strata/migrator.h>
@@ -47,7 +47,6 @@ class LockingTest : public EngineTest {
 };
 
 TEST_P(LockingTest, ExpiredLeaseFromAnotherHostIsTakenOver) {
-  if (pg()) GTEST_SKIP() << "PostgreSQL uses an advisory lock";
   Write("0001_a.up.sql", "CREATE TABLE a (id INTEGER);\n");
   PlantLease("other-host.example", -5000);  // expired five seconds ago
   auto m = OpenWith("lock_wait = \"2s\"\n");
@@ -58,7 +57,6 @@ TEST_P(LockingTest, ExpiredLeaseFromAnotherHostIsTakenOver) {
 }
 
 TEST_P(LockingTest, LiveLeaseMakesTheRunnerWaitThenFailNamingTheHolder) {
-  if (pg()) GTEST_SKIP() << "PostgreSQL uses an advisory lock";
   Write("0001_a.up.sql", "CREATE TABLE a (id INTEGER);\n");
   PlantLease("other-host.example", 60000);
   RecordingSink sink;
@@ -101,11 +99,14 @@ TEST_P(LockingTest, LockTimeoutIsRetriedWithBackoff) {
 TEST_P(LockingTest, TrackingTablesInTheirOwnSchema) {
   if (!pg()) GTEST_SKIP() << "schemas are a PostgreSQL feature";
   Write("0001_a.up.sql", "CREATE TABLE a (id INTEGER);\n");
-  auto m = OpenWith("schema = \"ops\"\ntable = \"schema_history\"\nevents_table = \"schema_events\"\n");
+  auto m = OpenWith(
+      "schema = \"ops\"\ntable = \"schema_history\"\nevents_table = \"schema_events\"\nlock_table = \"schema_lease\"\n");
   ASSERT_TRUE(m->Up({}).ok());
   EXPECT_EQ(Rows("SELECT version FROM ops.schema_history"), std::vector<std::string>{"0001"});
   EXPECT_EQ(Rows("SELECT count(*) FROM ops.schema_events"), std::vector<std::string>{"1"});
+  EXPECT_EQ(Rows("SELECT count(*) FROM ops.schema_lease"), std::vector<std::string>{"0"});
   EXPECT_FALSE(HasTable("strata_migrations"));
+  EXPECT_FALSE(HasTable("strata_lock"));
   auto status = m->GetStatus();
   ASSERT_TRUE(status.ok());
   EXPECT_EQ(status->summary.applied, 1);
