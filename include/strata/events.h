@@ -14,7 +14,7 @@ struct Event {
   enum class Kind {
     kLockWaiting,   // another runner holds the lock; message says who
     kLockAcquired,
-    kPlan,          // total = number of steps about to run
+    kPlan,          // total = number of steps about to run; index = the longest "version_name" among them
     kStepStarted,   // version, name, direction, index (0-based), total
     kStepFinished,  // ... and duration_ms
     kStepFailed,    // ... and message
@@ -22,6 +22,8 @@ struct Event {
     kRetry,         // a lock timeout; message says when it retries
     kNotice,        // a server notice during a step
     kConnection,    // something about the connection worth knowing (a pooler in between); message says what
+    kStatement,     // progress inside a step: index = statements completed, total = statements in it (0: unknown);
+                    // at most every 100 ms
   };
   Kind kind = Kind::kPlan;
   Direction direction = Direction::kUp;

@@ -97,8 +97,10 @@ struct ApplyReport {
   std::vector<StepResult> steps;
   int64_t total_ms = 0;
   // `up` lints the pending migrations first (environment setting `lint`):
-  // the findings that did not block, for the caller to show.
+  // the findings that did not block, for the caller to show, with their
+  // rules' own severity.
   std::vector<LintFinding> lint;
+  std::string lint_policy;  // the environment's `lint` ("warning", ...), which let them through
 };
 
 
@@ -411,7 +413,13 @@ struct PlanMigration {
   // Why `up` refuses this migration before running anything (transaction
   // control it cannot honour); "" when it does not.
   std::string refused;
-  std::vector<PlanStatement> statements;  // as strata runs them (a wrapper is not among them)
+  // As strata runs them (a wrapper is not among them). A data migration can
+  // hold millions: after the first 50, plain data statements (INSERT,
+  // UPDATE, DELETE, SELECT, COPY) are counted in `statements_omitted`
+  // instead of listed; `statements_total` counts them all.
+  std::vector<PlanStatement> statements;
+  int statements_total = 0;
+  int statements_omitted = 0;
   std::vector<LintFinding> findings;  // text rules and the semantic check, this file's
 };
 

@@ -84,6 +84,9 @@ Result<driver::Connection*> MigratorImpl::Connect() {
   driver::ConnectOptions options;
   options.connect_timeout = config_.env.connect_timeout;
   options.connect_retries = config_.env.connect_retries;
+  // SQLite: another process that holds the file is waited for as long as
+  // another strata run would be.
+  options.busy_timeout = config_.env.lock_wait;
   auto conn = driver::Open(config_.env.url, options);
   if (!conn.ok()) {
     Status s = conn.status();
@@ -131,7 +134,7 @@ Status MigratorImpl::CheckPoolerSafe(const engine::Plan& plan) const {
   if (pooler_.empty()) return Status::Ok();
   for (const auto& step : plan.steps) {
     if (!step.no_transaction) continue;
-    auto control = sql::AnalyzeControl(step.sql, sql::Dialect::kPostgres);
+    auto control = sql::AnalyzeControl(step.sql(), sql::Dialect::kPostgres);
     if (!control.ok() || control->session.empty()) continue;
     const sql::ControlStatement& set = control->session.front();
     // Each statement of a no-transaction migration runs as its own
@@ -342,7 +345,10 @@ Result<ApplyReport> MigratorImpl::Up(const UpOptions& options) {
     }
     return plan;
   });
-  if (report.ok()) report->lint = std::move(lint_findings);
+  if (report.ok()) {
+    report->lint = std::move(lint_findings);
+    report->lint_policy = config_.env.lint;
+  }
   return report;
 }
 

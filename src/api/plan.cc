@@ -57,31 +57,47 @@ std::string LeadingKind(std::string_view text) {
   return kind;
 }
 
-std::vector<PlanStatement> SqliteStatements(const engine::PlanStep& step) {
-  std::vector<PlanStatement> out;
-  auto split = sql::Split(step.sql, sql::Dialect::kSqlite);
-  if (!split.ok()) return out;
-  for (const auto& st : *split) {
+// A data migration can hold millions of statements: the plan lists the
+// first kListed of them, and after that only the ones that are not plain
+// data changes (DDL, locks worth seeing), counting the rest.
+constexpr int kListed = 50;
+
+bool PlainData(std::string_view kind) {
+  return kind == "INSERT" || kind == "UPDATE" || kind == "DELETE" || kind == "SELECT" || kind == "COPY" ||
+         kind == "VALUES" || kind == "REPLACE";
+}
+
+void Keep(PlanStatement&& p, PlanMigration* m) {
+  int index = m->statements_total++;
+  if (index >= kListed && PlainData(p.kind)) {
+    ++m->statements_omitted;
+    return;
+  }
+  m->statements.push_back(std::move(p));
+}
+
+void SqliteStatements(const engine::PlanStep& step, PlanMigration* m) {
+  const std::string& script = step.sql();
+  sql::LineTracker lines(script);
+  Status s = sql::ForEachStatement(script, sql::Dialect::kSqlite, [&](const sql::Statement& st) {
     PlanStatement p;
-    sql::LineCol at = sql::LocateOffset(step.sql, st.offset);
+    sql::LineCol at = lines.At(st.offset);
     p.line = at.line;
     p.column = at.column;
     p.kind = LeadingKind(st.text);
     p.text = Abbreviate(st.text);
     p.in_transaction = !step.no_transaction;
-    out.push_back(std::move(p));
-  }
-  return out;
+    Keep(std::move(p), m);
+    return true;
+  });
+  (void)s;  // a script that does not split is listed as far as it does
 }
 
-std::vector<PlanStatement> PostgresStatements(const engine::PlanStep& step) {
-  auto infos = sql::AnalyzePostgres(step.sql, step.no_transaction);
-  // A script the parser rejects is reported as syntax-error; list it by
-  // the scanner alone.
-  if (!infos.ok()) return SqliteStatements(step);
-  std::vector<PlanStatement> out;
-  std::string_view script(step.sql);
-  for (const auto& info : *infos) {
+void PostgresStatements(const engine::PlanStep& step, PlanMigration* m) {
+  std::string_view script(step.sql());
+  std::vector<PlanStatement> listed;
+  PlanMigration attempt;
+  Status s = sql::AnalyzePostgres(script, step.no_transaction, [&](sql::StatementInfo&& info) {
     PlanStatement p;
     p.line = info.line;
     p.column = info.column;
@@ -89,9 +105,14 @@ std::vector<PlanStatement> PostgresStatements(const engine::PlanStep& step) {
     p.text = Abbreviate(script.substr(info.offset, info.length));
     p.in_transaction = info.in_transaction;
     for (const auto& lock : info.locks) p.locks.push_back({lock.relation, std::string(sql::ToString(lock.mode))});
-    out.push_back(std::move(p));
-  }
-  return out;
+    Keep(std::move(p), &attempt);
+  });
+  // A script the parser rejects is reported as syntax-error; list it by
+  // the scanner alone.
+  if (!s.ok()) return SqliteStatements(step, m);
+  m->statements = std::move(attempt.statements);
+  m->statements_total = attempt.statements_total;
+  m->statements_omitted = attempt.statements_omitted;
 }
 
 bool IsApplied(const source::Migration& m, const std::vector<engine::AppliedRow>& rows) {
@@ -150,7 +171,11 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
       m.refused = Scrub(control).ToString();
       report.refused = true;
     }
-    m.statements = postgres ? PostgresStatements(step) : SqliteStatements(step);
+    if (postgres) {
+      PostgresStatements(step, &m);
+    } else {
+      SqliteStatements(step, &m);
+    }
     report.migrations.push_back(std::move(m));
   }
   if (Status pooled = CheckPoolerSafe(*plan); !pooled.ok()) {

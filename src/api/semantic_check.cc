@@ -351,7 +351,8 @@ std::vector<LoweredStatement> LowerStatements(const SemanticMigration& m, bool p
   std::vector<LoweredStatement> out;
   auto statements = sql::Split(m.sql, postgres ? sql::Dialect::kPostgres : sql::Dialect::kSqlite);
   if (!statements.ok()) return out;
-  for (const auto& st : *statements) out.push_back({util::ToLower(st.text), sql::LocateOffset(m.sql, st.offset).line});
+  sql::LineTracker lines(m.sql);
+  for (const auto& st : *statements) out.push_back({util::ToLower(st.text), lines.At(st.offset).line});
   return out;
 }
 

@@ -44,7 +44,7 @@ Result<VerifyReport> VerifySqlite(driver::Connection& conn) {
     std::string to = r[4].value_or("");
     f.object = f.table + "(" + r[3].value_or("") + ") -> " + r[1].value_or("") + (to == "?" ? "" : "(" + to + ")");
     f.rows = ToInt(r[2]);
-    f.message = f.object + ": " + Count(f.rows, "row") + " reference a missing row in " + r[1].value_or("");
+    f.message = f.object + ": " + Count(f.rows, "row") + (f.rows == 1 ? " references" : " reference") + " a missing row in " + r[1].value_or("");
     f.hint = "find them with PRAGMA foreign_key_check(" + f.table + "); insert the missing parents, or fix or delete the rows";
     report.findings.push_back(std::move(f));
   }
@@ -101,7 +101,7 @@ Result<VerifyReport> VerifyPostgres(driver::Connection& conn) {
     f.rows = n;
     std::string ref = r[7].value_or("");
     f.message = "foreign key " + f.object + " on " + f.table + "(" + r[6].value_or("") + ") -> " + ref + "(" +
-                r[8].value_or("") + "): " + Count(n, "row") + " reference a missing row in " + ref;
+                r[8].value_or("") + "): " + Count(n, "row") + (n == 1 ? " references" : " reference") + " a missing row in " + ref;
     f.hint = "insert the missing " + ref + " rows, or fix or delete the orphans; then VALIDATE the constraint if it is NOT VALID";
     report.findings.push_back(std::move(f));
   }

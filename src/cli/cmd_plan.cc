@@ -37,9 +37,14 @@ std::string RenderMigration(const PlanMigration& m, const Style& style) {
     out += fmt::format("  {:>4}  {}\n", s.line, s.text);
     for (const auto& lock : s.locks) out += fmt::format("        lock: {} on {}\n", lock.mode, lock.relation);
   }
+  if (m.statements_omitted > 0) {
+    out += fmt::format("        ... and {} more data statements (INSERT, UPDATE, DELETE, ...) of {} in all\n",
+                       m.statements_omitted, m.statements_total);
+  }
   for (const auto& f : m.findings) {
-    out += fmt::format("  {} {}:{}: {}: {}\n", style.Paint(ToString(f.severity), SeverityColor(f.severity)), f.file,
-                       f.line, style.Paint(f.rule, Color::kBold), f.message);
+    // file:line:column as `strata lint` prints it.
+    out += fmt::format("  {} {}:{}:{}: {}: {}\n", style.Paint(ToString(f.severity), SeverityColor(f.severity)), f.file,
+                       f.line, f.column, style.Paint(f.rule, Color::kBold), f.message);
     out += fmt::format("    hint: {}\n", f.hint);
   }
   return out;

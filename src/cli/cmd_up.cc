@@ -19,11 +19,18 @@ struct UpArgs {
 };
 
 // Lint findings that did not block (lint = "warning", or warnings under
-// "error"), on stderr after the run: "warning: FILE:LINE:COL: RULE: message".
-void PrintLintFindings(const ApplyReport& report, Context& ctx) {
+// "error"), on stderr after the run, with the rule's severity as `strata
+// lint` prints it and what let an error through:
+//   error (not blocking: lint = "warning" in env pg): FILE:LINE:COL: RULE: message
+void PrintLintFindings(const ApplyReport& report, Context& ctx, const std::string& env) {
   if (ctx.global().quiet) return;
   for (const auto& f : report.lint) {
-    WriteErr(fmt::format("warning: {}:{}:{}: {}: {}\n", f.file, f.line, f.column, f.rule, f.message));
+    std::string severity(ToString(f.severity));
+    if (f.severity == LintSeverity::kError) {
+      severity += fmt::format(" (not blocking: lint = \"{}\"{})", report.lint_policy,
+                              env.empty() ? "" : " in env " + env);
+    }
+    WriteErr(fmt::format("{}: {}:{}:{}: {}: {}\n", severity, f.file, f.line, f.column, f.rule, f.message));
   }
 }
 
@@ -62,7 +69,7 @@ Outcome RunUp(const UpArgs& args, Context& ctx) {
     return (*migrator)->Up(options);
   }();
   if (!report.ok()) return report.status();
-  if (!ctx.json()) PrintLintFindings(*report, ctx);
+  if (!ctx.json()) PrintLintFindings(*report, ctx, (*migrator)->environment());
   if (ctx.json()) {
     ctx.PrintJson(ToJson(*report));
   } else if (report->steps.empty()) {

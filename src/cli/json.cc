@@ -116,6 +116,8 @@ std::string ToJson(const PlanReport& report) {
     mj["no_transaction"] = m.no_transaction;
     mj["foreign_keys_off"] = m.foreign_keys_off;
     mj["notes"] = m.notes;
+    mj["statements_total"] = m.statements_total;
+    mj["statements_omitted"] = m.statements_omitted;
     if (!m.refused.empty()) mj["refused"] = m.refused;
     mj["statements"] = Json::array();
     for (const auto& s : m.statements) {

@@ -1,10 +1,13 @@
 // strata: argv -> one strata::Migrator call -> text or JSON -> exit code.
 // This file builds the CLI11 app with the global options, dispatches to the
 // selected command (cmd_<name>.cc) and renders any failure.
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -99,6 +102,57 @@ int Fail(const Status& status, bool json) {
   return code;
 }
 
+size_t Distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The command nearest to a mistyped one ("upp" -> "up"), or "".
+std::string NearestCommand(const std::string& word, const std::vector<Command>& commands) {
+  std::string best;
+  size_t best_distance = 3;  // at most two edits
+  for (const auto& c : commands) {
+    size_t d = Distance(word, c.app->get_name());
+    if (d < best_distance) {
+      best_distance = d;
+      best = c.app->get_name();
+    }
+  }
+  return best;
+}
+
+// CLI11's "Could not convert: --steps = two" in words a user reads:
+// "--steps: 'two' is not a valid value (expected N)".
+std::optional<std::string> ConversionMessage(const std::string& what, const CLI::App& app) {
+  constexpr std::string_view kPrefix = "Could not convert: ";
+  if (what.rfind(kPrefix, 0) != 0) return std::nullopt;
+  std::string rest = what.substr(kPrefix.size());
+  size_t eq = rest.find(" = ");
+  if (eq == std::string::npos) return std::nullopt;
+  std::string name = rest.substr(0, eq);
+  std::string value = rest.substr(eq + 3);
+  std::string expected;
+  for (const CLI::App* sub : app.get_subcommands()) {
+    try {
+      const CLI::Option* option = sub->get_option(name);
+      expected = option->get_type_name();
+    } catch (const CLI::Error&) {
+    }
+  }
+  if (expected == "N" || expected == "INT" || expected == "UINT") expected = "a whole number";
+  return fmt::format("{}: '{}' is not a valid value{}", name, value, expected.empty() ? "" : " (expected " + expected + ")");
+}
+
 int Main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) RegisterUrlPassword(argv[i]);
   if (const char* url = std::getenv("DATABASE_URL")) RegisterUrlPassword(url);
@@ -130,9 +184,13 @@ int Main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     std::string where = "strata";
     for (const auto* sub : app.get_subcommands()) where += " " + sub->get_name();
-    std::string message = e.what();
+    std::string message = ConversionMessage(e.what(), app).value_or(e.what());
     std::string word = CommandWord(argc, argv);
-    if (app.get_subcommands().empty() && !word.empty()) message = fmt::format("unknown command '{}'", word);
+    if (app.get_subcommands().empty() && !word.empty()) {
+      message = fmt::format("unknown command '{}'", word);
+      std::string near = NearestCommand(word, commands);
+      if (!near.empty()) message += fmt::format(" (did you mean '{}'?)", near);
+    }
     if (app.get_subcommands().empty() && word.empty()) message = "no command given";
     return Fail(Status::InvalidArgument(message).WithHint(fmt::format("run '{} --help' for usage", where)), json);
   }

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,12 +68,15 @@ class Connection {
   // caller rolls back. Outside one, PostgreSQL runs a multi-statement script
   // as one implicit transaction (all or nothing), while SQLite autocommits
   // each statement before the failing one.
-  virtual Status ExecScript(std::string_view sql) = 0;
+  // Takes a std::string (not a view) so that drivers hand the engine its
+  // NUL-terminated text without a copy: a data migration can be hundreds of
+  // megabytes.
+  virtual Status ExecScript(const std::string& sql) = 0;
 
   // Like ExecScript, but sends each statement on its own so that none runs in
   // an implicit transaction block (for `-- strata:no-transaction`, e.g.
   // CREATE INDEX CONCURRENTLY). Statements before a failing one are committed.
-  virtual Status ExecEach(std::string_view sql) = 0;
+  virtual Status ExecEach(const std::string& sql) = 0;
 
   // Runs one statement with positional parameters written $1, $2, ... and
   // returns its rows (none for statements that return none).
@@ -135,6 +139,12 @@ class Connection {
   // tracking tables) and their indexes and triggers. Reads only.
   // kUnsupported where not implemented yet (PostgreSQL), kDatabase, kParse.
   virtual Result<schema::Schema> InspectSchema(const std::vector<std::string>& exclude_tables) = 0;
+
+  // Called after each statement of ExecScript / ExecEach completes, with
+  // the number completed so far (progress for long data migrations); on the
+  // thread running the script. Empty to stop. Default none.
+  using StatementObserver = std::function<void(int completed)>;
+  virtual void SetStatementObserver(StatementObserver observer) = 0;
 
   // Asks the engine to stop the statement running on this connection now;
   // the one exception to "one thread at a time": callable from any thread

@@ -48,7 +48,7 @@ Status CheckForeignKeys(driver::Connection& conn) {
 }
 
 Status ApplyScript(driver::Connection& conn, std::string_view sql, const source::Annotations& annotations) {
-  if (annotations.no_transaction) return conn.ExecEach(sql);
+  if (annotations.no_transaction) return conn.ExecEach(std::string(sql));
   // The file's own BEGIN/COMMIT wrapper and foreign-key pragmas mean here
   // what they mean to the runner.
   auto prepared = PrepareScript(sql, annotations.foreign_keys_off,
@@ -60,7 +60,7 @@ Status ApplyScript(driver::Connection& conn, std::string_view sql, const source:
   if (!fk.status().ok()) return fk.status();
   Status s = conn.Begin();
   if (!s.ok()) return s;
-  s = conn.ExecScript(prepared->sql);
+  s = conn.ExecScript(std::string(prepared->text()));
   if (s.ok() && prepared->foreign_keys_off) s = CheckForeignKeys(conn);
   if (s.ok()) s = conn.Commit();
   if (!s.ok()) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <condition_variable>
 #include <mutex>
@@ -105,7 +106,9 @@ class LeaseLock : public MigrationLock {
       }
       if (attempt == 0) Emit(sink_, Event::Kind::kLockWaiting, "waiting for the migration lock held by " + holder);
       if (Clock::now() >= deadline) {
-        return Status::Locked("the migration lock is held by " + holder)
+        char waited[32];
+        std::snprintf(waited, sizeof(waited), "%.3g s", static_cast<double>(options_.wait.count()) / 1000.0);
+        return Status::Locked("the migration lock is held by " + holder + "; waited lock_wait = " + waited)
             .WithHint("wait for that run to finish (`strata status` shows the holder); a lease whose holder died "
                       "expires by itself within " +
                       std::to_string(options_.lease.count() / 1000) + " s; lock_wait in strata.toml sets how long "
@@ -154,8 +157,8 @@ class LeaseLock : public MigrationLock {
     Status s = EnsureTable();
     if (!s.ok()) return s;
     s = conn_.Begin();
-    if (s.code() == Status::Code::kLocked) {  // SQLite: another writer is busy for longer than busy_timeout
-      *holder = "another process writing to the database";
+    if (s.code() == Status::Code::kLocked) {  // SQLite: another writer held the file for all of busy_timeout
+      *holder = "another process writing to the database file (" + s.message() + ")";
       return false;
     }
     if (!s.ok()) return s;
@@ -172,8 +175,7 @@ class LeaseLock : public MigrationLock {
 
   // The lock table (and on PostgreSQL its schema), created once. Checked
   // before creating: CREATE ... IF NOT EXISTS would leave a NOTICE behind
-  // on every run, and two first runs racing to create it are serialised by
-  // the caller's retry.
+  // on every run.
   Status EnsureTable() {
     if (table_ready_) return Status::Ok();
     auto exists = conn_.TableExists(names_.schema, names_.lock);
@@ -186,14 +188,28 @@ class LeaseLock : public MigrationLock {
       sql += "CREATE TABLE IF NOT EXISTS " + table_ +
              " (id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, host TEXT NOT NULL,"
              " pid INTEGER NOT NULL, acquired_at TEXT NOT NULL, expires_at_ms BIGINT NOT NULL)";
-      Status s = conn_.ExecScript(sql);
+      Status s = postgres_ ? CreateSerialised(sql) : conn_.ExecScript(sql);
       (void)conn_.TakeNotices();
-      // Another runner created it at the same moment: the next attempt sees it.
-      if (!s.ok() && postgres_ && (s.sqlstate() == "23505" || s.sqlstate() == "42P07")) return Status::Ok();
       if (!s.ok()) return s;
     }
     table_ready_ = true;
     return Status::Ok();
+  }
+
+  // PostgreSQL: CREATE ... IF NOT EXISTS is not safe against a concurrent
+  // CREATE of the same name (the loser fails on pg_type's unique index), so
+  // first runs take the transaction advisory lock around it: the second one
+  // waits, then sees the table and does nothing.
+  Status CreateSerialised(const std::string& sql) {
+    Status s = conn_.Begin();
+    if (!s.ok()) return s;
+    auto locked = conn_.TransactionAdvisoryLock(key_, /*wait=*/true);
+    if (!locked.ok()) s = locked.status();
+    if (s.ok()) s = conn_.ExecScript(sql);
+    if (s.ok()) return conn_.Commit();
+    Status r = conn_.Rollback();
+    (void)r;
+    return s;
   }
 
   Result<bool> TryTakeInTransaction(std::string* holder) {

@@ -165,12 +165,18 @@ int64_t NextBatch(const std::vector<AppliedRow>& rows) {
   return batch + 1;
 }
 
+const std::string& PlanStep::sql() const {
+  static const std::string kNone;
+  if (rewritten) return *rewritten;
+  if (direction == Direction::kUp) return migration ? migration->up_sql : kNone;
+  return row.down_sql ? *row.down_sql : kNone;
+}
+
 PlanStep UpStep(const source::Migration& m) {
   PlanStep step;
   step.direction = Direction::kUp;
   step.version = m.version;
   step.name = m.name;
-  step.sql = m.up_sql;
   step.no_transaction = m.up_annotations.no_transaction;
   step.foreign_keys_off = m.up_annotations.foreign_keys_off;
   step.file = m.up_path;
@@ -275,7 +281,6 @@ Result<Plan> PlanDown(const source::MigrationSet& set, const std::vector<Applied
     step.direction = Direction::kDown;
     step.version = r->version;
     step.name = r->name;
-    step.sql = *r->down_sql;
     auto annotations = source::ParseAnnotations(*r->down_sql, DownFile(set, *r));
     step.no_transaction = annotations.ok() && annotations->no_transaction;
     step.foreign_keys_off = annotations.ok() && annotations->foreign_keys_off;

@@ -3,6 +3,7 @@
 // database, no I/O: tested with plain values.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,11 @@ struct PlanStep {
   Direction direction = Direction::kUp;
   std::string version;
   std::string name;
-  std::string sql;
+  // The SQL to run: the file's, borrowed from `migration` (up) or `row`
+  // (down), or `rewritten` once transaction control changed it. Not copied
+  // into the step: a data migration can be hundreds of megabytes.
+  const std::string& sql() const;
+  std::optional<std::string> rewritten;
   bool no_transaction = false;
   // -- strata:foreign-keys-off, or PRAGMA foreign_keys=OFF first in the
   // file (SQLite; see engine/foreign_keys.h and engine/transaction_control.h).
@@ -27,6 +32,9 @@ struct PlanStep {
   // What strata does with the file's own transaction control (a BEGIN/COMMIT
   // wrapper, foreign-key pragmas), for `plan`; set by ApplyTransactionControl.
   std::vector<std::string> control_notes;
+  // Statements in `sql`, for progress; 0 when not counted (no-transaction
+  // steps, scripts that do not split).
+  int statements = 0;
   // Up: the migration to record. Down: the row to remove.
   const source::Migration* migration = nullptr;
   AppliedRow row;

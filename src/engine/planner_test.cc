@@ -126,7 +126,7 @@ TEST(PlannerTest, DownBySteps_Batch_To_All) {
   o.all = true;
   auto all = PlanDown(set, rows, o);
   EXPECT_EQ(Versions(*all), (std::vector<std::string>{"4", "3", "2", "1"}));
-  EXPECT_EQ(all->steps[0].sql, "DROP TABLE t4;");  // the stored SQL
+  EXPECT_EQ(all->steps[0].sql(), "DROP TABLE t4;");  // the stored SQL
   EXPECT_EQ(all->steps[0].direction, Direction::kDown);
 }
 
@@ -135,7 +135,7 @@ TEST(PlannerTest, DownUsesStoredSqlWhenFilesAreGone) {
   rows[1].down_sql = "DROP TABLE stored_version;";
   auto plan = PlanDown(source::MigrationSet{}, rows, {});
   ASSERT_TRUE(plan.ok());
-  EXPECT_EQ(plan->steps[0].sql, "DROP TABLE stored_version;");
+  EXPECT_EQ(plan->steps[0].sql(), "DROP TABLE stored_version;");
   EXPECT_NE(plan->steps[0].file.find("stored at apply time"), std::string::npos);
 }
 

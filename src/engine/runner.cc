@@ -1,5 +1,7 @@
 #include "engine/runner.h"
 
+#include <algorithm>
+#include <chrono>
 #include <optional>
 #include <thread>
 
@@ -157,7 +159,9 @@ Result<ApplyReport> Runner::Run(const RunPolicy& policy, const std::function<Res
   }
 
   const int total_steps = static_cast<int>(plan->steps.size());
-  Emit(Event::Kind::kPlan, nullptr, 0, total_steps, 0, "");
+  int widest = 0;  // for aligned columns
+  for (const auto& step : plan->steps) widest = std::max(widest, static_cast<int>(Label(step).size()));
+  Emit(Event::Kind::kPlan, nullptr, widest, total_steps, 0, "");
   for (int i = 0; i < total_steps; ++i) {
     const PlanStep& step = plan->steps[i];
     if (stopped()) {
@@ -234,7 +238,10 @@ Status Runner::ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool 
   if (options_.lock_timeout.count() > 0) {
     s = conn_.SetLocal("lock_timeout", std::to_string(options_.lock_timeout.count()) + "ms");
   }
-  if (s.ok()) s = conn_.ExecScript(step.sql);
+  if (s.ok()) {
+    StatementProgress progress(*this, step);
+    s = conn_.ExecScript(step.sql());
+  }
   // With foreign keys off nothing checked the rows: check them before the
   // record commits, so a violation rolls the whole migration back.
   if (s.ok() && conn_.dialect() == driver::Dialect::kSqlite &&
@@ -282,7 +289,11 @@ Result<StepResult> Runner::RunInTransaction(const PlanStep& step, int64_t batch)
       return result;  // the guard rolls back the empty transaction
     }
     s = ApplyInOpenTransaction(step, batch, true, &result);
-    if (s.ok()) s = conn_.Commit();
+    if (s.ok()) {
+      s = conn_.Commit();
+      // A full disk shows up here on SQLite: name the migration and file.
+      if (!s.ok()) s = Failed(step, std::move(s).With("COMMIT"));
+    }
     if (s.ok()) {
       guard.Release();
       return result;
@@ -335,7 +346,10 @@ Result<StepResult> Runner::RunWithoutTransaction(const PlanStep& step, int64_t b
   }
   Status s;
   util::Stopwatch watch;
-  s = conn_.ExecEach(step.sql);
+  {
+    StatementProgress progress(*this, step);
+    s = conn_.ExecEach(step.sql());
+  }
   result.duration_ms = watch.ElapsedMs();
   result.notices = conn_.TakeNotices();
   if (s.ok() && conn_.in_transaction()) {
@@ -364,6 +378,24 @@ Result<StepResult> Runner::RunWithoutTransaction(const PlanStep& step, int64_t b
   if (!s.ok()) return s.With("record " + Label(step) + " as done (it ran; its record stays dirty)");
   guard.Release();
   return result;
+}
+
+Runner::StatementProgress::StatementProgress(Runner& runner, const PlanStep& step) : runner_(runner) {
+  if (!runner.sink_) return;
+  runner.Emit(Event::Kind::kStatement, &step, 0, step.statements, 0, "");
+  auto last = std::chrono::steady_clock::now();
+  runner.conn_.SetStatementObserver([&runner, &step, last](int completed) mutable {
+    // A data migration runs a million statements; an event each would cost
+    // more than some of them.
+    auto now = std::chrono::steady_clock::now();
+    if (now - last < std::chrono::milliseconds(100)) return;
+    last = now;
+    runner.Emit(Event::Kind::kStatement, &step, completed, step.statements, 0, "");
+  });
+}
+
+Runner::StatementProgress::~StatementProgress() {
+  if (runner_.sink_) runner_.conn_.SetStatementObserver({});
 }
 
 void Runner::RestoreSession() {

@@ -65,6 +65,17 @@ class Runner {
   Status ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool record_event, StepResult* result);
   // After a no-transaction step: the session as strata opened it.
   void RestoreSession();
+  // kStatement events while a step's SQL runs (driver statement observer).
+  class StatementProgress {
+   public:
+    StatementProgress(Runner& runner, const PlanStep& step);
+    ~StatementProgress();
+    StatementProgress(const StatementProgress&) = delete;
+    StatementProgress& operator=(const StatementProgress&) = delete;
+
+   private:
+    Runner& runner_;
+  };
   static AppliedRow MakeRow(const PlanStep& step, int64_t batch, int64_t duration_ms, bool dirty);
   void RecordFailure(const PlanStep& step, int64_t batch, const Status& error, int64_t duration_ms);
   Status Failed(const PlanStep& step, Status error);

@@ -41,10 +41,9 @@ Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off
   auto control = sql::AnalyzeControl(sql, dialect);
   // A script that does not split fails on the server with its own error,
   // inside strata's transaction: nothing to decide here.
-  if (!control.ok() || control->all.empty()) {
-    out.sql = std::string(sql);
-    return out;
-  }
+  out.original = sql;
+  if (control.ok()) out.statements = control->statements;
+  if (!control.ok() || control->all.empty()) return out;
   if (!control->refused.empty()) {
     // The statement that breaks the file: the COMMIT in the middle rather
     // than the BEGIN before it.
@@ -83,16 +82,17 @@ Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off
   } else if (control->foreign_keys_off) {
     out.notes.push_back("the file's own foreign-key pragmas are not executed (-- strata:foreign-keys-off)");
   }
-  out.sql = control->strip.empty() ? std::string(sql) : sql::StripStatements(sql, control->strip);
+  if (!control->strip.empty()) out.stripped = sql::StripStatements(sql, control->strip);
   return out;
 }
 
 Status ApplyTransactionControl(PlanStep* step, sql::Dialect dialect) {
   if (step->no_transaction) return Status::Ok();
-  auto prepared = PrepareScript(step->sql, step->foreign_keys_off, dialect, step->file,
+  auto prepared = PrepareScript(step->sql(), step->foreign_keys_off, dialect, step->file,
                                 step->version + (step->name.empty() ? "" : "_" + step->name));
   if (!prepared.ok()) return prepared.status();
-  step->sql = std::move(prepared->sql);
+  if (prepared->stripped) step->rewritten = std::move(*prepared->stripped);
+  step->statements = prepared->statements;
   step->foreign_keys_off = prepared->foreign_keys_off;
   step->control_notes = std::move(prepared->notes);
   return Status::Ok();

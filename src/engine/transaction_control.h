@@ -14,7 +14,9 @@
 // No-transaction steps run as written and are left alone.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/planner.h"
@@ -26,7 +28,14 @@ namespace strata::engine {
 
 // A transactional script as strata runs it.
 struct PreparedScript {
-  std::string sql;                 // wrapper and foreign-key pragmas blanked out (lines kept)
+  // The input, borrowed: it must outlive this value.
+  std::string_view original;
+  // The input with the wrapper and foreign-key pragmas blanked out (lines
+  // and columns kept); nullopt when nothing was stripped.
+  std::optional<std::string> stripped;
+  // What to run.
+  std::string_view text() const { return stripped ? std::string_view(*stripped) : original; }
+  int statements = 0;  // in the script; 0 when it does not split
   bool foreign_keys_off = false;   // asked for by the annotation or by the file
   std::vector<std::string> notes;  // what strata does with the file's own control, for `plan`
 };

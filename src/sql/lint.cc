@@ -38,35 +38,6 @@ std::string SyntaxErrorMessage(const std::string& message, std::string_view wher
   return std::string(kPrefix) + std::string(where) + ": " + parser_message;
 }
 
-// Line and column of increasing offsets in one text, in a single pass over
-// it: LocateOffset per statement would be quadratic in big files.
-class LineTracker {
- public:
-  explicit LineTracker(std::string_view text) : text_(text) {}
-  LineCol At(size_t offset) {
-    if (offset < pos_) {
-      pos_ = 0;
-      at_ = LineCol{};
-    }
-    if (offset > text_.size()) offset = text_.size();
-    for (; pos_ < offset; ++pos_) {
-      unsigned char c = static_cast<unsigned char>(text_[pos_]);
-      if (c == '\n') {
-        ++at_.line;
-        at_.column = 1;
-      } else if ((c & 0xC0) != 0x80) {
-        ++at_.column;
-      }
-    }
-    return at_;
-  }
-
- private:
-  std::string_view text_;
-  size_t pos_ = 0;
-  LineCol at_;
-};
-
 // "~1.2M rows"
 std::string RowsText(double rows) {
   char buf[32];
@@ -295,20 +266,94 @@ void ReportControl(const LintMigration& m, const ScriptControl& control, bool po
   }
 }
 
+// Above this size a migration is parsed in chunks of about this many bytes
+// of whole statements, each chunk's trees freed before the next is parsed:
+// a parse tree takes some 35 times its text, so a 100 MB data migration
+// parsed at once would need gigabytes. (Rebuild detection then works within
+// a chunk; a table rebuild is a few statements, never a quarter megabyte.)
+constexpr size_t kChunkBytes = 256 * 1024;
+
+// A parse error in a chunk that starts at `base` of the whole script.
+LineCol Relocate(const Status& error, LineCol base) {
+  int line = error.line() > 0 ? error.line() : 1;
+  int column = error.column() > 0 ? error.column() : 1;
+  if (line == 1) return LineCol{base.line, base.column + column - 1};
+  return LineCol{base.line + line - 1, column};
+}
+
+// Walks one migration's statements with the schema state (see LintOne).
+class StatementWalker {
+ public:
+  StatementWalker(const LintMigration& m, const LintOptions& options, SchemaState& state, MigrationReporter& reporter,
+                  const ScriptControl& control)
+      : m_(m),
+        options_(options),
+        state_(state),
+        reporter_(reporter),
+        control_(control),
+        postgres_(options.dialect == Dialect::kPostgres),
+        foreign_keys_off_(m.foreign_keys_off || (!m.no_transaction && control.foreign_keys_off)),
+        lines_(m.sql),
+        lock_timeout_set_(options.lock_timeout_configured) {}
+
+  // The statements of one parse (the whole script, or one chunk of it).
+  void Walk(const std::vector<ParsedStatement>& statements) {
+    std::vector<lint::Rebuild> rebuilds;
+    if (m_.report) rebuilds = FindRebuilds(statements);
+    for (const ParsedStatement& ps : statements) {
+      if (m_.report) Check(ps, rebuilds);
+      if (IsSetLockTimeout(ps.node)) lock_timeout_set_ = true;
+      TrackTransaction(ps.node, &explicit_tx_);
+      state_.Apply(ps.node);
+    }
+  }
+
+ private:
+  void Check(const ParsedStatement& ps, const std::vector<lint::Rebuild>& rebuilds) {
+    StatementInfo info;
+    info.offset = ps.offset;
+    info.length = ps.length;
+    info.in_transaction = !m_.no_transaction || explicit_tx_;
+    if (postgres_) {
+      info.locks = LocksOf(ps.node, state_);
+      if (!info.locks.empty()) info.kind = StatementKind(ps.node);
+    }
+    lint::StatementContext ctx{ps.node, &info, &m_, &state_, &options_, postgres_, lock_timeout_set_, &rebuilds};
+    ctx.foreign_keys_off = m_.no_transaction ? ForeignKeysOffAt(control_, ps.offset) : foreign_keys_off_;
+    reporter_.SetLocation(lines_.At(ps.offset));
+    lint::CheckDestructive(ctx, reporter_);
+    lint::CheckCompatibility(ctx, reporter_);
+    lint::CheckDataDependent(ctx, reporter_);
+    if (postgres_) lint::CheckLocking(ctx, reporter_);
+    lint::CheckHygiene(ctx, reporter_);
+    lint::CheckSession(ctx, reporter_);
+  }
+
+  const LintMigration& m_;
+  const LintOptions& options_;
+  SchemaState& state_;
+  MigrationReporter& reporter_;
+  const ScriptControl& control_;
+  const bool postgres_;
+  const bool foreign_keys_off_;
+  LineTracker lines_;
+  bool explicit_tx_ = false;
+  bool lock_timeout_set_;
+};
+
+void ReportSyntaxError(const LintMigration& m, const Status& error, LineCol at, MigrationReporter& reporter) {
+  if (!m.report) return;
+  reporter.SetLocation(at);
+  reporter.Report("syntax-error", SyntaxErrorMessage(error.message(), ""), {});
+}
+
 void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& state, LintResult* result) {
   const bool postgres = options.dialect == Dialect::kPostgres;
   state.BeginMigration();
-  ParsedMigration parsed = ParseMigration(m.sql, options.dialect);
-  result->statements += static_cast<int>(parsed.statements.size());
   MigrationReporter reporter(m, options, state, result);
   if (m.report && !m.has_down) {
     reporter.SetLocation(LineCol{});
     reporter.Report("missing-down-migration", m.version + "_" + m.name + " has no down migration", {});
-  }
-  if (m.report && postgres && !parsed.error.ok()) {
-    reporter.SetLocation(LineCol{parsed.error.line() > 0 ? parsed.error.line() : 1,
-                                 parsed.error.column() > 0 ? parsed.error.column() : 1});
-    reporter.Report("syntax-error", SyntaxErrorMessage(parsed.error.message(), ""), {});
   }
   if (m.report && postgres && !m.down_sql.empty()) {
     auto down = ParsedScript::Parse(m.down_sql);
@@ -320,41 +365,56 @@ void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& st
       down_reporter.Report("syntax-error", SyntaxErrorMessage(down.status().message(), " in the down migration"), {});
     }
   }
+
+  if (m.sql.size() <= kChunkBytes) {
+    ParsedMigration parsed = ParseMigration(m.sql, options.dialect);
+    result->statements += static_cast<int>(parsed.statements.size());
+    if (postgres && !parsed.error.ok()) {
+      ReportSyntaxError(m, parsed.error, Relocate(parsed.error, LineCol{}), reporter);
+    }
+    ScriptControl control;
+    if (m.report) {
+      control = ControlOf(m, parsed, options.dialect);
+      ReportControl(m, control, postgres, reporter);
+    }
+    StatementWalker walker(m, options, state, reporter, control);
+    walker.Walk(parsed.statements);
+    return;
+  }
+
+  // Big: the control statements in one streaming pass, then the statements
+  // chunk by chunk.
   ScriptControl control;
   if (m.report) {
-    control = ControlOf(m, parsed, options.dialect);
+    auto analyzed = AnalyzeControl(m.sql, options.dialect);
+    if (analyzed.ok()) control = std::move(*analyzed);
     ReportControl(m, control, postgres, reporter);
   }
-  const bool foreign_keys_off = m.foreign_keys_off || (!m.no_transaction && control.foreign_keys_off);
-  LineTracker lines(m.sql);
-  bool explicit_tx = false;
-  bool lock_timeout_set = options.lock_timeout_configured;
-  std::vector<lint::Rebuild> rebuilds;
-  if (m.report) rebuilds = FindRebuilds(parsed.statements);
-  for (const ParsedStatement& ps : parsed.statements) {
-    if (m.report) {
-      StatementInfo info;
-      info.offset = ps.offset;
-      info.length = ps.length;
-      info.in_transaction = !m.no_transaction || explicit_tx;
-      if (postgres) {
-        info.locks = LocksOf(ps.node, state);
-        if (!info.locks.empty()) info.kind = StatementKind(ps.node);
-      }
-      lint::StatementContext ctx{ps.node, &info, &m, &state, &options, postgres, lock_timeout_set, &rebuilds};
-      ctx.foreign_keys_off = m.no_transaction ? ForeignKeysOffAt(control, ps.offset) : foreign_keys_off;
-      reporter.SetLocation(lines.At(ps.offset));
-      lint::CheckDestructive(ctx, reporter);
-      lint::CheckCompatibility(ctx, reporter);
-      lint::CheckDataDependent(ctx, reporter);
-      if (postgres) lint::CheckLocking(ctx, reporter);
-      lint::CheckHygiene(ctx, reporter);
-      lint::CheckSession(ctx, reporter);
+  StatementWalker walker(m, options, state, reporter, control);
+  LineTracker chunk_lines(m.sql);
+  bool error_reported = false;
+  size_t chunk_start = std::string_view::npos;
+  size_t chunk_end = 0;
+  auto flush = [&]() {
+    if (chunk_start == std::string_view::npos) return;
+    ParsedMigration parsed = ParseMigration(m.sql.substr(chunk_start, chunk_end - chunk_start), options.dialect);
+    for (ParsedStatement& ps : parsed.statements) ps.offset += chunk_start;
+    result->statements += static_cast<int>(parsed.statements.size());
+    if (postgres && !parsed.error.ok() && !error_reported) {
+      ReportSyntaxError(m, parsed.error, Relocate(parsed.error, chunk_lines.At(chunk_start)), reporter);
+      error_reported = true;
     }
-    if (IsSetLockTimeout(ps.node)) lock_timeout_set = true;
-    TrackTransaction(ps.node, &explicit_tx);
-    state.Apply(ps.node);
-  }
+    walker.Walk(parsed.statements);
+    chunk_start = std::string_view::npos;
+  };
+  Status s = ForEachStatement(m.sql, options.dialect, [&](const Statement& st) {
+    if (chunk_start == std::string_view::npos) chunk_start = st.offset;
+    chunk_end = st.offset + st.text.size();
+    if (chunk_end - chunk_start >= kChunkBytes) flush();
+    return true;
+  });
+  flush();
+  if (!s.ok() && postgres && !error_reported) ReportSyntaxError(m, s, LineCol{s.line(), s.column()}, reporter);
 }
 
 }  // namespace
@@ -367,27 +427,63 @@ LintResult Lint(const std::vector<LintMigration>& migrations, const LintOptions&
   return result;
 }
 
-Result<std::vector<StatementInfo>> AnalyzePostgres(std::string_view script, bool no_transaction) {
-  auto parsed = ParsedScript::Parse(script);
-  if (!parsed.ok()) return parsed.status();
-  std::vector<StatementInfo> out;
+Status AnalyzePostgres(std::string_view script, bool no_transaction,
+                       const std::function<void(StatementInfo&&)>& each) {
   SchemaState state;
   LineTracker lines(script);
   bool explicit_tx = false;
-  for (const ParsedStatement& ps : (*parsed)->statements()) {
-    StatementInfo info;
-    info.offset = ps.offset;
-    info.length = ps.length;
-    LineCol at = lines.At(ps.offset);
-    info.line = at.line;
-    info.column = at.column;
-    info.kind = StatementKind(ps.node);
-    info.locks = LocksOf(ps.node, state);
-    TrackTransaction(ps.node, &explicit_tx);
-    info.in_transaction = !no_transaction || explicit_tx;
-    out.push_back(std::move(info));
-    state.Apply(ps.node);
+  auto walk = [&](const std::vector<ParsedStatement>& statements, size_t base) {
+    for (const ParsedStatement& ps : statements) {
+      StatementInfo info;
+      info.offset = ps.offset + base;
+      info.length = ps.length;
+      LineCol at = lines.At(info.offset);
+      info.line = at.line;
+      info.column = at.column;
+      info.kind = StatementKind(ps.node);
+      info.locks = LocksOf(ps.node, state);
+      TrackTransaction(ps.node, &explicit_tx);
+      info.in_transaction = !no_transaction || explicit_tx;
+      each(std::move(info));
+      state.Apply(ps.node);
+    }
+  };
+  if (script.size() <= kChunkBytes) {
+    auto parsed = ParsedScript::Parse(script);
+    if (!parsed.ok()) return parsed.status();
+    walk((*parsed)->statements(), 0);
+    return Status::Ok();
   }
+  // Chunk by chunk, as LintOne does, so that memory stays bounded.
+  Status error;
+  size_t chunk_start = std::string_view::npos;
+  size_t chunk_end = 0;
+  auto flush = [&]() {
+    if (chunk_start == std::string_view::npos || !error.ok()) return;
+    auto parsed = ParsedScript::Parse(script.substr(chunk_start, chunk_end - chunk_start));
+    if (!parsed.ok()) {
+      LineCol at = Relocate(parsed.status(), LocateOffset(script, chunk_start));
+      error = Status::Parse(parsed.status().message()).At("", at.line, at.column);
+    } else {
+      walk((*parsed)->statements(), chunk_start);
+    }
+    chunk_start = std::string_view::npos;
+  };
+  Status s = ForEachStatement(script, Dialect::kPostgres, [&](const Statement& st) {
+    if (chunk_start == std::string_view::npos) chunk_start = st.offset;
+    chunk_end = st.offset + st.text.size();
+    if (chunk_end - chunk_start >= kChunkBytes) flush();
+    return error.ok();
+  });
+  flush();
+  if (!s.ok()) return s;
+  return error;
+}
+
+Result<std::vector<StatementInfo>> AnalyzePostgres(std::string_view script, bool no_transaction) {
+  std::vector<StatementInfo> out;
+  Status s = AnalyzePostgres(script, no_transaction, [&](StatementInfo&& info) { out.push_back(std::move(info)); });
+  if (!s.ok()) return s;
   return out;
 }
 

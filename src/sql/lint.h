@@ -13,6 +13,7 @@
 // Stateless functions; safe to call from several threads at once.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -164,5 +165,9 @@ struct StatementInfo {
 // the script runs without a wrapping transaction (statements between BEGIN
 // and COMMIT still run in one). kParse when the script does not parse.
 Result<std::vector<StatementInfo>> AnalyzePostgres(std::string_view script, bool no_transaction);
+// The same, one statement at a time, parsing big scripts in chunks so that
+// memory stays bounded whatever the script's size.
+Status AnalyzePostgres(std::string_view script, bool no_transaction,
+                       const std::function<void(StatementInfo&&)>& each);
 
 }  // namespace strata::sql

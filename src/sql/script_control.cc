@@ -158,22 +158,22 @@ std::string_view Describe(ControlStatement::Kind kind) {
 }
 
 Result<ScriptControl> AnalyzeControl(std::string_view script, Dialect dialect) {
-  auto statements = Split(script, dialect);
-  if (!statements.ok()) return statements.status();
   ScriptControl out;
-  out.statements = static_cast<int>(statements->size());
-  // Lines of increasing offsets in one pass.
+  // Lines of increasing offsets in one pass; statements one at a time (a
+  // data migration may hold millions).
   size_t pos = 0;
   int line = 1;
   std::vector<int> index_of;  // statement index of each control statement
-  for (size_t i = 0; i < statements->size(); ++i) {
-    const Statement& st = (*statements)[i];
+  Status s = ForEachStatement(script, dialect, [&](const Statement& st) {
+    int i = out.statements++;
     auto kind = Classify(st.text, dialect);
-    if (!kind) continue;
+    if (!kind) return true;
     for (; pos < st.offset; ++pos) line += script[pos] == '\n';
     out.all.push_back(ControlStatement{*kind, st.offset, st.text.size(), line, Folded(st.text)});
-    index_of.push_back(static_cast<int>(i));
-  }
+    index_of.push_back(i);
+    return true;
+  });
+  if (!s.ok()) return s;
   if (out.all.empty()) return out;
 
   // Foreign keys off: a leading run of foreign-key pragmas (and the file's

@@ -198,6 +198,46 @@ Result<std::vector<Statement>> Split(std::string_view script, Dialect dialect) {
   return SplitPostgres(script);
 }
 
+Status ForEachStatement(std::string_view script, Dialect dialect, const std::function<bool(const Statement&)>& each,
+                        size_t window) {
+  size_t from = 0;
+  size_t size = window;
+  while (from < script.size()) {
+    const bool last = from + size >= script.size();
+    std::string_view part = script.substr(from, last ? std::string_view::npos : size);
+    auto split = Split(part, dialect);
+    if (last) {
+      if (!split.ok()) {
+        LineCol base = LocateOffset(script, from);
+        Status s = split.status();
+        int line = s.line() > 0 ? s.line() : 1;
+        int column = line == 1 ? base.column + (s.column() > 0 ? s.column() : 1) - 1 : s.column();
+        return Status::Parse(s.message()).At("", base.line + line - 1, column);
+      }
+      for (Statement st : *split) {
+        st.offset += from;
+        if (!each(st)) return Status::Ok();
+      }
+      return Status::Ok();
+    }
+    // The window may end inside a statement (or a quote, or a dollar-quoted
+    // body): everything but its last statement is complete, and the next
+    // window starts where that last statement does.
+    if (!split.ok() || split->size() < 2) {
+      size *= 2;
+      continue;
+    }
+    for (size_t i = 0; i + 1 < split->size(); ++i) {
+      Statement st = (*split)[i];
+      st.offset += from;
+      if (!each(st)) return Status::Ok();
+    }
+    from += split->back().offset;
+    size = window;
+  }
+  return Status::Ok();
+}
+
 LineCol LocateOffset(std::string_view text, size_t offset) {
   LineCol lc;
   if (offset > text.size()) offset = text.size();
@@ -211,6 +251,24 @@ LineCol LocateOffset(std::string_view text, size_t offset) {
     }
   }
   return lc;
+}
+
+LineCol LineTracker::At(size_t offset) {
+  if (offset < pos_) {
+    pos_ = 0;
+    at_ = LineCol{};
+  }
+  if (offset > text_.size()) offset = text_.size();
+  for (; pos_ < offset; ++pos_) {
+    unsigned char c = static_cast<unsigned char>(text_[pos_]);
+    if (c == '\n') {
+      ++at_.line;
+      at_.column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++at_.column;
+    }
+  }
+  return at_;
 }
 
 }  // namespace strata::sql

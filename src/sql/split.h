@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,15 @@ struct Statement {
 // text (unterminated quote, ...), with the line.
 Result<std::vector<Statement>> Split(std::string_view script, Dialect dialect);
 
+// Split, one statement at a time, for scripts of any size: the script is
+// scanned in windows of about `window` bytes that start at statement
+// boundaries, so memory stays bounded by the window whatever the script's
+// size (a 100 MB data migration is 1.7 million statements). `each` returns
+// false to stop. Statements arrive in order with offsets into `script`.
+// kParse as Split, located in the whole script.
+Status ForEachStatement(std::string_view script, Dialect dialect,
+                        const std::function<bool(const Statement&)>& each, size_t window = 256 * 1024);
+
 // 1-based line and column of byte `offset` in `text`; columns count UTF-8
 // characters.
 struct LineCol {
@@ -32,5 +42,19 @@ struct LineCol {
   int column = 1;
 };
 LineCol LocateOffset(std::string_view text, size_t offset);
+
+// LocateOffset for increasing offsets in one text, in a single pass over it:
+// LocateOffset per statement is quadratic in a file of many statements. A
+// smaller offset than the last starts again from the top.
+class LineTracker {
+ public:
+  explicit LineTracker(std::string_view text) : text_(text) {}
+  LineCol At(size_t offset);
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0;
+  LineCol at_;
+};
 
 }  // namespace strata::sql

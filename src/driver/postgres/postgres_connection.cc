@@ -75,7 +75,8 @@ size_t CharPositionToOffset(std::string_view text, int pos) {
 // error (and, for passwords, may trip an account lockout).
 bool IsPermanentConnectError(std::string_view message) {
   for (std::string_view marker : {"password authentication failed", "no password supplied", "authentication failed",
-                                  "does not exist", "no pg_hba.conf entry", "invalid "}) {
+                                  "does not exist", "no pg_hba.conf entry", "invalid ",
+                                  "does not support SSL", "SSL is not enabled", "certificate"}) {
     if (message.find(marker) != std::string_view::npos) return true;
   }
   return false;
@@ -153,6 +154,11 @@ Status ConnectFailure(const config::Url& url, const std::string& libpq_error, in
   if (libpq_error.find("authentication failed") != std::string::npos ||
       libpq_error.find("no password supplied") != std::string::npos) {
     status.WithHint("check the user name and password in the URL");
+  } else if (libpq_error.find("does not support SSL") != std::string::npos ||
+             libpq_error.find("SSL is not enabled") != std::string::npos) {
+    // The server answered: it is up, it just does not offer TLS.
+    status.WithHint("the server is running but does not offer TLS (SSL), and the URL's sslmode requires it: enable "
+                    "ssl on the server, or use sslmode=prefer (or disable) where the network is trusted");
   } else if (attempts > 1) {
     status.WithHint("gave up after " + std::to_string(attempts) + " attempts; is the server running and reachable?");
   }
@@ -229,7 +235,10 @@ PostgresConnection::Outcome PostgresConnection::SendAndDrain(const std::string& 
         }
         continue;
       default:
-        if (out.error.ok()) ++out.completed;
+        if (out.error.ok()) {
+          ++out.completed;
+          if (observer_) observer_(progress_base_ + out.completed);
+        }
         continue;
     }
   }
@@ -260,11 +269,12 @@ Status LocateError(Status error, std::optional<int> position, std::string_view s
 
 }  // namespace
 
-Status PostgresConnection::ExecScript(std::string_view sql) {
-  std::string script(sql);
+Status PostgresConnection::ExecScript(const std::string& sql) {
   // One round trip: the server runs the statements in order and stops at the
   // first error, so the number of results before it names the statement.
-  Outcome out = SendAndDrain(script);
+  // The results arrive as the statements complete: progress as it happens.
+  progress_base_ = 0;
+  Outcome out = SendAndDrain(sql);
   if (out.error.ok()) return Status::Ok();
   // The splitter only maps the failure to a statement; if it cannot scan the
   // script, the server's position (if any) is all there is.
@@ -277,13 +287,15 @@ Status PostgresConnection::ExecScript(std::string_view sql) {
   return LocateError(std::move(out.error), out.position, sql, sql, 0, failed);
 }
 
-Status PostgresConnection::ExecEach(std::string_view sql) {
+Status PostgresConnection::ExecEach(const std::string& sql) {
   auto statements = sql::Split(sql, sql::Dialect::kPostgres);
   if (!statements.ok()) return statements.status();
+  progress_base_ = 0;
   for (const sql::Statement& statement : *statements) {
     // Sent alone, a statement runs outside any implicit transaction block,
     // which CREATE INDEX CONCURRENTLY and friends require.
     Outcome out = SendAndDrain(std::string(statement.text));
+    ++progress_base_;
     if (!out.error.ok()) {
       return LocateError(std::move(out.error), out.position, sql, statement.text, statement.offset, &statement);
     }

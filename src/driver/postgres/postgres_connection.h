@@ -40,8 +40,8 @@ class PostgresConnection final : public Connection {
   Dialect dialect() const override { return Dialect::kPostgres; }
   const std::string& redacted_url() const override { return redacted_url_; }
 
-  Status ExecScript(std::string_view sql) override;
-  Status ExecEach(std::string_view sql) override;
+  Status ExecScript(const std::string& sql) override;
+  Status ExecEach(const std::string& sql) override;
   Result<Rows> Query(std::string_view sql, const std::vector<Value>& params = {}) override;
 
   Status Begin() override;
@@ -57,6 +57,7 @@ class PostgresConnection final : public Connection {
 
   bool supports_advisory_lock() const override { return true; }
   Result<bool> TransactionAdvisoryLock(int64_t key, bool wait) override;
+  void SetStatementObserver(StatementObserver observer) override { observer_ = std::move(observer); }
   Status SetLocal(std::string_view name, std::string_view value) override;
   Status ResetSession() override;
   Result<std::string> DetectPooler() override;
@@ -98,6 +99,8 @@ class PostgresConnection final : public Connection {
   ConnPtr conn_;
   CancelPtr cancel_;  // PQgetCancel: usable from another thread while conn_ is busy
   std::string redacted_url_;
+  StatementObserver observer_;
+  int progress_base_ = 0;  // statements ExecEach completed before the current one
   std::vector<std::string> notices_;
 };
 

@@ -37,10 +37,10 @@ class SqliteConnection final : public Connection {
   Dialect dialect() const override { return Dialect::kSqlite; }
   const std::string& redacted_url() const override { return redacted_url_; }
 
-  Status ExecScript(std::string_view sql) override;
+  Status ExecScript(const std::string& sql) override;
   // SQLite has no statement that refuses a transaction block, and each
   // statement of ExecScript already autocommits outside Begin(): the same.
-  Status ExecEach(std::string_view sql) override { return ExecScript(sql); }
+  Status ExecEach(const std::string& sql) override { return ExecScript(sql); }
   Result<Rows> Query(std::string_view sql, const std::vector<Value>& params = {}) override;
 
   Status Begin() override;
@@ -54,6 +54,7 @@ class SqliteConnection final : public Connection {
 
   bool supports_advisory_lock() const override { return false; }
   Result<bool> TransactionAdvisoryLock(int64_t key, bool wait) override;
+  void SetStatementObserver(StatementObserver observer) override { observer_ = std::move(observer); }
   Status SetLocal(std::string_view, std::string_view) override { return Status::Ok(); }
   Status ResetSession() override { return Status::Ok(); }
   Result<std::string> DetectPooler() override { return std::string(); }
@@ -89,6 +90,7 @@ class SqliteConnection final : public Connection {
 
   DbPtr db_;
   std::string redacted_url_;
+  StatementObserver observer_;
   // Query() statements by text: the engine runs the same few statements once
   // per migration, and preparing them again each time showed in profiles.
   // Declared after db_ so that they are finalized before it closes.
