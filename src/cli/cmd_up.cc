@@ -62,6 +62,7 @@ Outcome RunUp(const UpArgs& args, Context& ctx) {
     return (*migrator)->Up(options);
   }();
   if (!report.ok()) return report.status();
+  if (!ctx.json() && report->backup) ctx.Print(BackupLine(*report->backup));  // backup = true
   if (!ctx.json()) PrintLintFindings(*report, ctx);
   if (ctx.json()) {
     ctx.PrintJson(ToJson(*report));

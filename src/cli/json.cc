@@ -142,6 +142,22 @@ std::string ToJson(const PlanReport& report) {
   return Dump(j);
 }
 
+Json BackupJson(const BackupInfo& b) {
+  Json j;
+  j["path"] = b.path;
+  j["file"] = b.file;
+  j["environment"] = b.environment;
+  j["created_at"] = b.created_at;
+  j["version"] = StringOrNull(b.version);
+  j["engine"] = b.engine;
+  j["bytes"] = b.bytes;
+  j["sha256"] = StringOrNull(b.sha256);
+  j["verified"] = b.verified;
+  j["compressed"] = b.compressed;
+  j["encrypted"] = b.encrypted;
+  return j;
+}
+
 std::string ToJson(const ApplyReport& report) {
   Json j;
   j["dry_run"] = report.dry_run;
@@ -154,6 +170,40 @@ std::string ToJson(const ApplyReport& report) {
     j["lint"] = Json::array();
     for (const auto& f : report.lint) j["lint"].push_back(FindingJson(f));
   }
+  // Only when a backup was taken first (backup = true; docs/json.md).
+  if (report.backup) j["backup"] = BackupJson(*report.backup);
+  return Dump(j);
+}
+
+std::string ToJson(const BackupReport& report) {
+  Json j;
+  j["backup"] = BackupJson(report.backup);
+  j["duration_ms"] = report.duration_ms;
+  j["verify_ms"] = report.verify_ms;
+  j["deleted"] = report.deleted;
+  return Dump(j);
+}
+
+std::string ToJson(const BackupsReport& report) {
+  Json j;
+  j["directory"] = report.directory;
+  j["backups"] = Json::array();
+  for (const auto& b : report.backups) j["backups"].push_back(BackupJson(b));
+  return Dump(j);
+}
+
+std::string ToJson(const RestoreReport& report) {
+  Json j;
+  j["backup"] = BackupJson(report.backup);
+  j["checksum_checked"] = report.checksum_checked;
+  j["duration_ms"] = report.duration_ms;
+  return Dump(j);
+}
+
+std::string ToJson(const ResetReport& report) {
+  Json j;
+  j["backup"] = report.backup ? BackupJson(*report.backup) : Json(nullptr);
+  j["applied"] = Json::parse(ToJson(report.applied));
   return Dump(j);
 }
 
@@ -197,6 +247,7 @@ std::string ToJson(const RepairReport& report) {
   for (const auto& a : report.actions) {
     j["actions"].push_back(Json{{"version", a.version}, {"name", a.name}, {"action", a.action}});
   }
+  if (report.backup) j["backup"] = BackupJson(*report.backup);  // as for up
   return Dump(j);
 }
 
