@@ -16,9 +16,9 @@ struct ResetArgs {
   bool yes = false;
 };
 
-// On a terminal, asks before dropping everything; elsewhere only --yes
-// confirms (the library refuses without it).
-bool ConfirmReset(const Migrator& migrator, bool yes) {
+// On a terminal, asks before dropping everything (*declined: the answer was
+// no); elsewhere only --yes confirms (the library refuses without it).
+bool ConfirmReset(const Migrator& migrator, bool yes, bool* declined) {
   if (yes || migrator.is_protected() || !StdinIsTerminal()) return yes;
   std::string where = migrator.environment().empty() ? migrator.url()
                                                      : fmt::format("environment '{}' ({})", migrator.environment(), migrator.url());
@@ -26,15 +26,18 @@ bool ConfirmReset(const Migrator& migrator, bool yes) {
                        "again. Continue? [y/N] ",
                        where));
   std::string answer;
-  if (!std::getline(std::cin, answer)) return false;
-  return answer == "y" || answer == "Y" || answer == "yes";
+  bool ok = std::getline(std::cin, answer) && (answer == "y" || answer == "Y" || answer == "yes");
+  *declined = !ok;
+  return ok;
 }
 
 Outcome RunReset(const ResetArgs& args, Context& ctx) {
   auto migrator = ctx.OpenMigrator();
   if (!migrator.ok()) return migrator.status();
   ResetOptions options;
-  options.yes = ConfirmReset(**migrator, args.yes);
+  bool declined = false;
+  options.yes = ConfirmReset(**migrator, args.yes, &declined);
+  if (declined) return Status::Protected("strata reset not confirmed: nothing was changed");
   Result<ResetReport> report = [&] {
     InterruptScope interrupt(**migrator);
     return (*migrator)->Reset(options);
