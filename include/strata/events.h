@@ -22,6 +22,8 @@ struct Event {
     kRetry,         // a lock timeout; message says when it retries
     kNotice,        // a server notice during a step
     kConnection,    // something about the connection worth knowing (a pooler in between); message says what
+    kWarning,       // something failed beside the run and did not stop it
+                    // (an audit log line could not be written); message says what
   };
   Kind kind = Kind::kPlan;
   Direction direction = Direction::kUp;

@@ -46,7 +46,7 @@ void AuditTrail::Write(const engine::EventRow& row) {
   // a line that cannot be written is reported, not a reason to stop.
   if (!s.ok() && sink_) {
     Event e;
-    e.kind = Event::Kind::kNotice;
+    e.kind = Event::Kind::kWarning;
     e.message = Redact("audit log: " + s.ToString());
     sink_->OnEvent(e);
   }
@@ -100,7 +100,7 @@ MigratorImpl::AuditScope::~AuditScope() {
   Status s = migrator_.audit_->Sync();
   if (!s.ok() && migrator_.sink_) {
     Event e;
-    e.kind = Event::Kind::kNotice;
+    e.kind = Event::Kind::kWarning;
     e.message = Redact("audit log: " + s.ToString());
     migrator_.sink_->OnEvent(e);
   }

@@ -77,6 +77,10 @@ void ProgressPrinter::OnEvent(const Event& e) {
         WriteErr(fmt::format("connection: {}\n", e.message));
       }
       break;
+    case Event::Kind::kWarning:
+      ClearBar();
+      WriteErr(fmt::format("warning: {}\n", e.message));
+      break;
   }
 }
 
