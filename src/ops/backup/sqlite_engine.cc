@@ -60,8 +60,14 @@ class SqliteEngine : public Engine {
     auto has_lock = (*copy)->TableExists("", settings_.lock_table.second);
     if (!has_lock.ok()) return has_lock.status();
     if (*has_lock) {
-      auto r = (*copy)->Query("DELETE FROM " + driver::QuoteIdent(settings_.lock_table.second));
-      if (!r.ok()) return r.status().With("clear the lock table in the copy");
+      // Only when there is a row: a write would cost a commit on the copy.
+      std::string table = driver::QuoteIdent(settings_.lock_table.second);
+      auto rows = (*copy)->Query("SELECT 1 FROM " + table + " LIMIT 1");
+      if (!rows.ok()) return rows.status().With("read the lock table in the copy");
+      if (!rows->rows.empty()) {
+        auto r = (*copy)->Query("DELETE FROM " + table);
+        if (!r.ok()) return r.status().With("clear the lock table in the copy");
+      }
     }
     return Status::Ok();
   }
