@@ -2,6 +2,7 @@
 // first when the environment has `backup = true` (ops/backup does the work;
 // this file adds the lock, the events and the settings).
 #include <cstdlib>
+#include <filesystem>
 
 #include <strata/redact.h>
 
@@ -67,6 +68,9 @@ Result<ops::backup::Taken> MigratorImpl::TakeBackup(driver::Connection& conn, en
   util::Stopwatch watch;
   std::string attempted;
   auto taken = ops::backup::Take(conn, *url, settings, newest, &attempted);
+  if (!taken.ok() && cancelled_) {
+    taken = Status::Cancelled("interrupted: no backup was written").WithHint("run the same command again");
+  }
   BackupInfo info;
   if (taken.ok()) {
     info = taken->info;
@@ -146,6 +150,7 @@ Result<BackupReport> MigratorImpl::Backup(const BackupOptions& options) {
   auto rows = history.Load(/*with_down_sql=*/false);
   if (!rows.ok()) return Scrub(rows.status());
   auto taken = TakeBackup(**conn, history, NewestVersion(*rows), settings);
+  cancelled_ = false;  // this command has seen it
   if (!taken.ok()) return Scrub(taken.status());
   BackupReport report;
   report.backup = taken->info;
@@ -157,7 +162,9 @@ Result<BackupReport> MigratorImpl::Backup(const BackupOptions& options) {
 
 Result<BackupsReport> MigratorImpl::ListBackups() {
   BackupsReport report;
-  report.directory = config_.env.backup_dir;
+  std::error_code ec;
+  report.directory = std::filesystem::absolute(config_.env.backup_dir, ec).lexically_normal().string();
+  if (ec) report.directory = config_.env.backup_dir;
   auto list = ops::backup::List(config_.env.backup_dir);
   if (!list.ok()) return Scrub(list.status());
   report.backups = std::move(*list);
@@ -182,6 +189,8 @@ Result<RestoreReport> MigratorImpl::Restore(const RestoreOptions& options) {
   if (settings.key.empty()) settings.key = KeyFromEnvironment();
   util::Stopwatch watch;
   auto restored = ops::backup::Restore(**conn, *url, settings, options.file);
+  if (!restored.ok() && cancelled_) restored = Status::Cancelled("interrupted: nothing was restored");
+  cancelled_ = false;
   // Recorded afterwards, in the restored event table (or, when the restore
   // failed, in the unchanged one).
   engine::History history(**conn, Tables(), config_.env.name);

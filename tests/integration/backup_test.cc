@@ -255,7 +255,9 @@ TEST_P(BackupTest, UpWithBackupTakesOneFirstAndOnlyWhenThereIsWork) {
   Write("0003_more.down.sql", "DROP TABLE more;\n");
   ASSERT_EQ(Strata({"up", "--dry-run"}).exit_code, 0);
   EXPECT_EQ(BackupFiles().size(), 1u);
-  auto json = Strata({"up", "--json"});
+  // Also inside up --single-transaction (pg_dump is another session; its
+  // event waits for the transaction's end).
+  auto json = Strata({"up", "--single-transaction", "--json"});
   ASSERT_EQ(json.exit_code, 0) << json.err;
   EXPECT_EQ(BackupFiles().size(), 2u);
   EXPECT_NE(json.out.find("\"backup\": {"), std::string::npos) << json.out;
