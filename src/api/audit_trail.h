@@ -66,8 +66,12 @@ class TransactionWatch final : public driver::Connection {
   Status ReleaseSavepoint(std::string_view name) override { return inner_->ReleaseSavepoint(name); }
   Status RollbackToSavepoint(std::string_view name) override { return inner_->RollbackToSavepoint(name); }
   bool supports_advisory_lock() const override { return inner_->supports_advisory_lock(); }
-  Result<bool> TryAdvisoryLock(int64_t key) override { return inner_->TryAdvisoryLock(key); }
-  Status AdvisoryUnlock(int64_t key) override { return inner_->AdvisoryUnlock(key); }
+  Result<bool> TransactionAdvisoryLock(int64_t key, bool wait) override {
+    return inner_->TransactionAdvisoryLock(key, wait);
+  }
+  Status SetLocal(std::string_view name, std::string_view value) override { return inner_->SetLocal(name, value); }
+  Status ResetSession() override { return inner_->ResetSession(); }
+  Result<std::string> DetectPooler() override { return inner_->DetectPooler(); }
   Result<bool> TableExists(std::string_view schema, std::string_view table) override {
     return inner_->TableExists(schema, table);
   }

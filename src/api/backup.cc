@@ -55,7 +55,8 @@ ops::backup::Settings MigratorImpl::BackupSettings() const {
   s.compress = config_.env.backup_compress;
   s.key = config_.env.backup_key;
   s.pg_dump = config_.env.pg_dump;
-  s.lock_table = {config_.env.schema, config_.env.lock_table};
+  // Tables() has the schema resolved at connect (current_schema()).
+  s.lock_table = {Tables().schema, config_.env.lock_table};
   s.lock_wait = config_.env.lock_wait;
   s.stop = &cancelled_;
   return s;
@@ -119,16 +120,18 @@ Status MigratorImpl::BackupBeforeChange(driver::Connection& conn, engine::Histor
 Result<BackupReport> MigratorImpl::Backup(const BackupOptions& options) {
   AuditScope audit(*this, "backup");
   if (!audit.status().ok()) return Scrub(audit.status());
-  ops::backup::Settings settings = BackupSettings();
-  if (options.encrypt && settings.key.empty()) {
-    settings.key = KeyFromEnvironment();
-    if (settings.key.empty()) {
+  std::string key = config_.env.backup_key;
+  if (options.encrypt && key.empty()) {
+    key = KeyFromEnvironment();
+    if (key.empty()) {
       return Status::InvalidArgument("--encrypt needs a key")
           .WithHint("set backup_key in strata.toml (backup_key = \"${STRATA_BACKUP_KEY}\") or export STRATA_BACKUP_KEY");
     }
   }
   auto conn = Connect();
   if (!conn.ok()) return Scrub(conn.status());
+  ops::backup::Settings settings = BackupSettings();
+  settings.key = key;
   engine::History history(**conn, Tables(), config_.env.name);
   history.set_observer(audit_observer());
   // No migration lock: SQLite's backup API and pg_dump copy one consistent

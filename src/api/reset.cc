@@ -43,7 +43,7 @@ Result<ResetReport> MigratorImpl::Reset(const ResetOptions& options) {
     if (!s.ok()) return Scrub(s);
 
     // The lease table stays: it holds this run's lock.
-    auto script = (*conn)->DropAllScript({{config_.env.schema, config_.env.lock_table}});
+    auto script = (*conn)->DropAllScript({{Tables().schema, config_.env.lock_table}});
     if (!script.ok()) return Scrub(script.status());
     {
       // SQLite: with foreign keys on, each DROP TABLE would first delete its

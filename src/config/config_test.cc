@@ -302,24 +302,23 @@ TEST_F(ConfigTest, RelativePathsFollowConfigFolder) {
   EXPECT_EQ(d->schema_file, dir_.path() + "/other/schema.sql");
 }
 
-// Issue 8: `backup = true` was accepted, documented, and did nothing.
-TEST_F(ConfigTest, Issue8BackupTrueIsAnErrorUntilBackupsExist) {
+// Issue 8 made `backup = true` an error while it did nothing; backups exist
+// now (ops/backup), so it is accepted again. What it does is tested in
+// tests/integration/backup_test.cc (UpWithBackupTakesOneFirst...,
+// FailingBackupStopsUpBeforeAnythingIsApplied).
+TEST_F(ConfigTest, Issue8BackupTrueIsAcceptedNowThatBackupsExist) {
   Options o = WithFile("[env.dev]\nurl = \"sqlite:d.db\"\n[env.production]\nurl = \"sqlite:p.db\"\nbackup = true\n");
+  o.env = "production";
   Result<Config> c = Load(o, FakeEnv({}));
-  ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().code(), Status::Code::kInvalidArgument);
-  EXPECT_NE(c.status().message().find("env.production.backup: backups before migrations are not implemented"),
-            std::string::npos)
-      << c.status().ToString();
-  EXPECT_EQ(c.status().line(), 5);
-  EXPECT_NE(c.status().hint().find("remove `backup = true`"), std::string::npos);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->env.backup);
 }
 
 TEST_F(ConfigTest, EverySetting) {
   Options o = WithFile(R"([env.production]
 url = "sqlite:p.db"
 protected = true
-backup = false
+backup = true
 lint = "error"
 lock_timeout = "5s"
 lock_wait = 30
@@ -335,7 +334,7 @@ lock_table = "mig_lock"
   const Environment& e = c->env;
   EXPECT_EQ(e.name, "production");
   EXPECT_TRUE(e.is_protected);
-  EXPECT_FALSE(e.backup);
+  EXPECT_TRUE(e.backup);
   EXPECT_EQ(e.lint, "error");
   EXPECT_EQ(e.lock_timeout, milliseconds(5000));
   EXPECT_EQ(e.lock_wait, milliseconds(30000));

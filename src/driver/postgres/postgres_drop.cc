@@ -23,7 +23,7 @@ Result<std::string> PostgresConnection::DropAllScript(
   // Kept tables as (schema, table) literals; "" = current_schema().
   std::string kept = "ARRAY[]::text[]", kept_schemas = "ARRAY['public']";
   for (const auto& [schema, table] : keep) {
-    std::string nsp = schema.empty() ? "current_schema()" : QuoteLiteral(schema);
+    std::string nsp = schema.empty() ? "current_schema()" : QuoteLiteral(schema) + "::text";
     kept += " || (" + nsp + " || '.' || " + QuoteLiteral(table) + ")";
     kept_schemas += " || " + nsp;
   }
