@@ -486,6 +486,11 @@ struct PlanReport {
   bool refused = false;
   // As StatusReport::pooler.
   std::string pooler;
+  // PostgreSQL: the environment's lock_timeout and statement_timeout, SET
+  // LOCAL in every migration's transaction; 0 = the server's own setting.
+  // Always 0 on SQLite, which has neither.
+  int64_t lock_timeout_ms = 0;
+  int64_t statement_timeout_ms = 0;
 };
 
 }  // namespace strata

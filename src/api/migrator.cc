@@ -69,6 +69,7 @@ sql::Dialect MigratorImpl::ConfigDialect() const { return DialectOfUrl(config_.e
 engine::RunnerOptions MigratorImpl::MakeRunnerOptions() const {
   engine::RunnerOptions o;
   o.lock_timeout = config_.env.lock_timeout;
+  o.statement_timeout = config_.env.statement_timeout;
   o.stop = &cancelled_;
   return o;
 }

@@ -136,6 +136,8 @@ std::string ToJson(const PlanReport& report) {
   j["semantic"] = report.semantic;
   j["semantic_skipped"] = StringOrNull(report.semantic_skipped);
   j["pooler"] = StringOrNull(report.pooler);
+  j["lock_timeout_ms"] = report.lock_timeout_ms;
+  j["statement_timeout_ms"] = report.statement_timeout_ms;
   j["summary"] = {{"pending", report.migrations.size()}, {"errors", report.errors},   {"warnings", report.warnings},
                   {"infos", report.infos},                {"allowed", report.allowed}, {"lint", report.lint_policy},
                   {"blocked", report.blocked}, {"refused", report.refused}};

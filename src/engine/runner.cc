@@ -234,6 +234,9 @@ Status Runner::ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool 
   if (options_.lock_timeout.count() > 0) {
     s = conn_.SetLocal("lock_timeout", std::to_string(options_.lock_timeout.count()) + "ms");
   }
+  if (s.ok() && options_.statement_timeout.count() > 0) {
+    s = conn_.SetLocal("statement_timeout", std::to_string(options_.statement_timeout.count()) + "ms");
+  }
   if (s.ok()) s = conn_.ExecScript(step.sql);
   // With foreign keys off nothing checked the rows: check them before the
   // record commits, so a violation rolls the whole migration back.
@@ -411,6 +414,13 @@ void Runner::RecordFailure(const PlanStep& step, int64_t batch, const Status& er
 
 Status Runner::Failed(const PlanStep& step, Status error) {
   error.At(step.file).With(Verb(step) + " " + Label(step));
+  // 57014 is also a Cancel() (Ctrl-C); only a timeout names the setting.
+  if (error.sqlstate() == "57014" && options_.statement_timeout.count() > 0 && !stopped() &&
+      error.message().find("statement timeout") != std::string::npos) {
+    error.WithHint("the statement ran longer than statement_timeout (" +
+                   std::to_string(options_.statement_timeout.count()) +
+                   " ms, from strata.toml); make it faster, or raise statement_timeout for this environment");
+  }
   return error;
 }
 
