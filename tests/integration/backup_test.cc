@@ -379,6 +379,33 @@ TEST_P(SqliteBackupTest, BackupWhileAnotherProcessInsertsIsConsistent) {
   EXPECT_EQ(testing::QueryRows(copy, "SELECT count(*) FROM padding"), std::vector<std::string>{"3000"});
 }
 
+// Without backup_key, `backup --encrypt` and `restore` take the key from
+// $STRATA_BACKUP_KEY, and refuse clearly without one.
+TEST_P(SqliteBackupTest, EncryptWithTheKeyFromTheEnvironment) {
+  Write("0001_t.up.sql", "CREATE TABLE t (id INTEGER);\n");
+  ASSERT_EQ(Strata({"up"}).exit_code, 0);
+  testing::CommandOptions none;
+  none.unset_env = {"STRATA_BACKUP_KEY"};
+  auto refused = Strata({"backup", "--encrypt"}, none);
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("--encrypt needs a key"), std::string::npos) << refused.err;
+  testing::CommandOptions key;
+  key.env["STRATA_BACKUP_KEY"] = "from-the-environment-123";
+  auto backup = Strata({"backup", "--encrypt", "--json"}, key);
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_NE(backup.out.find("\"encrypted\": true"), std::string::npos) << backup.out;
+  EXPECT_EQ(backup.err.find("from-the-environment-123"), std::string::npos);
+  std::string file;
+  for (const auto& e : fs::directory_iterator(dir_.Path("backups")))
+    if (e.path().extension() == ".enc") file = e.path().string();
+  ASSERT_FALSE(file.empty());
+  auto no_key = Strata({"restore", file}, none);
+  EXPECT_EQ(no_key.exit_code, 2) << no_key.err;
+  EXPECT_NE(no_key.err.find("backup file is encrypted and no key is set"), std::string::npos) << no_key.err;
+  auto restored = Strata({"restore", file}, key);
+  EXPECT_EQ(restored.exit_code, 0) << restored.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, SqliteBackupTest, ::testing::Values("sqlite"), EngineName);
 
 // --- PostgreSQL only ---
