@@ -24,6 +24,8 @@ struct Event {
     kConnection,    // something about the connection worth knowing (a pooler in between); message says what
     kStatement,     // progress inside a step: index = statements completed, total = statements in it (0: unknown);
                     // at most every 100 ms
+    kWarning,       // something failed beside the run and did not stop it
+                    // (an audit log line could not be written); message says what
   };
   Kind kind = Kind::kPlan;
   Direction direction = Direction::kUp;

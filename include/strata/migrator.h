@@ -82,6 +82,30 @@ class Migrator {
   // records whose files are gone.
   virtual Result<RepairReport> Repair(const RepairOptions& options) = 0;
 
+  // Backups (docs/operations.md). Backup takes a verified backup of the
+  // whole database now (SQLite backup API / pg_dump -Fc) into backup_dir and
+  // records a `backup` event. Fails with kIo (backup_dir not writable, disk
+  // full), kNotFound (pg_dump missing), kDatabase (the copy or its
+  // verification failed), kInvalidArgument (encrypt without a key); a failed
+  // backup leaves no file behind.
+  virtual Result<BackupReport> Backup(const BackupOptions& options) = 0;
+  // The backup files in backup_dir, read from their names and manifests.
+  virtual Result<BackupsReport> ListBackups() = 0;
+  // Puts the database back exactly as the backup has it (schema, rows,
+  // sequences, strata's tables), after verifying the file, and records a
+  // `restore` event. SQLite: one write transaction into the live file;
+  // PostgreSQL: one transaction in psql. kProtected without options.yes in
+  // a protected environment; kIo for a damaged file; kInvalidArgument for a
+  // missing or wrong key, or a backup of the other engine. On failure the
+  // database is unchanged.
+  virtual Result<RestoreReport> Restore(const RestoreOptions& options) = 0;
+
+  // Development only: drops everything in the database (every table, view,
+  // index, trigger; on PostgreSQL every schema but public, and every object
+  // in public) and applies every migration again. kProtected in a protected
+  // environment (always), or without options.yes.
+  virtual Result<ResetReport> Reset(const ResetOptions& options) = 0;
+
   // Creates the next up/down pair in the migrations directory.
   virtual Result<NewReport> New(const NewOptions& options) = 0;
 

@@ -82,6 +82,24 @@ struct RepairOptions {
   bool yes = false;  // confirms the operation in a protected environment
 };
 
+struct BackupOptions {
+  // Encrypt this backup even when the environment does not set backup_key:
+  // the key is then $STRATA_BACKUP_KEY (kInvalidArgument when neither is set).
+  // With backup_key set, every backup is encrypted anyway.
+  bool encrypt = false;
+};
+
+struct RestoreOptions {
+  std::string file;  // the backup file (as `strata backups` lists it)
+  bool yes = false;  // confirms the operation in a protected environment
+};
+
+struct ResetOptions {
+  // Confirms dropping everything. Reset is refused outright in a protected
+  // environment, confirmed or not.
+  bool yes = false;
+};
+
 struct InitOptions {
   std::string directory = ".";  // where to scaffold strata.toml, migrations/, schema.sql
   std::string url;              // url for the dev environment; default "sqlite:dev.db"

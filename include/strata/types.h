@@ -91,6 +91,22 @@ struct StepResult {
   std::vector<std::string> notices;  // server notices (PostgreSQL RAISE NOTICE, ...)
 };
 
+// One backup file (docs/operations.md#backups). Read from the file's name
+// and the manifest beside it (FILE.json).
+struct BackupInfo {
+  std::string path;         // absolute path of the file
+  std::string file;         // its name
+  std::string environment;  // as in the name; "default" for a run without an environment
+  std::string created_at;   // RFC 3339 UTC with milliseconds, "2026-11-22T09:30:00.123Z"
+  std::string version;      // newest applied migration when it was taken; "" = none
+  std::string engine;       // "sqlite", "postgres"
+  int64_t bytes = 0;        // size of the file
+  std::string sha256;       // of the file; "" without a manifest
+  bool verified = false;    // the manifest records a verification that passed
+  bool compressed = false;  // zstd
+  bool encrypted = false;   // AES-256-GCM
+};
+
 struct ApplyReport {
   bool dry_run = false;
   int64_t batch = 0;            // batch number given to applied migrations; 0 for down
@@ -101,6 +117,39 @@ struct ApplyReport {
   // rules' own severity.
   std::vector<LintFinding> lint;
   std::string lint_policy;  // the environment's `lint` ("warning", ...), which let them through
+  // The verified backup taken before anything changed (environment setting
+  // `backup`); none when backups are off, for a dry run, or when there was
+  // nothing to do.
+  std::optional<BackupInfo> backup;
+};
+
+// `strata backup`.
+struct BackupReport {
+  BackupInfo backup;
+  int64_t duration_ms = 0;           // the whole backup, verification included
+  int64_t verify_ms = 0;             // of which verification
+  std::vector<std::string> deleted;  // older backups removed by backup_keep (paths)
+};
+
+// `strata backups`: the backup files in backup_dir, oldest first.
+struct BackupsReport {
+  std::string directory;
+  std::vector<BackupInfo> backups;
+};
+
+// `strata restore FILE`.
+struct RestoreReport {
+  BackupInfo backup;
+  // The file's SHA-256 was checked against its manifest (false: no manifest
+  // beside it; the content was still verified).
+  bool checksum_checked = false;
+  int64_t duration_ms = 0;
+};
+
+// `strata reset`.
+struct ResetReport {
+  std::optional<BackupInfo> backup;  // taken first when the environment has backup = true
+  ApplyReport applied;               // every migration, applied again
 };
 
 
@@ -118,6 +167,8 @@ struct RepairAction {
 };
 struct RepairReport {
   std::vector<RepairAction> actions;
+  // With --retry and backup = true: the verified backup taken first.
+  std::optional<BackupInfo> backup;
 };
 
 struct BaselineReport {
@@ -443,6 +494,11 @@ struct PlanReport {
   bool refused = false;
   // As StatusReport::pooler.
   std::string pooler;
+  // PostgreSQL: the environment's lock_timeout and statement_timeout, SET
+  // LOCAL in every migration's transaction; 0 = the server's own setting.
+  // Always 0 on SQLite, which has neither.
+  int64_t lock_timeout_ms = 0;
+  int64_t statement_timeout_ms = 0;
 };
 
 }  // namespace strata

@@ -44,6 +44,8 @@ Result<BaselineReport> MigratorImpl::Baseline(const BaselineOptions& options) {
   }
   Status s = RequireConfirmation("baseline", options.yes);
   if (!s.ok()) return Scrub(s);
+  AuditScope audit(*this, "baseline");
+  if (!audit.status().ok()) return Scrub(audit.status());
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
   if (!set->problems.empty()) return Scrub(set->problems.front());
@@ -56,6 +58,7 @@ Result<BaselineReport> MigratorImpl::Baseline(const BaselineOptions& options) {
   auto conn = Connect();
   if (!conn.ok()) return Scrub(conn.status());
   engine::History history(**conn, Tables(), config_.env.name);
+  history.set_observer(audit_observer());
   auto lock = MakeLock(**conn, false);
   BaselineReport report;
   report.version = options.version;
@@ -99,11 +102,14 @@ Result<BaselineReport> MigratorImpl::Baseline(const BaselineOptions& options) {
 Result<RepairReport> MigratorImpl::Repair(const RepairOptions& options) {
   Status s = RequireConfirmation("repair", options.yes);
   if (!s.ok()) return Scrub(s);
+  AuditScope audit(*this, "repair");
+  if (!audit.status().ok()) return Scrub(audit.status());
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
   auto conn = Connect();
   if (!conn.ok()) return Scrub(conn.status());
   engine::History history(**conn, Tables(), config_.env.name);
+  history.set_observer(audit_observer());
   auto lock = MakeLock(**conn, false);
   RepairReport report;
   s = InLockedTransaction(**conn, history, *lock, [&]() -> Status {
@@ -127,6 +133,11 @@ Result<RepairReport> MigratorImpl::Repair(const RepairOptions& options) {
     if (options.versions.empty()) {
       for (const auto& i : infos)
         if (needs_repair(i)) targets.push_back(&i);
+    }
+    // --retry removes records: with backup = true, a backup first (backup.cc).
+    if (options.retry) {
+      Status b = BackupBeforeChange(**conn, history, *rows, !targets.empty(), &report.backup);
+      if (!b.ok()) return b;
     }
     for (const MigrationInfo* info : targets) {
       const source::Migration* file = nullptr;
@@ -161,6 +172,7 @@ Result<RepairReport> MigratorImpl::Repair(const RepairOptions& options) {
     }
     return Status::Ok();
   });
+  RecordPendingEvents(history);
   if (!s.ok()) return Scrub(s);
   return report;
 }

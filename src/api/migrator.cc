@@ -40,7 +40,12 @@ Status Scrub(const Status& s) {
 }
 
 MigratorImpl::MigratorImpl(config::Config config, EventSink* sink)
-    : config_(std::move(config)), sink_(sink), redacted_url_(RedactUrl(config_.env.url)) {}
+    : config_(std::move(config)), sink_(sink), redacted_url_(RedactUrl(config_.env.url)) {
+  if (!config_.env.audit_log.empty()) {
+    audit_ = std::make_unique<AuditTrail>(
+        ops::AuditOptions{config_.env.audit_log, config_.env.audit_log_max, config_.env.audit_log_keep}, sink_);
+  }
+}
 
 MigratorImpl::~MigratorImpl() = default;
 
@@ -64,6 +69,7 @@ sql::Dialect MigratorImpl::ConfigDialect() const { return DialectOfUrl(config_.e
 engine::RunnerOptions MigratorImpl::MakeRunnerOptions() const {
   engine::RunnerOptions o;
   o.lock_timeout = config_.env.lock_timeout;
+  o.statement_timeout = config_.env.statement_timeout;
   o.stop = &cancelled_;
   return o;
 }
@@ -127,6 +133,8 @@ Result<driver::Connection*> MigratorImpl::Connect() {
     }
   }
   conn_ = std::move(*conn);
+  // The audit log hears when each transaction ends (audit_trail.h).
+  if (audit_) conn_ = std::make_unique<TransactionWatch>(std::move(conn_), *audit_);
   return conn_.get();
 }
 
@@ -297,6 +305,7 @@ Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool 
     conn = *connected;
   }
   engine::History history(*conn, Tables(), config_.env.name);
+  history.set_observer(audit_observer());
   auto lock = scratch ? std::unique_ptr<engine::MigrationLock>(engine::MakeLock(*conn, Tables(), {}, nullptr, sink_))
                       : MakeLock(*conn, dry_run);
   s = lock->Acquire();
@@ -309,11 +318,20 @@ Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool 
   }
   // Planned again under the lock: another runner may have applied some of
   // it meanwhile.
+  std::optional<BackupInfo> backup;
   auto report = runner.Run(policy, [&]() -> Result<engine::Plan> {
     auto rows = history.Load();
     if (!rows.ok()) return rows.status();
-    return plan(*rows, conn, /*precheck=*/false);
+    auto p = plan(*rows, conn, /*precheck=*/false);
+    // backup = true: a verified backup before the first step (backup.cc).
+    if (p.ok() && !dry_run) {
+      Status b = BackupBeforeChange(*conn, history, *rows, !p->steps.empty(), &backup);
+      if (!b.ok()) return b;
+    }
+    return p;
   });
+  RecordPendingEvents(history);
+  if (report.ok()) report->backup = std::move(backup);
   {
     std::lock_guard<std::mutex> running(running_mu_);
     running_ = nullptr;
@@ -323,6 +341,8 @@ Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool 
 }
 
 Result<ApplyReport> MigratorImpl::Up(const UpOptions& options) {
+  AuditScope audit(*this, "up");
+  if (!audit.status().ok()) return Scrub(audit.status());
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
   auto policy = options.dry_run              ? engine::RunPolicy::DryRun()
@@ -355,6 +375,8 @@ Result<ApplyReport> MigratorImpl::Up(const UpOptions& options) {
 Result<ApplyReport> MigratorImpl::Down(const DownOptions& options) {
   Status s = RequireConfirmation("down", options.yes || options.dry_run);
   if (!s.ok()) return Scrub(s);
+  AuditScope audit(*this, "down");
+  if (!audit.status().ok()) return Scrub(audit.status());
   auto set = LoadFiles();
   // The stored down SQL is enough: a missing folder must not stop a rollback.
   source::MigrationSet files = set.ok() ? std::move(*set) : source::MigrationSet{};
@@ -373,6 +395,8 @@ Result<ApplyReport> MigratorImpl::Down(const DownOptions& options) {
 Result<ApplyReport> MigratorImpl::Redo(const RedoOptions& options) {
   Status s = RequireConfirmation("redo", options.yes);
   if (!s.ok()) return Scrub(s);
+  AuditScope audit(*this, "redo");
+  if (!audit.status().ok()) return Scrub(audit.status());
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
   return RunPlan(engine::RunPolicy::PerMigration(), false,

@@ -6,14 +6,18 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <vector>
 #include <string>
 
+#include "api/audit_trail.h"
 #include "config/config.h"
 #include "driver/connection.h"
 #include "engine/history.h"
 #include "engine/lock.h"
 #include "engine/planner.h"
 #include "engine/runner.h"
+#include "ops/backup/backup.h"
 #include "source/migration.h"
 #include "sql/lint.h"
 #include <strata/migrator.h>
@@ -50,6 +54,11 @@ class MigratorImpl : public Migrator {
   Result<PushReport> Push(const PushOptions& options) override;
   Result<TestReport> Test(const TestOptions& options) override;
   Result<VerifyReport> Verify() override;  // verify.cc
+  // backup.cc
+  Result<BackupReport> Backup(const BackupOptions& options) override;
+  Result<BackupsReport> ListBackups() override;
+  Result<RestoreReport> Restore(const RestoreOptions& options) override;
+  Result<ResetReport> Reset(const ResetOptions& options) override;  // reset.cc
 
  private:
   // The connection, opened on first use and kept.
@@ -93,8 +102,47 @@ class MigratorImpl : public Migrator {
   Status LintPending(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
                      const UpOptions& options, driver::Connection* conn, std::vector<LintFinding>* shown);
 
+  // --- Backups (backup.cc) ---
+  ops::backup::Settings BackupSettings() const;
+  // With backup = true, before the running command changes anything: a
+  // verified backup of the whole database, when there are `changes` to make
+  // (and not for Reset's own `up`). `rows` name the newest version. *taken
+  // gets it. The error says nothing was changed.
+  Status BackupBeforeChange(driver::Connection& conn, engine::History& history,
+                            const std::vector<engine::AppliedRow>& rows, bool changes,
+                            std::optional<BackupInfo>* taken);
+  // Takes a backup and records its `backup` event (success or failure); an
+  // event that would land in an open transaction waits in pending_events_.
+  Result<ops::backup::Taken> TakeBackup(driver::Connection& conn, engine::History& history,
+                                        const std::string& newest, const ops::backup::Settings& settings);
+  void RecordPendingEvents(engine::History& history);
+
+  // --- The audit log (audit_trail.h) ---
+  // For the duration of one command: names the command in the audit log's
+  // lines and opens the log (status() fails when it cannot be written, before
+  // anything changes); syncs it at the end. Nested scopes keep the outer
+  // command (reset runs `up`).
+  class AuditScope {
+   public:
+    AuditScope(MigratorImpl& migrator, const char* command);
+    ~AuditScope();
+    AuditScope(const AuditScope&) = delete;
+    AuditScope& operator=(const AuditScope&) = delete;
+    const Status& status() const { return status_; }
+
+   private:
+    MigratorImpl& migrator_;
+    Status status_;
+  };
+  engine::EventObserver* audit_observer() { return audit_.get(); }
+
   config::Config config_;
   EventSink* sink_;
+  std::unique_ptr<AuditTrail> audit_;  // null without audit_log
+  int audit_depth_ = 0;
+  std::string command_;  // the running command ("up"), set by the outermost AuditScope
+  std::vector<engine::EventRecord> pending_events_;
+  bool skip_backup_ = false;  // Reset's own Up: the backup came before the drop
   // Cancel(): the flag the Runner checks before each migration, and the
   // connection RunPlan is using (so that Cancel can interrupt its statement).
   std::atomic<bool> cancelled_{false};

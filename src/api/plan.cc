@@ -154,6 +154,10 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
   report.dialect = postgres ? "postgres" : "sqlite";
   report.lint_policy = config_.env.lint;
   report.pooler = pooler_;
+  if (report.dialect == "postgres") {
+    report.lock_timeout_ms = config_.env.lock_timeout.count();
+    report.statement_timeout_ms = config_.env.statement_timeout.count();
+  }
   for (const auto& original : plan->steps) {
     // As `up` will run it: the file's own wrapper and foreign-key pragmas
     // honoured, or the migration refused.

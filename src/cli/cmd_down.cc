@@ -45,6 +45,7 @@ Outcome RunDown(const DownArgs& args, Context& ctx) {
     return (*migrator)->Down(options);
   }();
   if (!report.ok()) return report.status();
+  if (!ctx.json() && report->backup) ctx.Print(BackupLine(*report->backup));  // backup = true
   if (ctx.json()) {
     ctx.PrintJson(ToJson(*report));
   } else if (report->steps.empty()) {

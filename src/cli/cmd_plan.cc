@@ -60,6 +60,11 @@ std::string RenderText(const PlanReport& report, const Style& style) {
   std::string semantic = report.semantic ? "semantic check done" : "semantic check skipped: " + report.semantic_skipped;
   out += fmt::format("{} pending; lint: {}; {}.\n", Plural(report.migrations.size(), "migration"), lint, semantic);
   if (!report.pooler.empty()) out += fmt::format("Connection: {}.\n", report.pooler);
+  if (report.dialect == "postgres") {
+    auto timeout = [](int64_t ms) { return ms > 0 ? FormatDuration(ms) : std::string("server default"); };
+    out += fmt::format("Timeouts per statement: lock_timeout {}, statement_timeout {}.\n",
+                       timeout(report.lock_timeout_ms), timeout(report.statement_timeout_ms));
+  }
   std::string env = report.environment.empty() ? "" : " in environment '" + report.environment + "'";
   if (report.refused) {
     out += fmt::format("`strata up` would refuse{} before running anything (see `refused:` above).\n", env);

@@ -24,6 +24,7 @@ Outcome RunRedo(const RedoArgs& args, Context& ctx) {
     return (*migrator)->Redo(options);
   }();
   if (!report.ok()) return report.status();
+  if (!ctx.json() && report->backup) ctx.Print(BackupLine(*report->backup));  // backup = true
   if (ctx.json()) {
     ctx.PrintJson(ToJson(*report));
   } else if (report->steps.empty()) {

@@ -31,6 +31,7 @@ Outcome RunRepair(const RepairArgs& args, Context& ctx) {
   options.yes = ctx.Confirm(**migrator, args.yes);
   auto report = (*migrator)->Repair(options);
   if (!report.ok()) return report.status();
+  if (!ctx.json() && report->backup) ctx.Print(BackupLine(*report->backup));  // backup = true
   if (ctx.json()) {
     ctx.PrintJson(ToJson(*report));
   } else if (report->actions.empty()) {

@@ -69,6 +69,7 @@ Outcome RunUp(const UpArgs& args, Context& ctx) {
     return (*migrator)->Up(options);
   }();
   if (!report.ok()) return report.status();
+  if (!ctx.json() && report->backup) ctx.Print(BackupLine(*report->backup));  // backup = true
   if (!ctx.json()) PrintLintFindings(*report, ctx, (*migrator)->environment());
   if (ctx.json()) {
     ctx.PrintJson(ToJson(*report));
@@ -92,7 +93,8 @@ Command AddUp(CLI::App& root) {
       "-- strata:no-transaction), and records them as one batch. Refuses before running\n"
       "anything when an applied migration was modified, is missing or dirty (exit 6).\n"
       "A failing migration is rolled back; the ones before it stay applied. Ctrl-C\n"
-      "cancels the running statement and rolls its migration back (exit 130).");
+      "cancels the running statement and rolls its migration back (exit 130). With\n"
+      "backup = true, a verified backup is taken first (none when nothing is pending).");
   sub->add_option("--to", args->to, "Apply up to and including this version")->type_name("VERSION");
   sub->add_flag("--dry-run", args->dry_run, "Run the migrations in a transaction and roll it back: changes nothing");
   sub->add_flag("--single-transaction", args->single_transaction,

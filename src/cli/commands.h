@@ -35,6 +35,10 @@ Command AddDrift(CLI::App& root);
 Command AddPush(CLI::App& root);
 Command AddTest(CLI::App& root);
 Command AddVerify(CLI::App& root);
+Command AddBackup(CLI::App& root);
+Command AddBackups(CLI::App& root);
+Command AddRestore(CLI::App& root);
+Command AddReset(CLI::App& root);
 
 // Every command, in the order `strata --help` lists them.
 inline std::vector<Command> AddAllCommands(CLI::App& root) {
@@ -58,6 +62,10 @@ inline std::vector<Command> AddAllCommands(CLI::App& root) {
       AddPush(root),
       AddTest(root),
       AddVerify(root),
+      AddBackup(root),
+      AddBackups(root),
+      AddRestore(root),
+      AddReset(root),
   };
 }
 

@@ -138,10 +138,28 @@ std::string ToJson(const PlanReport& report) {
   j["semantic"] = report.semantic;
   j["semantic_skipped"] = StringOrNull(report.semantic_skipped);
   j["pooler"] = StringOrNull(report.pooler);
+  j["lock_timeout_ms"] = report.lock_timeout_ms;
+  j["statement_timeout_ms"] = report.statement_timeout_ms;
   j["summary"] = {{"pending", report.migrations.size()}, {"errors", report.errors},   {"warnings", report.warnings},
                   {"infos", report.infos},                {"allowed", report.allowed}, {"lint", report.lint_policy},
                   {"blocked", report.blocked}, {"refused", report.refused}};
   return Dump(j);
+}
+
+Json BackupJson(const BackupInfo& b) {
+  Json j;
+  j["path"] = b.path;
+  j["file"] = b.file;
+  j["environment"] = b.environment;
+  j["created_at"] = b.created_at;
+  j["version"] = StringOrNull(b.version);
+  j["engine"] = b.engine;
+  j["bytes"] = b.bytes;
+  j["sha256"] = StringOrNull(b.sha256);
+  j["verified"] = b.verified;
+  j["compressed"] = b.compressed;
+  j["encrypted"] = b.encrypted;
+  return j;
 }
 
 std::string ToJson(const ApplyReport& report) {
@@ -156,6 +174,40 @@ std::string ToJson(const ApplyReport& report) {
     j["lint"] = Json::array();
     for (const auto& f : report.lint) j["lint"].push_back(FindingJson(f));
   }
+  // Only when a backup was taken first (backup = true; docs/json.md).
+  if (report.backup) j["backup"] = BackupJson(*report.backup);
+  return Dump(j);
+}
+
+std::string ToJson(const BackupReport& report) {
+  Json j;
+  j["backup"] = BackupJson(report.backup);
+  j["duration_ms"] = report.duration_ms;
+  j["verify_ms"] = report.verify_ms;
+  j["deleted"] = report.deleted;
+  return Dump(j);
+}
+
+std::string ToJson(const BackupsReport& report) {
+  Json j;
+  j["directory"] = report.directory;
+  j["backups"] = Json::array();
+  for (const auto& b : report.backups) j["backups"].push_back(BackupJson(b));
+  return Dump(j);
+}
+
+std::string ToJson(const RestoreReport& report) {
+  Json j;
+  j["backup"] = BackupJson(report.backup);
+  j["checksum_checked"] = report.checksum_checked;
+  j["duration_ms"] = report.duration_ms;
+  return Dump(j);
+}
+
+std::string ToJson(const ResetReport& report) {
+  Json j;
+  j["backup"] = report.backup ? BackupJson(*report.backup) : Json(nullptr);
+  j["applied"] = Json::parse(ToJson(report.applied));
   return Dump(j);
 }
 
@@ -199,6 +251,7 @@ std::string ToJson(const RepairReport& report) {
   for (const auto& a : report.actions) {
     j["actions"].push_back(Json{{"version", a.version}, {"name", a.name}, {"action", a.action}});
   }
+  if (report.backup) j["backup"] = BackupJson(*report.backup);  // as for up
   return Dump(j);
 }
 

@@ -28,6 +28,10 @@ std::string ToJson(const DriftReport& report);
 std::string ToJson(const PushReport& report);
 std::string ToJson(const TestReport& report);
 std::string ToJson(const VerifyReport& report);
+std::string ToJson(const BackupReport& report);
+std::string ToJson(const BackupsReport& report);
+std::string ToJson(const RestoreReport& report);
+std::string ToJson(const ResetReport& report);
 
 // {"error": {"code": exit_code, "kind": "checksum_mismatch", "message": ...,
 //  "file", "line", "column", "sqlstate", "hint"}}; empty fields omitted.

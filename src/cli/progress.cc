@@ -121,6 +121,10 @@ void ProgressPrinter::HandleLocked(const Event& e) {
         WriteErr(fmt::format("connection: {}\n", e.message));
       }
       break;
+    case Event::Kind::kWarning:
+      ClearStatus();
+      WriteErr(fmt::format("warning: {}\n", e.message));
+      break;
   }
 }
 

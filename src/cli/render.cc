@@ -53,6 +53,26 @@ std::string FormatDuration(int64_t ms) {
   return fmt::format("{}m {:02}s", s / 60, s % 60);
 }
 
+std::string FormatBytes(int64_t bytes) {
+  if (bytes < 1024) return fmt::format("{} B", bytes);
+  static constexpr const char* kUnits[] = {"KB", "MB", "GB", "TB"};
+  double v = static_cast<double>(bytes);
+  int unit = -1;
+  while (v >= 1024 && unit < 3) {
+    v /= 1024;
+    ++unit;
+  }
+  return fmt::format("{:.1f} {}", v, kUnits[unit]);
+}
+
+std::string BackupLine(const BackupInfo& backup) {
+  std::string what = FormatBytes(backup.bytes);
+  if (backup.verified) what += ", verified";
+  if (backup.compressed) what += ", compressed";
+  if (backup.encrypted) what += ", encrypted";
+  return fmt::format("Backed up to {} ({}).\n", backup.path, what);
+}
+
 std::string Plural(int64_t n, std::string_view singular, std::string_view plural) {
   if (n == 1) return fmt::format("1 {}", singular);
   if (plural.empty()) return fmt::format("{} {}s", n, singular);

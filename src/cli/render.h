@@ -39,6 +39,11 @@ bool StderrIsTerminal();
 std::string FormatDuration(int64_t ms);
 // "1 migration", "3 migrations".
 std::string Plural(int64_t n, std::string_view singular, std::string_view plural = "");
+// "812 B", "12.3 KB", "1.5 GB" (powers of 1024).
+std::string FormatBytes(int64_t bytes);
+// "Backed up to PATH (12.3 MB, verified, compressed, encrypted).\n": the
+// line up, down, redo, repair and reset print for the backup they took.
+std::string BackupLine(const BackupInfo& backup);
 
 // A left-aligned text table: columns separated by two spaces, no trailing
 // blanks. Widths count bytes of the plain text; colour is applied after padding.

@@ -13,18 +13,24 @@
 #include <vector>
 
 #include "config/url.h"
+#include <strata/redact.h>
 #include "util/fs.h"
 #include "util/strings.h"
 
 namespace strata::config {
 namespace {
 
-constexpr std::array<std::string_view, 4> kTopKeys = {"dir", "schema", "default_env", "env"};
-constexpr std::array<std::string_view, 14> kEnvKeys = {
+constexpr std::array<std::string_view, 7> kTopKeys = {"dir",       "schema",        "default_env",   "env",
+                                                      "audit_log", "audit_log_max", "audit_log_keep"};
+constexpr std::array<std::string_view, 23> kEnvKeys = {
     "url",          "protected", "backup",          "lint",
     "lock_timeout", "lock_wait", "connect_timeout", "connect_retries",
     "schema",       "table",     "events_table",    "lock_table",
-    "dev_url",      "direct_url"};
+    "dev_url",      "direct_url", "statement_timeout",
+    "backup_dir",   "backup_keep", "backup_compress", "backup_key", "pg_dump",
+    "audit_log",    "audit_log_max", "audit_log_keep"};
+// Settings that may be top-level too; an environment's own value wins.
+constexpr std::array<std::string_view, 3> kAuditKeys = {"audit_log", "audit_log_max", "audit_log_keep"};
 constexpr const char* kNoUrlHint = "pass --url, set DATABASE_URL, or add [env.NAME] url = ... to strata.toml";
 
 using Ms = std::chrono::milliseconds;
@@ -145,13 +151,43 @@ Result<std::string> Interpolate(std::string_view text, const std::string& settin
 }
 
 bool IsDurationKey(std::string_view key) {
-  return key == "lock_timeout" || key == "lock_wait" || key == "connect_timeout";
+  return key == "lock_timeout" || key == "lock_wait" || key == "connect_timeout" || key == "statement_timeout";
 }
 
 Ms* DurationField(Environment* env, std::string_view key) {
   if (key == "lock_timeout") return &env->lock_timeout;
   if (key == "lock_wait") return &env->lock_wait;
+  if (key == "statement_timeout") return &env->statement_timeout;
   return &env->connect_timeout;
+}
+
+bool IsBoolKey(std::string_view key) { return key == "protected" || key == "backup" || key == "backup_compress"; }
+
+bool* BoolField(Environment* env, std::string_view key) {
+  if (key == "protected") return &env->is_protected;
+  if (key == "backup") return &env->backup;
+  return &env->backup_compress;
+}
+
+// Integer settings and their ranges.
+struct IntKey {
+  std::string_view key;
+  int64_t min, max;
+};
+constexpr IntKey kIntKeys[] = {{"connect_retries", 0, 1000}, {"backup_keep", 0, 100000}, {"audit_log_keep", 0, 1000}};
+
+const IntKey* FindIntKey(std::string_view key) {
+  for (const IntKey& k : kIntKeys) {
+    if (k.key == key) return &k;
+  }
+  return nullptr;
+}
+
+void SetInt(Environment* env, std::string_view key, int64_t value) {
+  int v = static_cast<int>(value);
+  if (key == "connect_retries") env->connect_retries = v;
+  if (key == "backup_keep") env->backup_keep = v;
+  if (key == "audit_log_keep") env->audit_log_keep = v;
 }
 
 std::string* StringField(Environment* env, std::string_view key) {
@@ -195,6 +231,22 @@ Status ApplyString(const std::string& key, std::string value, Environment* env) 
     Result<Ms> d = ParseDuration(value);
     if (!d.ok()) return d.status();
     *DurationField(env, key) = *d;
+  } else if (key == "backup_key") {
+    // An empty key must not quietly mean "not encrypted": that is usually
+    // an unset secret in CI.
+    if (value.size() < 8) {
+      return Status::InvalidArgument(value.empty() ? "is empty" : "is shorter than 8 characters")
+          .WithHint("use a long random value, e.g. from `openssl rand -base64 32`, kept in an environment variable");
+    }
+    RegisterSecret(value);
+    env->backup_key = std::move(value);
+  } else if (key == "backup_dir" || key == "pg_dump" || key == "audit_log") {
+    if (value.empty()) return Status::InvalidArgument("must not be empty");
+    (key == "backup_dir" ? env->backup_dir : key == "pg_dump" ? env->pg_dump : env->audit_log) = std::move(value);
+  } else if (key == "audit_log_max") {
+    Result<int64_t> size = ParseSize(value);
+    if (!size.ok()) return size.status();
+    env->audit_log_max = *size;
   } else {  // schema, table, events_table, lock_table
     if (!(key == "schema" && value.empty()) && !IsIdentifier(value)) {
       return Status::InvalidArgument("'" + value + "' is not a plain SQL identifier (letters, digits, _)");
@@ -211,6 +263,7 @@ struct EnvRead {
   bool has_url = false;
   int url_line = 0;
   Status url_error;
+  std::vector<std::string> keys_set;  // out: the keys the environment sets
 };
 
 // Checks one [env.NAME] table and fills *env. With `resolve` false (an
@@ -232,25 +285,25 @@ Status ReadEnvironment(const toml::table& table, const std::string& name, const 
       return UnknownKey(setting, key, kEnvKeys, "[env." + name + "]", ctx,
                         static_cast<int>(k.source().begin.line));
     }
-    if (key == "protected" || key == "backup") {
+    read->keys_set.push_back(key);
+    if (IsBoolKey(key)) {
       const auto* b = node.as_boolean();
       if (!b) return bad("expected true or false, got " + std::string(TypeName(node)));
-      (key == "protected" ? env->is_protected : env->backup) = b->get();
-      // Accepting it and doing nothing would leave a team believing its
-      // production database is backed up before every migration.
-      if (key == "backup" && b->get()) {
-        return bad("backups before migrations are not implemented in this version of strata, so this setting "
-                   "would protect nothing")
-            .WithHint("remove `backup = true` and take a backup with your own tooling (pg_dump -Fc, sqlite3 "
-                      ".backup) before `strata up`");
-      }
+      *BoolField(env, key) = b->get();
       continue;
     }
-    if (key == "connect_retries") {
+    if (const IntKey* ik = FindIntKey(key)) {
       const auto* n = node.as_integer();
       if (!n) return bad("expected an integer, got " + std::string(TypeName(node)));
-      if (n->get() < 0 || n->get() > 1000) return bad("must be between 0 and 1000");
-      env->connect_retries = static_cast<int>(n->get());
+      if (n->get() < ik->min || n->get() > ik->max) {
+        return bad("must be between " + std::to_string(ik->min) + " and " + std::to_string(ik->max));
+      }
+      SetInt(env, key, n->get());
+      continue;
+    }
+    if (key == "audit_log_max" && node.is_integer()) {  // plain number = bytes
+      if (node.as_integer()->get() < 0) return bad("must be a non-negative number of bytes");
+      env->audit_log_max = node.as_integer()->get();
       continue;
     }
     if (IsDurationKey(key) && node.is_integer()) {  // plain number = seconds
@@ -288,6 +341,7 @@ struct TopLevel {
   std::string default_env;
   int default_env_line = 0;
   const toml::table* envs = nullptr;
+  const toml::table* root = nullptr;  // for the top-level audit_log keys
 };
 
 Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
@@ -297,6 +351,7 @@ Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
     if (!IsKnown(kTopKeys, key)) {
       return UnknownKey(key, key, kTopKeys, "the top level", ctx, static_cast<int>(k.source().begin.line));
     }
+    if (IsKnown(kAuditKeys, key)) continue;  // read with the environment (ApplyTopLevelAudit)
     if (key == "env") {
       top->envs = node.as_table();
       if (!top->envs) {
@@ -328,6 +383,38 @@ Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
       top->default_env = std::move(*value);
       top->default_env_line = line;
     }
+  }
+  return Status::Ok();
+}
+
+// The top-level audit_log keys, for an environment that does not set them
+// itself; errors name the top-level key.
+Status ApplyTopLevelAudit(const TopLevel& top, const Ctx& ctx, const EnvRead& read, Environment* env) {
+  if (!top.root) return Status::Ok();
+  for (std::string_view k : kAuditKeys) {
+    const std::string key(k);
+    const toml::node* node = top.root->get(key);
+    if (!node || std::find(read.keys_set.begin(), read.keys_set.end(), key) != read.keys_set.end()) continue;
+    const int line = LineOf(*node);
+    auto bad = [&](const std::string& what) { return Status::InvalidArgument(key + ": " + what).At(ctx.path, line); };
+    if (const auto* n = node->as_integer()) {
+      if (key == "audit_log") return bad("expected a string, got an integer");
+      if (n->get() < 0 || (key == "audit_log_keep" && n->get() > 1000)) {
+        return bad(key == "audit_log_keep" ? "must be between 0 and 1000" : "must be a non-negative number of bytes");
+      }
+      if (key == "audit_log_keep") {
+        env->audit_log_keep = static_cast<int>(n->get());
+      } else {
+        env->audit_log_max = n->get();
+      }
+      continue;
+    }
+    if (key == "audit_log_keep") return bad("expected an integer, got " + std::string(TypeName(*node)));
+    if (!node->is_string()) return bad("expected a string, got " + std::string(TypeName(*node)));
+    Result<std::string> value = Interpolate(node->as_string()->get(), key, ctx.getenv);
+    if (!value.ok()) return value.status().At(ctx.path, line);
+    Status s = ApplyString(key, std::move(*value), env);
+    if (!s.ok()) return bad(s.message());
   }
   return Status::Ok();
 }
@@ -466,6 +553,31 @@ Result<std::chrono::milliseconds> ParseDuration(std::string_view text) {
   return bad();
 }
 
+Result<int64_t> ParseSize(std::string_view text) {
+  std::string_view t = util::Trim(text);
+  auto bad = [&] {
+    return Status::InvalidArgument("bad size '" + std::string(text) +
+                                   "': expected a number with unit KB, MB or GB (\"10MB\"); a plain number means bytes");
+  };
+  size_t i = 0;
+  int64_t n = 0;
+  while (i < t.size() && t[i] >= '0' && t[i] <= '9') {
+    n = n * 10 + (t[i] - '0');
+    if (n > (int64_t{1} << 40)) return bad();
+    ++i;
+  }
+  if (i == 0) return bad();
+  std::string unit = util::ToLower(util::Trim(t.substr(i)));
+  static constexpr std::pair<std::string_view, int64_t> kUnits[] = {
+      {"", 1},          {"b", 1},          {"k", 1 << 10},    {"kb", 1 << 10}, {"kib", 1 << 10},
+      {"m", 1 << 20},   {"mb", 1 << 20},   {"mib", 1 << 20},  {"g", 1 << 30},  {"gb", 1 << 30},
+      {"gib", 1 << 30}};
+  for (auto [name, mult] : kUnits) {
+    if (unit == name) return n * mult;
+  }
+  return bad();
+}
+
 Result<Config> Load(const Options& options, const GetEnv& getenv, bool need_url) {
   Config cfg;
   cfg.base_dir = ".";
@@ -494,6 +606,7 @@ Result<Config> Load(const Options& options, const GetEnv& getenv, bool need_url)
     root = std::move(*parsed);
     Status s = ReadTopLevel(root, ctx, &top);
     if (!s.ok()) return s;
+    top.root = &root;
     cfg.config_path = path;
     std::string parent = std::filesystem::path(path).parent_path().string();
     if (!parent.empty()) cfg.base_dir = parent;
@@ -521,6 +634,7 @@ Result<Config> Load(const Options& options, const GetEnv& getenv, bool need_url)
     }
   }
   cfg.env.name = *chosen;
+  if (Status s = ApplyTopLevelAudit(top, ctx, read, &cfg.env); !s.ok()) return s;
 
   // 4. The URL. Commands that never connect keep its problem for later.
   if (Status s = ResolveUrl(options, read, getenv, path, &cfg.env); !s.ok()) {
@@ -533,6 +647,8 @@ Result<Config> Load(const Options& options, const GetEnv& getenv, bool need_url)
   cfg.dir = options.dir.empty() ? util::JoinPath(cfg.base_dir, top.dir.empty() ? "migrations" : top.dir)
                                 : options.dir;
   cfg.schema_file = util::JoinPath(cfg.base_dir, top.schema.empty() ? "schema.sql" : top.schema);
+  cfg.env.backup_dir = util::JoinPath(cfg.base_dir, cfg.env.backup_dir.empty() ? "backups" : cfg.env.backup_dir);
+  if (!cfg.env.audit_log.empty()) cfg.env.audit_log = util::JoinPath(cfg.base_dir, cfg.env.audit_log);
   return cfg;
 }
 

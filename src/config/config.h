@@ -11,12 +11,18 @@
 //   table = "strata_migrations" events_table = "strata_events" lock_table = "strata_lock"
 //   dev_url = "postgres://..."  (PostgreSQL server for throwaway dev databases)
 //   direct_url = "postgres://..." (the server past a connection pooler, for migrations)
+//   statement_timeout = "15m"
+//   backup_dir = "backups"      backup_keep = 10            backup_compress = true
+//   backup_key = "${STRATA_BACKUP_KEY}"                     pg_dump = "/usr/lib/postgresql/16/bin/pg_dump"
+//   audit_log = "logs/migration-audit.log"  audit_log_max = "10MB"  audit_log_keep = 5
+//     (the audit_log keys may also be top-level; an environment's own win)
 // ${VAR} is replaced from the process environment in every string value; an
 // unset VAR is an error naming the setting ("env.production.url"); "$$" is a
 // literal "$".
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -43,6 +49,9 @@ struct Environment {
   // PostgreSQL lock_timeout per statement; a migration that hits it is rolled
   // back and retried with backoff. 0 = server default, no retries.
   std::chrono::milliseconds lock_timeout{0};
+  // PostgreSQL statement_timeout for every migration statement (SET LOCAL in
+  // each migration's transaction). 0 = server default.
+  std::chrono::milliseconds statement_timeout{0};
   // How long to wait for another runner's migration lock.
   std::chrono::milliseconds lock_wait{60000};
   std::chrono::milliseconds connect_timeout{10000};
@@ -51,6 +60,17 @@ struct Environment {
   std::string table = "strata_migrations";
   std::string events_table = "strata_events";
   std::string lock_table = "strata_lock";
+  // Backups (docs/operations.md). backup_dir and audit_log are resolved
+  // against the config file's folder (the working directory without one).
+  std::string backup_dir;   // default "<base_dir>/backups"
+  int backup_keep = 0;      // keep the newest N of this environment; 0 = all
+  bool backup_compress = false;
+  std::string backup_key;   // "" = not encrypted; a secret: never print it
+  std::string pg_dump = "pg_dump";  // pg_restore and psql are taken from its folder
+  // Audit log file: one JSON line per event. "" = none.
+  std::string audit_log;
+  int64_t audit_log_max = 0;  // bytes; rotate before a line would pass it; 0 = never
+  int audit_log_keep = 5;     // rotated files kept (.1 ... .N)
   // Where url came from: "--url", "env.NAME.direct_url", "env.NAME.url" or
   // "DATABASE_URL" ("" when none), so that errors name the right setting.
   std::string url_source;
@@ -84,5 +104,9 @@ Result<Config> Load(const Options& options, const GetEnv& getenv, bool need_url 
 
 // "5s", "250ms", "2m", "1h", or a plain number of seconds.
 Result<std::chrono::milliseconds> ParseDuration(std::string_view text);
+
+// "10MB", "512KB", "1GB" (powers of 1024; KiB, MiB, GiB and K, M, G too), or
+// a plain number of bytes.
+Result<int64_t> ParseSize(std::string_view text);
 
 }  // namespace strata::config

@@ -302,24 +302,23 @@ TEST_F(ConfigTest, RelativePathsFollowConfigFolder) {
   EXPECT_EQ(d->schema_file, dir_.path() + "/other/schema.sql");
 }
 
-// Issue 8: `backup = true` was accepted, documented, and did nothing.
-TEST_F(ConfigTest, Issue8BackupTrueIsAnErrorUntilBackupsExist) {
+// Issue 8 made `backup = true` an error while it did nothing; backups exist
+// now (ops/backup), so it is accepted again. What it does is tested in
+// tests/integration/backup_test.cc (UpWithBackupTakesOneFirst...,
+// FailingBackupStopsUpBeforeAnythingIsApplied).
+TEST_F(ConfigTest, Issue8BackupTrueIsAcceptedNowThatBackupsExist) {
   Options o = WithFile("[env.dev]\nurl = \"sqlite:d.db\"\n[env.production]\nurl = \"sqlite:p.db\"\nbackup = true\n");
+  o.env = "production";
   Result<Config> c = Load(o, FakeEnv({}));
-  ASSERT_FALSE(c.ok());
-  EXPECT_EQ(c.status().code(), Status::Code::kInvalidArgument);
-  EXPECT_NE(c.status().message().find("env.production.backup: backups before migrations are not implemented"),
-            std::string::npos)
-      << c.status().ToString();
-  EXPECT_EQ(c.status().line(), 5);
-  EXPECT_NE(c.status().hint().find("remove `backup = true`"), std::string::npos);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_TRUE(c->env.backup);
 }
 
 TEST_F(ConfigTest, EverySetting) {
   Options o = WithFile(R"([env.production]
 url = "sqlite:p.db"
 protected = true
-backup = false
+backup = true
 lint = "error"
 lock_timeout = "5s"
 lock_wait = 30
@@ -335,7 +334,7 @@ lock_table = "mig_lock"
   const Environment& e = c->env;
   EXPECT_EQ(e.name, "production");
   EXPECT_TRUE(e.is_protected);
-  EXPECT_FALSE(e.backup);
+  EXPECT_TRUE(e.backup);
   EXPECT_EQ(e.lint, "error");
   EXPECT_EQ(e.lock_timeout, milliseconds(5000));
   EXPECT_EQ(e.lock_wait, milliseconds(30000));
@@ -345,6 +344,97 @@ lock_table = "mig_lock"
   EXPECT_EQ(e.table, "mig");
   EXPECT_EQ(e.events_table, "mig_events");
   EXPECT_EQ(e.lock_table, "mig_lock");
+}
+
+TEST_F(ConfigTest, OperationsSettings) {
+  Options o = WithFile(R"(audit_log = "logs/top.log"
+audit_log_max = "10MB"
+[env.production]
+url = "sqlite:p.db"
+statement_timeout = "15m"
+backup_dir = "/var/backups/app"
+backup_keep = 10
+backup_compress = true
+backup_key = "${KEY}"
+pg_dump = "/usr/lib/postgresql/16/bin/pg_dump"
+audit_log_keep = 3
+)");
+  Result<Config> c = Load(o, FakeEnv({{"KEY", "0123456789abcdef-secret"}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const Environment& e = c->env;
+  EXPECT_EQ(e.statement_timeout, milliseconds(15 * 60 * 1000));
+  EXPECT_EQ(e.backup_dir, "/var/backups/app");
+  EXPECT_EQ(e.backup_keep, 10);
+  EXPECT_TRUE(e.backup_compress);
+  EXPECT_EQ(e.backup_key, "0123456789abcdef-secret");
+  EXPECT_EQ(Redact("key 0123456789abcdef-secret"), "key ****") << "the key is a secret";
+  EXPECT_EQ(e.pg_dump, "/usr/lib/postgresql/16/bin/pg_dump");
+  // Top-level audit keys apply where the environment does not set its own;
+  // paths are relative to the file's folder.
+  EXPECT_EQ(e.audit_log, dir_.path() + "/logs/top.log");
+  EXPECT_EQ(e.audit_log_max, 10 * 1024 * 1024);
+  EXPECT_EQ(e.audit_log_keep, 3);
+
+  Options own = WithFile("audit_log = \"top.log\"\n[env.dev]\nurl = \"sqlite:d.db\"\naudit_log = \"own.log\"\n"
+                         "audit_log_max = 2048\n");
+  Result<Config> d = Load(own, FakeEnv({}));
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->env.audit_log, dir_.path() + "/own.log");
+  EXPECT_EQ(d->env.audit_log_max, 2048);
+  // Defaults: backups/ beside the file, no audit log, no encryption.
+  Options plain = WithFile("[env.dev]\nurl = \"sqlite:d.db\"\n");
+  Result<Config> p = Load(plain, FakeEnv({}));
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->env.backup_dir, dir_.path() + "/backups");
+  EXPECT_EQ(p->env.audit_log, "");
+  EXPECT_EQ(p->env.backup_key, "");
+  EXPECT_EQ(p->env.backup_keep, 0);
+  EXPECT_EQ(p->env.pg_dump, "pg_dump");
+  EXPECT_EQ(p->env.statement_timeout, milliseconds(0));
+}
+
+TEST_F(ConfigTest, OperationsSettingsErrorsNameTheSetting) {
+  struct Case {
+    std::string toml, message;
+  };
+  std::vector<Case> cases = {
+      {"backup_keep = -1", "env.dev.backup_keep: must be between 0 and 100000"},
+      {"backup_keep = \"3\"", "env.dev.backup_keep: expected an integer, got a string"},
+      {"backup_compress = \"yes\"", "env.dev.backup_compress: expected true or false, got a string"},
+      {"backup_key = \"\"", "env.dev.backup_key: is empty"},
+      {"backup_key = \"short\"", "env.dev.backup_key: is shorter than 8 characters"},
+      {"backup_dir = \"\"", "env.dev.backup_dir: must not be empty"},
+      {"statement_timeout = \"soon\"", "env.dev.statement_timeout: bad duration 'soon'"},
+      {"audit_log_max = \"10 parsecs\"", "env.dev.audit_log_max: bad size '10 parsecs'"},
+      {"audit_log_keep = 5000", "env.dev.audit_log_keep: must be between 0 and 1000"},
+      {"backup_kep = 3", "env.dev.backup_kep: unknown setting (did you mean 'backup_keep'?)"},
+  };
+  for (const auto& c : cases) {
+    Result<Config> r = Load(WithFile("[env.dev]\nurl = \"sqlite:d.db\"\n" + c.toml + "\n"), FakeEnv({}));
+    ASSERT_FALSE(r.ok()) << c.toml;
+    EXPECT_NE(r.status().ToString().find(c.message), std::string::npos) << r.status().ToString();
+    EXPECT_EQ(r.status().line(), 3) << c.toml;
+  }
+  Result<Config> top = Load(WithFile("audit_log_keep = \"x\"\n[env.dev]\nurl = \"sqlite:d.db\"\n"), FakeEnv({}));
+  ASSERT_FALSE(top.ok());
+  EXPECT_NE(top.status().ToString().find("audit_log_keep: expected an integer, got a string"), std::string::npos)
+      << top.status().ToString();
+  // ${VAR} in backup_key: unset is an error naming the setting, but only in
+  // the environment in use.
+  Result<Config> unset = Load(WithFile("[env.dev]\nurl = \"sqlite:d.db\"\nbackup_key = \"${NOPE}\"\n"), FakeEnv({}));
+  ASSERT_FALSE(unset.ok());
+  EXPECT_NE(unset.status().ToString().find("env.dev.backup_key: environment variable NOPE is not set"),
+            std::string::npos);
+}
+
+TEST(ParseSizeTest, UnitsArePowersOf1024) {
+  EXPECT_EQ(*ParseSize("512"), 512);
+  EXPECT_EQ(*ParseSize("10MB"), 10 * 1024 * 1024);
+  EXPECT_EQ(*ParseSize("1 GiB"), 1024 * 1024 * 1024);
+  EXPECT_EQ(*ParseSize("64k"), 64 * 1024);
+  EXPECT_FALSE(ParseSize("").ok());
+  EXPECT_FALSE(ParseSize("MB").ok());
+  EXPECT_FALSE(ParseSize("1.5MB").ok());
 }
 
 TEST_F(ConfigTest, ProtectedFlagPerEnvironment) {

@@ -22,6 +22,18 @@ std::string Quote(std::string_view text, char quote) {
 
 }  // namespace
 
+Status Connection::BackupTo(const std::string&) {
+  return Status::Unsupported("this database has no file copy; strata backs PostgreSQL up with pg_dump");
+}
+
+Status Connection::RestoreFrom(const std::string&) {
+  return Status::Unsupported("this database has no file copy; strata restores PostgreSQL with pg_restore");
+}
+
+Result<std::string> Connection::DropAllScript(const std::vector<std::pair<std::string, std::string>>&) {
+  return Status::Unsupported("dropping every object is not implemented for this database");
+}
+
 std::string QuoteIdent(std::string_view ident) { return Quote(ident, '"'); }
 
 std::string QuoteLiteral(std::string_view text) { return Quote(text, '\''); }

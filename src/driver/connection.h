@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <strata/result.h>
@@ -155,6 +156,32 @@ class Connection {
   // the request came between two. A no-op when nothing runs; best effort
   // (PostgreSQL sends the request over a second connection, which may fail).
   virtual void Cancel() = 0;
+
+  // Whole-database operations for backup, restore and reset (src/ops).
+  //
+  // BackupTo (SQLite): copies the whole database into the existing empty
+  // file `path` with SQLite's online backup API, in one step under one read
+  // transaction: a consistent snapshot while other connections keep writing.
+  // RestoreFrom (SQLite): replaces this connection's whole database with the
+  // database file at `path`, through the same API into the live file, in one
+  // write transaction: a crash or failure leaves the old database. Both
+  // REQUIRE no open transaction; kLocked when the file stays busy past
+  // busy_timeout. PostgreSQL (backed up with pg_dump) and the default:
+  // kUnsupported.
+  virtual Status BackupTo(const std::string& path);
+  virtual Status RestoreFrom(const std::string& path);
+  // A script that drops every object in the database except the tables in
+  // `keep` ({schema, table}; schema "" = main / current_schema()), for
+  // `strata reset` and before a PostgreSQL restore. SQLite: every view,
+  // trigger and table (indexes go with their tables) and the AUTOINCREMENT
+  // counters; run it with foreign keys off. PostgreSQL: one DO block that
+  // drops every schema except public and those holding a kept table (with
+  // CASCADE), and in those, every extension, table, view, materialized view,
+  // foreign table, sequence, function, procedure, aggregate, type, domain,
+  // collation and text search configuration and dictionary that is not part
+  // of an extension. Run it in a transaction. Reads the catalog (SQLite);
+  // kUnsupported by default.
+  virtual Result<std::string> DropAllScript(const std::vector<std::pair<std::string, std::string>>& keep);
 
  protected:
   Connection() = default;

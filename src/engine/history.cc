@@ -181,13 +181,19 @@ History::Statement History::DeleteStatement(const std::string& version, size_t f
   return {"DELETE FROM " + migrations_table() + " WHERE version = $" + std::to_string(first), {version}};
 }
 
-History::Statement History::EventStatement(const EventRecord& e, size_t first) {
+History::Statement History::EventStatement(const EventRecord& e, size_t first, EventRow* row) {
   auto redacted = [](const std::optional<std::string>& s) -> Value {
     if (!s) return Value();
     return Redact(*s);
   };
   Statement st;
-  st.params = {util::NowRfc3339(true), e.kind, e.outcome, e.version.empty() ? Value() : Value(e.version),
+  std::string now = util::NowRfc3339(true);
+  if (row) {
+    *row = {e, now, actor_, DbUser(), host_, environment_, std::string(Version())};
+    if (e.error) row->record.error = Redact(*e.error);
+    if (e.statement) row->record.statement = Redact(*e.statement);
+  }
+  st.params = {now, e.kind, e.outcome, e.version.empty() ? Value() : Value(e.version),
                e.name.empty() ? Value() : Value(e.name), Int(e.batch), Int(e.duration_ms), actor_,
                Value(DbUser()), host_, environment_.empty() ? Value() : Value(environment_),
                std::string(Version()), redacted(e.error), redacted(e.statement), e.detail};
@@ -202,10 +208,12 @@ Status History::WithEvent(const Statement& change, const EventRecord& event, con
     // One round trip instead of two: on PostgreSQL each statement of a
     // migration's bookkeeping is a network round trip, and they add up over
     // a thousand migrations.
-    Statement e = EventStatement(event, change.params.size() + 1);
+    EventRow row;
+    Statement e = EventStatement(event, change.params.size() + 1, &row);
     std::vector<Value> params = change.params;
     params.insert(params.end(), e.params.begin(), e.params.end());
     auto r = conn_.Query("WITH change AS (" + change.sql + ") " + e.sql, params);
+    Notify(row);
     return r.ok() ? Status::Ok() : r.status().With(what);
   }
   auto r = conn_.Query(change.sql, change.params);
@@ -258,9 +266,15 @@ const std::string& History::DbUser() {
 }
 
 Status History::RecordEvent(const EventRecord& e) {
-  Statement st = EventStatement(e, 1);
+  EventRow row;
+  Statement st = EventStatement(e, 1, &row);
   auto r = conn_.Query(st.sql, st.params);
+  Notify(row);
   return r.ok() ? Status::Ok() : r.status().With("record event in " + names_.events);
+}
+
+void History::Notify(const EventRow& row) {
+  if (observer_) observer_->OnEventRow(row, conn_.in_transaction());
 }
 
 }  // namespace strata::engine

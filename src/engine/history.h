@@ -53,9 +53,34 @@ struct EventRecord {
   std::optional<std::string> detail;     // e.g. the repair action
 };
 
+// Everything History writes for one event: the record and the columns it
+// fills in itself.
+struct EventRow {
+  EventRecord record;     // error and statement redacted
+  std::string occurred_at;  // RFC 3339 UTC with milliseconds
+  std::string actor;
+  std::string db_user;
+  std::string host;
+  std::string environment;
+  std::string strata_version;
+};
+
+// Told about every event History writes (the audit log file). Called on the
+// thread that runs the command, after the INSERT ran, whether or not it
+// succeeded; `in_transaction`: it was written inside an open transaction, so
+// it lasts only if that transaction commits.
+class EventObserver {
+ public:
+  virtual ~EventObserver() = default;
+  virtual void OnEventRow(const EventRow& row, bool in_transaction) = 0;
+};
+
 class History {
  public:
   History(driver::Connection& conn, TableNames names, std::string environment);
+  // Every event written from now on is also passed to `observer` (may be
+  // null; must outlive this History).
+  void set_observer(EventObserver* observer) { observer_ = observer; }
 
   // Creates the schema (if named) and both tables when missing. Idempotent;
   // call under the migration lock (concurrent CREATE ... IF NOT EXISTS can
@@ -97,7 +122,8 @@ class History {
   // Statements whose parameters are numbered from $first.
   Statement InsertStatement(const AppliedRow& row, size_t first);
   Statement DeleteStatement(const std::string& version, size_t first);
-  Statement EventStatement(const EventRecord& event, size_t first);
+  Statement EventStatement(const EventRecord& event, size_t first, EventRow* row = nullptr);
+  void Notify(const EventRow& row);
   Status WithEvent(const Statement& change, const EventRecord& event, const std::string& what);
   std::string Qualify(const std::string& table) const;
   const std::string& DbUser();
@@ -108,6 +134,7 @@ class History {
   std::string actor_;  // user@host of this process
   std::string host_;
   std::optional<std::string> db_user_;
+  EventObserver* observer_ = nullptr;
 };
 
 }  // namespace strata::engine

@@ -238,6 +238,9 @@ Status Runner::ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool 
   if (options_.lock_timeout.count() > 0) {
     s = conn_.SetLocal("lock_timeout", std::to_string(options_.lock_timeout.count()) + "ms");
   }
+  if (s.ok() && options_.statement_timeout.count() > 0) {
+    s = conn_.SetLocal("statement_timeout", std::to_string(options_.statement_timeout.count()) + "ms");
+  }
   if (s.ok()) {
     StatementProgress progress(*this, step);
     s = conn_.ExecScript(step.sql());
@@ -443,6 +446,13 @@ void Runner::RecordFailure(const PlanStep& step, int64_t batch, const Status& er
 
 Status Runner::Failed(const PlanStep& step, Status error) {
   error.At(step.file).With(Verb(step) + " " + Label(step));
+  // 57014 is also a Cancel() (Ctrl-C); only a timeout names the setting.
+  if (error.sqlstate() == "57014" && options_.statement_timeout.count() > 0 && !stopped() &&
+      error.message().find("statement timeout") != std::string::npos) {
+    error.WithHint("the statement ran longer than statement_timeout (" +
+                   std::to_string(options_.statement_timeout.count()) +
+                   " ms, from strata.toml); make it faster, or raise statement_timeout for this environment");
+  }
   return error;
 }
 

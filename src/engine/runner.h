@@ -43,6 +43,10 @@ struct RunnerOptions {
   std::chrono::milliseconds lock_timeout{0};
   int lock_retries = 3;
   std::chrono::milliseconds retry_backoff{1000};
+  // When > 0, PostgreSQL's statement_timeout for every statement of a
+  // transactional migration (SET LOCAL, like lock_timeout); a statement that
+  // runs longer fails the migration, which rolls back. Not retried.
+  std::chrono::milliseconds statement_timeout{0};
   // Set from another thread to interrupt the run (Migrator::Cancel, which
   // also cancels the running statement): no step starts after it is set,
   // and a step that fails while it is set fails as kCancelled.

@@ -1,6 +1,8 @@
 // SHA-256 over OpenSSL's EVP interface.
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -8,5 +10,23 @@ namespace strata::util {
 
 // Lower-case hex digest of `data`.
 std::string Sha256Hex(std::string_view data);
+
+// Incremental SHA-256, for data that does not fit in memory (backup files).
+// One thread at a time; not copyable.
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(const Sha256&) = delete;
+  Sha256& operator=(const Sha256&) = delete;
+  void Update(const void* data, size_t size);
+  // Lower-case hex digest of everything passed to Update (empty if OpenSSL
+  // failed, which makes every comparison with it fail). Ends the hash.
+  std::string HexDigest();
+
+ private:
+  struct Ctx;
+  std::unique_ptr<Ctx> ctx_;
+};
 
 }  // namespace strata::util

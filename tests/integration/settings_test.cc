@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 
 #include "harness.h"
@@ -74,10 +75,79 @@ TEST_P(SettingsTest, ProtectedNeedsConfirmationForDown) {
   EXPECT_FALSE(HasTable("a"));
 }
 
-TEST_P(SettingsTest, BackupTrueIsRefusedUntilBackupsExist) {
-  auto r = WithConfig(Env("backup = true\n"), {"status"});
-  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  EXPECT_NE(r.err.find("env.dev.backup: backups before migrations are not implemented"), std::string::npos) << r.err;
+TEST_P(SettingsTest, BackupTrueTakesAVerifiedBackupBeforeUp) {
+  Write("0001_a.up.sql", "CREATE TABLE a (id int);\n");
+  auto without = WithConfig(Env(), {"up", "--dir", migrations()});
+  ASSERT_EQ(without.exit_code, 0) << without.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.Path("backups")));
+  Write("0002_b.up.sql", "CREATE TABLE b (id int);\n");
+  auto with = WithConfig(Env("backup = true\n"), {"up", "--dir", migrations()});
+  ASSERT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_NE(with.out.find("Backed up to " + dir_.Path("backups/dev-")), std::string::npos) << with.out;
+  EXPECT_EQ(Rows("SELECT count(*) FROM strata_events WHERE kind = 'backup'"), std::vector<std::string>{"1"});
+}
+
+// The backup_* keys are read once for both engines (backup_test.cc runs
+// PostgreSQL backups); compression differs per engine, so both run it.
+TEST_P(SettingsTest, BackupDirNamesTheFolder) {
+  if (pg()) GTEST_SKIP() << "read the same way for both engines";
+  dir_.Write("migrations/.keep", "");
+  auto r = WithConfig(Env("backup_dir = \"elsewhere/b\"\n"), {"backup"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Backed up to " + dir_.Path("elsewhere/b/dev-")), std::string::npos) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(dir_.Path("backups")));
+}
+
+TEST_P(SettingsTest, BackupKeepDeletesOlderBackups) {
+  if (pg()) GTEST_SKIP() << "read the same way for both engines";
+  dir_.Write("migrations/.keep", "");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(WithConfig(Env("backup_keep = 2\n"), {"backup"}).exit_code, 0);
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir_.Path("backups")))
+    files += e.path().extension() == ".sqlite";
+  EXPECT_EQ(files, 2);
+}
+
+TEST_P(SettingsTest, BackupCompressCompresses) {
+  dir_.Write("migrations/.keep", "");
+  auto r = WithConfig(Env("backup_compress = true\n"), {"backup", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(pg() ? ".dump.zst\"" : ".sqlite.zst\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"compressed\": true"), std::string::npos) << r.out;
+}
+
+TEST_P(SettingsTest, BackupKeyEncrypts) {
+  if (pg()) GTEST_SKIP() << "read the same way for both engines";
+  dir_.Write("migrations/.keep", "");
+  auto r = WithConfig(Env("backup_key = \"settings-test-key\"\n"), {"backup", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(".sqlite.enc\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"encrypted\": true"), std::string::npos) << r.out;
+}
+
+TEST_P(SettingsTest, PgDumpNamesTheProgram) {
+  if (!pg()) GTEST_SKIP() << "PostgreSQL only";
+  dir_.Write("migrations/.keep", "");
+  auto r = WithConfig(Env("pg_dump = \"/nonexistent/bin/pg_dump\"\n"), {"backup"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("cannot run /nonexistent/bin/pg_dump: not found"), std::string::npos) << r.err;
+}
+
+TEST_P(SettingsTest, AuditLogAndItsRotation) {
+  if (pg()) GTEST_SKIP() << "the file is written the same way for both engines";
+  Write("0001_a.up.sql", "CREATE TABLE a (id int);\n");
+  Write("0001_a.down.sql", "DROP TABLE a;\n");
+  std::string audit = "audit_log = \"logs/audit.log\"\naudit_log_max = 600\naudit_log_keep = 1\n";
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(WithConfig(Env(audit), {"up", "--dir", migrations()}).exit_code, 0);
+    ASSERT_EQ(WithConfig(Env(audit), {"down", "--dir", migrations()}).exit_code, 0);
+  }
+  // Six lines of about 400 bytes: at most one per file, one rotated file kept.
+  EXPECT_TRUE(std::filesystem::exists(dir_.Path("logs/audit.log")));
+  EXPECT_TRUE(std::filesystem::exists(dir_.Path("logs/audit.log.1")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Path("logs/audit.log.2")));
+  EXPECT_LE(std::filesystem::file_size(dir_.Path("logs/audit.log")), 600u);
+  EXPECT_NE(dir_.Read("logs/audit.log").find("\"kind\":\"rollback\""), std::string::npos);
 }
 
 TEST_P(SettingsTest, LintPolicyDecidesWhetherErrorsBlockUp) {
@@ -178,6 +248,9 @@ TEST_P(SettingsTest, DirectUrlIsWhatStrataConnectsTo) {
 
 // Settings whose behaviour is proven by other tests:
 //   lock_timeout      LockingTest.LockTimeoutIsRetriedWithBackoff
+//   statement_timeout StatementTimeoutTest.ALongerStatementFailsNamingTheSetting
+//   audit_log (top level)  AuditTest.EveryEventLandsInTheFileToo
+//   STRATA_BACKUP_KEY (backup --encrypt, restore)  SqliteBackupTest.EncryptWithTheKeyFromTheEnvironment
 //   schema (env)      LockingTest.TrackingTablesInTheirOwnSchema
 //   url, --url, DATABASE_URL, ${VAR}   config_test.cc, golden config_env / password
 //   STRATA_CACHE_DIR  checksum_cache_test.cc

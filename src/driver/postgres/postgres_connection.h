@@ -69,6 +69,8 @@ class PostgresConnection final : public Connection {
   Result<schema::Schema> InspectSchema(const std::vector<std::string>& exclude_tables) override;
   // PQcancel with the cancel key taken at connect time.
   void Cancel() override;
+  // postgres_drop.cc
+  Result<std::string> DropAllScript(const std::vector<std::pair<std::string, std::string>>& keep) override;
 
  private:
   struct ConnFinish {

@@ -66,6 +66,9 @@ class SqliteConnection final : public Connection {
   // sqlite3_interrupt for the running statement; ExecScript also stops
   // before its next statement.
   void Cancel() override;
+  Status BackupTo(const std::string& path) override;     // sqlite_copy.cc
+  Status RestoreFrom(const std::string& path) override;  // sqlite_copy.cc
+  Result<std::string> DropAllScript(const std::vector<std::pair<std::string, std::string>>& keep) override;
 
   // The SQLite handle, for tests that install hooks on it.
   sqlite3* raw_handle() const { return db_.get(); }
