@@ -50,6 +50,8 @@ class MigratorImpl : public Migrator {
   Result<PushReport> Push(const PushOptions& options) override;
   Result<TestReport> Test(const TestOptions& options) override;
   Result<VerifyReport> Verify() override;  // verify.cc
+  Result<HealthReport> Health() override;  // health.cc
+  Result<std::vector<EventInfo>> Events(const EventsOptions& options) override;  // health.cc
 
  private:
   // The connection, opened on first use and kept.

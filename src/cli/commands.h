@@ -35,6 +35,7 @@ Command AddDrift(CLI::App& root);
 Command AddPush(CLI::App& root);
 Command AddTest(CLI::App& root);
 Command AddVerify(CLI::App& root);
+Command AddHealth(CLI::App& root);
 
 // Every command, in the order `strata --help` lists them.
 inline std::vector<Command> AddAllCommands(CLI::App& root) {
@@ -58,6 +59,7 @@ inline std::vector<Command> AddAllCommands(CLI::App& root) {
       AddPush(root),
       AddTest(root),
       AddVerify(root),
+      AddHealth(root),
   };
 }
 
