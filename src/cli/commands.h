@@ -36,6 +36,7 @@ Command AddPush(CLI::App& root);
 Command AddTest(CLI::App& root);
 Command AddVerify(CLI::App& root);
 Command AddHealth(CLI::App& root);
+Command AddServe(CLI::App& root);
 
 // Every command, in the order `strata --help` lists them.
 inline std::vector<Command> AddAllCommands(CLI::App& root) {
@@ -60,6 +61,7 @@ inline std::vector<Command> AddAllCommands(CLI::App& root) {
       AddTest(root),
       AddVerify(root),
       AddHealth(root),
+      AddServe(root),
   };
 }
 
