@@ -27,7 +27,7 @@ section { background: #fff; border: 1px solid var(--line); border-radius: 6px; p
 .unhealthy, .state-dirty .state, .state-modified .state, .state-missing .state { color: var(--bad); }
 .badge.healthy { background: var(--ok); color: #fff; } .badge.pending { background: var(--warn); color: #fff; }
 .badge.unhealthy { background: var(--bad); color: #fff; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 10px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 10px; align-items: start; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; }
 .card .k { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
 .card .v { font-weight: 600; word-break: break-word; }
@@ -74,7 +74,7 @@ std::string HealthCards(const HealthReport& h) {
   std::string out = "<div class=\"cards\">\n";
   if (h.reachable) {
     char rtt[64];
-    std::snprintf(rtt, sizeof rtt, "reachable, round trip %.2f ms", h.round_trip_ms);
+    std::snprintf(rtt, sizeof rtt, "reachable, round trip %.3f ms", h.round_trip_ms);
     out += Card("card-database", "Database", Html(rtt));
   } else {
     out += Card("card-database", "Database", "<span class=\"unhealthy\">unreachable</span>");
@@ -214,7 +214,7 @@ std::string RenderTimeline(const std::vector<MigrationInfo>& migrations) {
   int decades = std::max(1, static_cast<int>(std::ceil(std::log10(static_cast<double>(max_ms) + 1))));
   auto y_of = [&](int64_t ms) { return top + plot_h - plot_h * std::log10(static_cast<double>(ms) + 1) / decades; };
   const double slot = plot_w / static_cast<double>(applied.size());
-  const double bar = std::max(1.0, slot * 0.7);
+  const double bar = std::clamp(slot * 0.7, 1.0, 36.0);
 
   // Batch bands with their labels.
   size_t i = 0;
@@ -238,10 +238,10 @@ std::string RenderTimeline(const std::vector<MigrationInfo>& migrations) {
     ++band;
     i = j;
   }
-  // Axis and decade grid lines: 1 ms, 10 ms, ... .
-  static const char* kTicks[] = {"1 ms", "10 ms", "100 ms", "1 s", "10 s", "100 s", "1000 s", "10^4 s", "10^5 s"};
+  // Axis and decade grid lines: 0, 10 ms, 100 ms, ... .
+  static const char* kTicks[] = {"0", "10 ms", "100 ms", "1 s", "10 s", "100 s", "1000 s", "10^4 s", "10^5 s"};
   for (int d = 0; d <= decades && d < 9; ++d) {
-    double y = y_of(static_cast<int64_t>(std::pow(10.0, d)) - 1);
+    double y = d == 0 ? top + plot_h : y_of(static_cast<int64_t>(std::pow(10.0, d)));
     out += "<line class=\"grid\" x1=\"" + Num(left) + "\" x2=\"" + Num(width - right) + "\" y1=\"" + Num(y) +
            "\" y2=\"" + Num(y) + "\"/><text x=\"" + Num(left - 6) + "\" y=\"" + Num(y + 4) +
            "\" text-anchor=\"end\">" + kTicks[d] + "</text>\n";
@@ -253,7 +253,7 @@ std::string RenderTimeline(const std::vector<MigrationInfo>& migrations) {
     const MigrationInfo& m = *applied[k];
     int64_t ms = m.duration_ms.value_or(0);
     double y = y_of(ms);
-    double h = std::max(1.0, top + plot_h - y);
+    double h = std::max(2.0, top + plot_h - y);  // a 0 ms migration is still a visible bar
     out += "<rect class=\"bar b" + std::to_string(*m.batch % 6) + "\" data-version=\"" + Html(m.version) + "\" x=\"" +
            Num(left + slot * static_cast<double>(k) + (slot - bar) / 2) + "\" y=\"" + Num(top + plot_h - h) +
            "\" width=\"" + Num(bar) + "\" height=\"" + Num(h) + "\"><title>" + Html(m.version + "_" + m.name) + ": " +
