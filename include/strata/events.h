@@ -22,6 +22,8 @@ struct Event {
     kRetry,         // a lock timeout; message says when it retries
     kNotice,        // a server notice during a step
     kConnection,    // something about the connection worth knowing (a pooler in between); message says what
+    kHookOutput,    // a line a hook printed: name = the hook ("before_up"), message = the line
+    kWarning,       // something failed that does not change the outcome (an alert, an after hook)
   };
   Kind kind = Kind::kPlan;
   Direction direction = Direction::kUp;

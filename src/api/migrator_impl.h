@@ -20,6 +20,8 @@
 
 namespace strata::api {
 
+class RunOperations;
+
 class MigratorImpl : public Migrator {
  public:
   MigratorImpl(config::Config config, EventSink* sink);
@@ -31,6 +33,8 @@ class MigratorImpl : public Migrator {
   bool is_protected() const override { return config_.env.is_protected; }
 
   Result<StatusReport> GetStatus() override;
+  // Up, Down, Redo and Drift: operations.cc (hooks and alerts around
+  // RunUp, RunDown, RunRedo, RunDrift).
   Result<ApplyReport> Up(const UpOptions& options) override;
   Result<ApplyReport> Down(const DownOptions& options) override;
   Result<ApplyReport> Redo(const RedoOptions& options) override;
@@ -95,8 +99,22 @@ class MigratorImpl : public Migrator {
   Status LintPending(const source::MigrationSet& set, const std::vector<engine::PlanStep>& steps,
                      const UpOptions& options, driver::Connection* conn, std::vector<LintFinding>* shown);
 
+  Result<ApplyReport> RunUp(const UpOptions& options);
+  Result<ApplyReport> RunDown(const DownOptions& options);
+  Result<ApplyReport> RunRedo(const RedoOptions& options);
+  Result<DriftReport> RunDrift(const DriftOptions& options);  // schema_commands.cc
+  // operations.cc: runs `run` with hooks and alerts around it (none for a
+  // dry run), then records the alerts and hooks that failed.
+  Result<ApplyReport> WithOperations(const char* command, bool dry_run,
+                                     const std::function<Result<ApplyReport>()>& run);
+  void RecordOperationEvents(const std::vector<engine::EventRecord>& records);
+
   config::Config config_;
   EventSink* sink_;
+  // The hooks and alerts of the up/down/redo in progress (WithOperations),
+  // which RunPlan hands to the Runner as its sink and before_step; null
+  // outside one.
+  RunOperations* operations_ = nullptr;
   // Cancel(): the flag the Runner checks before each migration, and the
   // connection RunPlan is using (so that Cancel can interrupt its statement).
   std::atomic<bool> cancelled_{false};

@@ -12,8 +12,12 @@ constexpr int kBarMinSteps = 6;     // fewer steps finish before a bar helps
 constexpr int kBarWidth = 30;
 }  // namespace
 
-ProgressPrinter::ProgressPrinter(Verbosity verbosity, const Style& style, bool stderr_is_terminal)
-    : verbosity_(verbosity), style_(style), stderr_is_terminal_(stderr_is_terminal) {}
+ProgressPrinter::ProgressPrinter(Verbosity verbosity, const Style& style, bool stderr_is_terminal,
+                                 bool hide_hook_output)
+    : verbosity_(verbosity),
+      style_(style),
+      stderr_is_terminal_(stderr_is_terminal),
+      hide_hook_output_(hide_hook_output) {}
 
 ProgressPrinter::~ProgressPrinter() { ClearBar(); }
 
@@ -25,6 +29,17 @@ std::string ProgressPrinter::StepPrefix(Direction direction, const std::string& 
 }
 
 void ProgressPrinter::OnEvent(const Event& e) {
+  if (e.kind == Event::Kind::kWarning) {
+    ClearBar();
+    WriteErr("warning: " + e.message + "\n");
+    return;
+  }
+  if (e.kind == Event::Kind::kHookOutput) {
+    if (hide_hook_output_) return;
+    ClearBar();
+    WriteErr(fmt::format("[{}] {}\n", e.name, e.message));
+    return;
+  }
   if (verbosity_ == Verbosity::kQuiet) return;
   bool verbose = verbosity_ == Verbosity::kVerbose;
   switch (e.kind) {
@@ -65,6 +80,9 @@ void ProgressPrinter::OnEvent(const Event& e) {
         WriteErr("migration lock acquired\n");
       }
       break;
+    case Event::Kind::kHookOutput:
+    case Event::Kind::kWarning:
+      break;  // above
     case Event::Kind::kRetry:
       if (verbose) {
         ClearBar();

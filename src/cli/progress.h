@@ -7,6 +7,8 @@
 //   quiet    nothing (also used for --json: stdout holds only the document);
 //   verbose  also server notices (under their step) and lock waits, retries
 //            (on stderr).
+// In every mode, hook output ("[after_up] ...") and warnings (an alert that
+// could not be delivered) go to stderr; --quiet hides the hook output only.
 // Events arrive on the thread that runs the command; not thread-safe.
 #pragma once
 
@@ -22,7 +24,9 @@ namespace strata::cli {
 class ProgressPrinter : public EventSink {
  public:
   enum class Verbosity { kQuiet, kNormal, kVerbose };
-  ProgressPrinter(Verbosity verbosity, const Style& style, bool stderr_is_terminal);
+  // Hook output (stderr, "[before_up] line") is shown unless `hide_hook_output`
+  // (--quiet); warnings always (stderr: stdout may hold --json).
+  ProgressPrinter(Verbosity verbosity, const Style& style, bool stderr_is_terminal, bool hide_hook_output = false);
   ~ProgressPrinter() override;
 
   void OnEvent(const Event& event) override;
@@ -38,6 +42,7 @@ class ProgressPrinter : public EventSink {
   Verbosity verbosity_;
   const Style& style_;
   bool stderr_is_terminal_;
+  bool hide_hook_output_;
   bool bar_enabled_ = false;
   bool bar_visible_ = false;
   int total_ = 0;
