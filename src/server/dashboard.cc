@@ -81,7 +81,7 @@ std::string HealthCards(const HealthReport& h) {
   }
   out += Card("card-lock", "Migration lock",
               h.lock.held ? "<span class=\"pending\">held by " + Html(h.lock.holder) + "</span>"
-                          : "free <span class=\"mono\">(" + Html(h.lock.mechanism) + ")</span>");
+                          : h.lock.expired ? "free (a lease left by " + Html(h.lock.holder) + ")" : std::string("free"));
   const StatusSummary& m = h.migrations;
   std::string counts = std::to_string(m.applied) + " applied, " + std::to_string(m.pending) + " pending";
   if (m.modified) counts += ", " + std::to_string(m.modified) + " modified";
