@@ -2,6 +2,8 @@
 // Migrator entry points that put them around a run.
 #include "api/operations.h"
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 #include <strata/redact.h>
 
@@ -14,6 +16,15 @@ namespace {
 
 std::string Label(const std::string& version, const std::string& name) {
   return name.empty() ? version : version + "_" + name;
+}
+
+// Hooks run in the folder of strata.toml, not in strata's working directory:
+// the paths they get must not be relative to the latter.
+std::string Absolute(const std::string& path) {
+  if (path.empty()) return path;
+  std::error_code ec;
+  auto abs = std::filesystem::absolute(path, ec);
+  return ec ? path : abs.lexically_normal().string();
 }
 
 std::string Dialect(const std::string& url) {
@@ -72,7 +83,7 @@ std::vector<std::pair<std::string, std::string>> RunOperations::StepVars(size_t 
   return {{"STRATA_VERSION", step.version},
           {"STRATA_NAME", step.name},
           {"STRATA_DIRECTION", step.direction},
-          {"STRATA_FILE", step.file},
+          {"STRATA_FILE", Absolute(step.file)},
           {"STRATA_INDEX", std::to_string(index + 1)}};
 }
 
@@ -89,7 +100,7 @@ ops::HookResult RunOperations::Hook(const std::string& name, const std::string& 
               {"STRATA_ENV", config_.env.name},
               {"STRATA_URL", url_},
               {"STRATA_DIALECT", Dialect(config_.env.url)},
-              {"STRATA_DIR", config_.dir}};
+              {"STRATA_DIR", Absolute(config_.dir)}};
   if (started_) {
     std::string versions;
     for (const auto& s : planned_) versions += (versions.empty() ? "" : " ") + s.version;

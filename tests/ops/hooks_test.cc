@@ -88,6 +88,7 @@ TEST_P(HooksTest, RunInOrderWithTheirEnvironment) {
   EXPECT_NE(env.find("STRATA_BATCH=1\n"), std::string::npos) << env;
   EXPECT_NE(env.find(std::string("STRATA_DIALECT=") + (pg() ? "postgres" : "sqlite")), std::string::npos) << env;
   EXPECT_NE(env.find("STRATA_URL="), std::string::npos) << env;
+  EXPECT_NE(env.find("STRATA_DIR=" + dir_.Path("migrations") + "\n"), std::string::npos) << env;
   if (pg()) {
     EXPECT_NE(env.find(":****@"), std::string::npos) << env;
   }
