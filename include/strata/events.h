@@ -25,7 +25,8 @@ struct Event {
     kStatement,     // progress inside a step: index = statements completed, total = statements in it (0: unknown);
                     // at most every 100 ms
     kWarning,       // something failed beside the run and did not stop it
-                    // (an audit log line could not be written); message says what
+                    // (an audit log line, an alert or an after hook failed); message says what
+    kHookOutput,    // a line a hook printed: name = the hook ("before_up"), message = the line
   };
   Kind kind = Kind::kPlan;
   Direction direction = Direction::kUp;

@@ -17,6 +17,7 @@
 #include <string>
 
 #include <strata/events.h>
+#include <strata/health.h>
 #include <strata/lint.h>
 #include <strata/options.h>
 #include <strata/result.h>
@@ -165,6 +166,21 @@ class Migrator {
   // NOT VALID constraints not validated yet and indexes left invalid by a
   // failed CONCURRENTLY build. Reads only; findings are report fields.
   virtual Result<VerifyReport> Verify() = 0;
+
+  // Operations (docs/operations.md).
+
+  // Connectivity and round-trip time, who holds the migration lock, pending
+  // / dirty / modified / missing counts, the last apply, the last failure and
+  // the age of the newest backup (docs/commands.md#health). Reads only and
+  // creates nothing (a missing SQLite file is reported, not created); one
+  // connection attempt, no retries. A database that cannot be reached is a
+  // report (reachable = false, state kUnhealthy), not an error; fails only
+  // when no usable URL is configured (kInvalidArgument).
+  virtual Result<HealthReport> Health() = 0;
+
+  // The newest rows of the event table, newest first; empty when it does not
+  // exist yet. Reads only. kDatabase when it cannot be read.
+  virtual Result<std::vector<EventInfo>> Events(const EventsOptions& options) = 0;
 
  protected:
   Migrator() = default;

@@ -35,6 +35,7 @@ class [[nodiscard]] Status {
     kCancelled,         // interrupted by the user
     kUnsupported,       // the operation does not exist for this engine
     kInternal,          // a bug in strata
+    kHook,              // a before_up / before_each hook failed or timed out: the run stopped there
   };
 
   Status() = default;  // OK
@@ -56,6 +57,7 @@ class [[nodiscard]] Status {
   static Status Cancelled(std::string msg) { return {Code::kCancelled, std::move(msg)}; }
   static Status Unsupported(std::string msg) { return {Code::kUnsupported, std::move(msg)}; }
   static Status Internal(std::string msg) { return {Code::kInternal, std::move(msg)}; }
+  static Status Hook(std::string msg) { return {Code::kHook, std::move(msg)}; }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

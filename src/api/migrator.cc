@@ -1,5 +1,7 @@
 #include "api/migrator_impl.h"
 
+#include "api/operations.h"
+
 #include <future>
 
 #include <strata/redact.h>
@@ -71,6 +73,9 @@ engine::RunnerOptions MigratorImpl::MakeRunnerOptions() const {
   o.lock_timeout = config_.env.lock_timeout;
   o.statement_timeout = config_.env.statement_timeout;
   o.stop = &cancelled_;
+  if (RunOperations* ops = operations_) {
+    o.before_step = [ops](const engine::Plan& plan, int index) { return ops->BeforeStep(plan, index); };
+  }
   return o;
 }
 
@@ -311,7 +316,8 @@ Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool 
   s = lock->Acquire();
   if (!s.ok()) return Scrub(s);
   engine::LockGuard guard(*lock);
-  engine::Runner runner(*conn, history, *lock, sink_, MakeRunnerOptions());
+  EventSink* sink = operations_ ? static_cast<EventSink*>(operations_) : sink_;
+  engine::Runner runner(*conn, history, *lock, sink, MakeRunnerOptions());
   {
     std::lock_guard<std::mutex> running(running_mu_);
     running_ = conn;
@@ -340,9 +346,7 @@ Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool 
   return Scrub(std::move(report));
 }
 
-Result<ApplyReport> MigratorImpl::Up(const UpOptions& options) {
-  AuditScope audit(*this, "up");
-  if (!audit.status().ok()) return Scrub(audit.status());
+Result<ApplyReport> MigratorImpl::RunUp(const UpOptions& options) {
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
   auto policy = options.dry_run              ? engine::RunPolicy::DryRun()
@@ -372,11 +376,9 @@ Result<ApplyReport> MigratorImpl::Up(const UpOptions& options) {
   return report;
 }
 
-Result<ApplyReport> MigratorImpl::Down(const DownOptions& options) {
+Result<ApplyReport> MigratorImpl::RunDown(const DownOptions& options) {
   Status s = RequireConfirmation("down", options.yes || options.dry_run);
   if (!s.ok()) return Scrub(s);
-  AuditScope audit(*this, "down");
-  if (!audit.status().ok()) return Scrub(audit.status());
   auto set = LoadFiles();
   // The stored down SQL is enough: a missing folder must not stop a rollback.
   source::MigrationSet files = set.ok() ? std::move(*set) : source::MigrationSet{};
@@ -392,11 +394,9 @@ Result<ApplyReport> MigratorImpl::Down(const DownOptions& options) {
   });
 }
 
-Result<ApplyReport> MigratorImpl::Redo(const RedoOptions& options) {
+Result<ApplyReport> MigratorImpl::RunRedo(const RedoOptions& options) {
   Status s = RequireConfirmation("redo", options.yes);
   if (!s.ok()) return Scrub(s);
-  AuditScope audit(*this, "redo");
-  if (!audit.status().ok()) return Scrub(audit.status());
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
   return RunPlan(engine::RunPolicy::PerMigration(), false,

@@ -24,6 +24,8 @@
 
 namespace strata::api {
 
+class RunOperations;
+
 class MigratorImpl : public Migrator {
  public:
   MigratorImpl(config::Config config, EventSink* sink);
@@ -35,6 +37,8 @@ class MigratorImpl : public Migrator {
   bool is_protected() const override { return config_.env.is_protected; }
 
   Result<StatusReport> GetStatus() override;
+  // Up, Down, Redo and Drift: operations.cc (hooks and alerts around
+  // RunUp, RunDown, RunRedo, RunDrift).
   Result<ApplyReport> Up(const UpOptions& options) override;
   Result<ApplyReport> Down(const DownOptions& options) override;
   Result<ApplyReport> Redo(const RedoOptions& options) override;
@@ -59,6 +63,8 @@ class MigratorImpl : public Migrator {
   Result<BackupsReport> ListBackups() override;
   Result<RestoreReport> Restore(const RestoreOptions& options) override;
   Result<ResetReport> Reset(const ResetOptions& options) override;  // reset.cc
+  Result<HealthReport> Health() override;  // health.cc
+  Result<std::vector<EventInfo>> Events(const EventsOptions& options) override;  // health.cc
 
  private:
   // The connection, opened on first use and kept.
@@ -136,8 +142,22 @@ class MigratorImpl : public Migrator {
   };
   engine::EventObserver* audit_observer() { return audit_.get(); }
 
+  Result<ApplyReport> RunUp(const UpOptions& options);
+  Result<ApplyReport> RunDown(const DownOptions& options);
+  Result<ApplyReport> RunRedo(const RedoOptions& options);
+  Result<DriftReport> RunDrift(const DriftOptions& options);  // schema_commands.cc
+  // operations.cc: runs `run` with hooks and alerts around it (none for a
+  // dry run), then records the alerts and hooks that failed.
+  Result<ApplyReport> WithOperations(const char* command, bool dry_run,
+                                     const std::function<Result<ApplyReport>()>& run);
+  void RecordOperationEvents(const std::vector<engine::EventRecord>& records);
+
   config::Config config_;
   EventSink* sink_;
+  // The hooks and alerts of the up/down/redo in progress (WithOperations),
+  // which RunPlan hands to the Runner as its sink and before_step; null
+  // outside one.
+  RunOperations* operations_ = nullptr;
   std::unique_ptr<AuditTrail> audit_;  // null without audit_log
   int audit_depth_ = 0;
   std::string command_;  // the running command ("up"), set by the outermost AuditScope

@@ -87,7 +87,7 @@ Result<DiffReport> MigratorImpl::Diff(const DiffOptions& options) {
   return report;
 }
 
-Result<DriftReport> MigratorImpl::Drift(const DriftOptions& options) {
+Result<DriftReport> MigratorImpl::RunDrift(const DriftOptions& options) {
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
   auto dialect = EnvironmentDialect(config_);

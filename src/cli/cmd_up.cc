@@ -94,7 +94,9 @@ Command AddUp(CLI::App& root) {
       "anything when an applied migration was modified, is missing or dirty (exit 6).\n"
       "A failing migration is rolled back; the ones before it stay applied. Ctrl-C\n"
       "cancels the running statement and rolls its migration back (exit 130). With\n"
-      "backup = true, a verified backup is taken first (none when nothing is pending).");
+      "backup = true, a verified backup is taken first (none when nothing is pending).\n"
+      "Hooks (before_up, before_each, after_each, after_up, on_failure) and alerts\n"
+      "([notify]) configured in strata.toml run around it; see docs/operations.md.");
   sub->add_option("--to", args->to, "Apply up to and including this version")->type_name("VERSION");
   sub->add_flag("--dry-run", args->dry_run, "Run the migrations in a transaction and roll it back: changes nothing");
   sub->add_flag("--single-transaction", args->single_transaction,

@@ -39,6 +39,8 @@ Command AddBackup(CLI::App& root);
 Command AddBackups(CLI::App& root);
 Command AddRestore(CLI::App& root);
 Command AddReset(CLI::App& root);
+Command AddHealth(CLI::App& root);
+Command AddServe(CLI::App& root);
 
 // Every command, in the order `strata --help` lists them.
 inline std::vector<Command> AddAllCommands(CLI::App& root) {
@@ -66,6 +68,8 @@ inline std::vector<Command> AddAllCommands(CLI::App& root) {
       AddBackups(root),
       AddRestore(root),
       AddReset(root),
+      AddHealth(root),
+      AddServe(root),
   };
 }
 

@@ -11,7 +11,7 @@ Context::Context(const GlobalOptions& global)
   ProgressPrinter::Verbosity verbosity = ProgressPrinter::Verbosity::kNormal;
   if (global.quiet || global.json) verbosity = ProgressPrinter::Verbosity::kQuiet;
   if (global.verbose && !global.json) verbosity = ProgressPrinter::Verbosity::kVerbose;
-  progress_ = std::make_unique<ProgressPrinter>(verbosity, style_, StderrIsTerminal());
+  progress_ = std::make_unique<ProgressPrinter>(verbosity, style_, StderrIsTerminal(), global.quiet);
 }
 
 Result<std::unique_ptr<Migrator>> Context::OpenMigrator() {

@@ -27,8 +27,12 @@ std::string Grouped(int n) {
 }
 }  // namespace
 
-ProgressPrinter::ProgressPrinter(Verbosity verbosity, const Style& style, bool stderr_is_terminal)
-    : verbosity_(verbosity), style_(style), stderr_is_terminal_(stderr_is_terminal) {
+ProgressPrinter::ProgressPrinter(Verbosity verbosity, const Style& style, bool stderr_is_terminal,
+                                 bool hide_hook_output)
+    : verbosity_(verbosity),
+      style_(style),
+      stderr_is_terminal_(stderr_is_terminal),
+      hide_hook_output_(hide_hook_output) {
   if (verbosity_ != Verbosity::kQuiet) ticker_ = std::thread([this] { Tick(); });
 }
 
@@ -50,8 +54,19 @@ std::string ProgressPrinter::StepPrefix(Direction direction, const std::string& 
 }
 
 void ProgressPrinter::OnEvent(const Event& e) {
-  if (verbosity_ == Verbosity::kQuiet) return;
   std::lock_guard<std::mutex> lock(mu_);
+  if (e.kind == Event::Kind::kWarning) {
+    ClearStatus();
+    WriteErr("warning: " + e.message + "\n");
+    return;
+  }
+  if (e.kind == Event::Kind::kHookOutput) {
+    if (hide_hook_output_) return;
+    ClearStatus();
+    WriteErr(fmt::format("[{}] {}\n", e.name, e.message));
+    return;
+  }
+  if (verbosity_ == Verbosity::kQuiet) return;
   HandleLocked(e);
 }
 
@@ -122,9 +137,8 @@ void ProgressPrinter::HandleLocked(const Event& e) {
       }
       break;
     case Event::Kind::kWarning:
-      ClearStatus();
-      WriteErr(fmt::format("warning: {}\n", e.message));
-      break;
+    case Event::Kind::kHookOutput:
+      break;  // OnEvent
   }
 }
 

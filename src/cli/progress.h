@@ -11,6 +11,8 @@
 //   quiet    nothing (also used for --json: stdout holds only the document);
 //   verbose  also server notices (under their step) and lock waits, retries
 //            and connection notes (on stderr).
+// In every mode, hook output ("[after_up] ...") and warnings (an alert that
+// could not be delivered) go to stderr; --quiet hides the hook output only.
 // Events arrive on the thread that runs the command; a ticker thread of its
 // own redraws the status line while one long statement runs, so all state
 // is guarded by mu_.
@@ -32,7 +34,9 @@ namespace strata::cli {
 class ProgressPrinter : public EventSink {
  public:
   enum class Verbosity { kQuiet, kNormal, kVerbose };
-  ProgressPrinter(Verbosity verbosity, const Style& style, bool stderr_is_terminal);
+  // Hook output (stderr, "[before_up] line") is shown unless `hide_hook_output`
+  // (--quiet); warnings always (stderr: stdout may hold --json).
+  ProgressPrinter(Verbosity verbosity, const Style& style, bool stderr_is_terminal, bool hide_hook_output = false);
   ~ProgressPrinter() override;
 
   void OnEvent(const Event& event) override;
@@ -55,6 +59,7 @@ class ProgressPrinter : public EventSink {
   const Verbosity verbosity_;
   const Style& style_;
   const bool stderr_is_terminal_;
+  const bool hide_hook_output_;
 
   std::mutex mu_;
   bool bar_enabled_ = false;         // GUARDED_BY(mu_)

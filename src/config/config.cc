@@ -8,9 +8,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <strata/redact.h>
 
 #include "config/url.h"
 #include <strata/redact.h>
@@ -20,17 +23,22 @@
 namespace strata::config {
 namespace {
 
-constexpr std::array<std::string_view, 7> kTopKeys = {"dir",       "schema",        "default_env",   "env",
-                                                      "audit_log", "audit_log_max", "audit_log_keep"};
-constexpr std::array<std::string_view, 23> kEnvKeys = {
+constexpr std::array<std::string_view, 8> kTopKeys = {"dir",       "schema",        "default_env",    "env",
+                                                      "audit_log", "audit_log_max", "audit_log_keep", "notify"};
+constexpr std::array<std::string_view, 30> kEnvKeys = {
     "url",          "protected", "backup",          "lint",
     "lock_timeout", "lock_wait", "connect_timeout", "connect_retries",
     "schema",       "table",     "events_table",    "lock_table",
     "dev_url",      "direct_url", "statement_timeout",
     "backup_dir",   "backup_keep", "backup_compress", "backup_key", "pg_dump",
-    "audit_log",    "audit_log_max", "audit_log_keep"};
+    "audit_log",    "audit_log_max", "audit_log_keep",
+    "notify",       "before_up", "after_up",        "on_failure", "before_each", "after_each",
+    "hook_timeout"};
 // Settings that may be top-level too; an environment's own value wins.
 constexpr std::array<std::string_view, 3> kAuditKeys = {"audit_log", "audit_log_max", "audit_log_keep"};
+constexpr std::array<std::string_view, 13> kNotifyKeys = {
+    "on",   "webhook", "webhook_secret", "timeout",       "retries",  "retry_backoff", "smtp_url",
+    "from", "to",      "smtp_user",      "smtp_password", "starttls", "ca_file"};
 constexpr const char* kNoUrlHint = "pass --url, set DATABASE_URL, or add [env.NAME] url = ... to strata.toml";
 
 using Ms = std::chrono::milliseconds;
@@ -256,6 +264,218 @@ Status ApplyString(const std::string& key, std::string value, Environment* env) 
   return Status::Ok();
 }
 
+// --- Alerts and hooks -------------------------------------------------------
+
+// A [notify] key as written, and the setting name errors use for it
+// ("notify.webhook", "env.production.notify.on").
+struct NotifySource {
+  const toml::node* node = nullptr;
+  std::string setting;
+};
+using NotifyNodes = std::map<std::string, NotifySource>;
+
+bool IsHookKey(std::string_view key) {
+  return key == "before_up" || key == "after_up" || key == "on_failure" || key == "before_each" ||
+         key == "after_each" || key == "hook_timeout";
+}
+
+// A duration given as "5s" or a plain number of seconds.
+Result<Ms> DurationValue(const toml::node& node) {
+  if (const auto* n = node.as_integer()) {
+    if (n->get() < 0 || n->get() > INT64_C(1) << 40) {
+      return Status::InvalidArgument("must be a non-negative number of seconds");
+    }
+    return Ms(n->get() * 1000);
+  }
+  if (const auto* str = node.as_string()) return ParseDuration(str->get());
+  return Status::InvalidArgument("expected a duration (\"5s\", \"250ms\") or seconds, got " +
+                                 std::string(TypeName(node)));
+}
+
+// Checks the keys and value types of a [notify] table and, when `out` is
+// given, records its keys (later tables override earlier ones key by key).
+Status CollectNotify(const toml::node& node, const std::string& prefix, const Ctx& ctx, NotifyNodes* out) {
+  const toml::table* table = node.as_table();
+  if (!table) {
+    return Status::InvalidArgument(prefix + ": expected a table ([" + prefix + "]), got " + std::string(TypeName(node)))
+        .At(ctx.path, LineOf(node));
+  }
+  for (auto&& [k, value] : *table) {
+    const std::string key(k.str());
+    const std::string setting = prefix + "." + key;
+    auto bad = [&](const std::string& what) {
+      return Status::InvalidArgument(setting + ": " + what).At(ctx.path, LineOf(value));
+    };
+    if (!IsKnown(kNotifyKeys, key)) {
+      return UnknownKey(setting, key, kNotifyKeys, "[" + prefix + "]", ctx, static_cast<int>(k.source().begin.line));
+    }
+    if (key == "on" || key == "webhook" || key == "to") {
+      bool ok = value.is_string();
+      if (const auto* arr = value.as_array()) {
+        ok = true;
+        for (const auto& item : *arr) ok = ok && item.is_string();
+      }
+      if (!ok) return bad("expected a string or an array of strings, got " + std::string(TypeName(value)));
+    } else if (key == "starttls") {
+      if (!value.is_boolean()) return bad("expected true or false, got " + std::string(TypeName(value)));
+    } else if (key == "retries") {
+      const auto* n = value.as_integer();
+      if (!n) return bad("expected an integer, got " + std::string(TypeName(value)));
+      if (n->get() < 0 || n->get() > 10) return bad("must be between 0 and 10");
+    } else if (key == "timeout" || key == "retry_backoff") {
+      if (!value.is_integer() && !value.is_string()) {
+        return bad("expected a duration (\"5s\", \"250ms\") or seconds, got " + std::string(TypeName(value)));
+      }
+    } else if (!value.is_string()) {
+      return bad("expected a string, got " + std::string(TypeName(value)));
+    }
+    // strata.toml is usually committed: a secret written into it is a leak.
+    if ((key == "webhook_secret" || key == "smtp_password") && value.as_string()->get().find("${") == std::string::npos) {
+      return bad("write it as \"${VARIABLE}\" and set the variable where strata runs: a secret must not be "
+                 "written into strata.toml");
+    }
+    if (out) (*out)[key] = NotifySource{&value, setting};
+  }
+  return Status::Ok();
+}
+
+bool IsLoopbackHost(std::string_view url) {
+  size_t start = url.find("://");
+  if (start == std::string_view::npos) return false;
+  std::string_view rest = url.substr(start + 3);
+  if (size_t at = rest.find('@'); at != std::string_view::npos && at < rest.find('/')) rest = rest.substr(at + 1);
+  return rest.rfind("127.", 0) == 0 || rest.rfind("localhost", 0) == 0 || rest.rfind("[::1]", 0) == 0;
+}
+
+// Interpolates and checks the merged [notify] keys into *out. An unset
+// ${VAR} goes into out->error (alerts then report it instead of sending);
+// any other bad value is an error now.
+Status ResolveNotify(const NotifyNodes& nodes, const Ctx& ctx, Notify* out) {
+  auto strings = [&](const toml::node& node, const std::string& setting,
+                     std::vector<std::string>* into) -> Status {
+    into->clear();
+    auto add = [&](const toml::node& item) -> Status {
+      Result<std::string> v = Interpolate(item.as_string()->get(), setting, ctx.getenv);
+      if (!v.ok()) {
+        if (out->error.ok()) out->error = v.status().At(ctx.path, LineOf(item));
+        return Status::Ok();
+      }
+      into->push_back(std::move(*v));
+      return Status::Ok();
+    };
+    if (const auto* arr = node.as_array()) {
+      for (const auto& item : *arr) {
+        Status s = add(item);
+        if (!s.ok()) return s;
+      }
+      return Status::Ok();
+    }
+    return add(node);
+  };
+  for (const auto& [key, src] : nodes) {
+    const toml::node& node = *src.node;
+    auto bad = [&](const std::string& what) {
+      return Status::InvalidArgument(src.setting + ": " + what).At(ctx.path, LineOf(node));
+    };
+    if (key == "on" || key == "webhook" || key == "to") {
+      std::vector<std::string>* into = key == "on" ? &out->on : key == "webhook" ? &out->webhooks : &out->to;
+      Status s = strings(node, src.setting, into);
+      if (!s.ok()) return s;
+      for (const auto& v : *into) {
+        if (key == "on" && v != "failure" && v != "success" && v != "drift" && v != "start") {
+          return bad("unknown event \"" + v + "\" (expected \"failure\", \"success\", \"drift\" or \"start\")");
+        }
+        if (key == "webhook" && !util::StartsWith(v, "https://") && !util::StartsWith(v, "http://")) {
+          return bad("expected an http:// or https:// URL");
+        }
+        if (key == "webhook") RegisterSecret(v);  // a webhook URL is often a credential (Slack, Teams)
+      }
+    } else if (key == "starttls") {
+      out->starttls = node.as_boolean()->get();
+    } else if (key == "retries") {
+      out->retries = static_cast<int>(node.as_integer()->get());
+    } else if (key == "timeout" || key == "retry_backoff") {
+      Result<Ms> d = DurationValue(node);
+      if (!d.ok()) return bad(d.status().message());
+      if (key == "timeout" && d->count() <= 0) return bad("must be more than 0");
+      (key == "timeout" ? out->timeout : out->retry_backoff) = *d;
+    } else {
+      Result<std::string> v = Interpolate(node.as_string()->get(), src.setting, ctx.getenv);
+      if (!v.ok()) {
+        if (out->error.ok()) out->error = v.status().At(ctx.path, LineOf(node));
+        continue;
+      }
+      if (key == "webhook_secret" || key == "smtp_password") RegisterSecret(*v);
+      if (key == "smtp_url" && !v->empty() && !util::StartsWith(*v, "smtp://") && !util::StartsWith(*v, "smtps://")) {
+        return bad("expected an smtp:// (STARTTLS) or smtps:// (TLS) URL");
+      }
+      std::string* field = key == "webhook_secret" ? &out->webhook_secret
+                           : key == "smtp_url"     ? &out->smtp_url
+                           : key == "from"         ? &out->from
+                           : key == "smtp_user"    ? &out->smtp_user
+                           : key == "smtp_password" ? &out->smtp_password
+                                                    : &out->ca_file;
+      *field = std::move(*v);
+    }
+  }
+  auto where = [&](const char* key) {
+    auto it = nodes.find(key);
+    return it == nodes.end() ? std::make_pair(std::string("notify"), 0)
+                             : std::make_pair(it->second.setting, LineOf(*it->second.node));
+  };
+  if (!out->smtp_url.empty()) {
+    if (out->from.empty() || (out->to.empty() && out->error.ok())) {
+      auto [setting, line] = where("smtp_url");
+      return Status::InvalidArgument(setting + ": email alerts need `from` and `to` as well").At(ctx.path, line);
+    }
+    if (!out->starttls && !out->smtp_password.empty() && util::StartsWith(out->smtp_url, "smtp://") &&
+        !IsLoopbackHost(out->smtp_url)) {
+      auto [setting, line] = where("starttls");
+      return Status::InvalidArgument(setting + ": starttls = false would send the SMTP password unencrypted")
+          .At(ctx.path, line)
+          .WithHint("keep starttls = true, or use an smtps:// URL");
+    }
+  }
+  if (!out->ca_file.empty()) {
+    // Relative to the folder of strata.toml, like every path in it.
+    std::string path = out->ca_file;
+    if (!std::filesystem::path(path).is_absolute()) {
+      std::string parent = std::filesystem::path(ctx.path).parent_path().string();
+      if (!parent.empty()) path = util::JoinPath(parent, path);
+    }
+    if (!util::Exists(path)) {
+      auto [setting, line] = where("ca_file");
+      return Status::NotFound(setting + ": " + out->ca_file + " does not exist").At(ctx.path, line);
+    }
+    out->ca_file = path;
+  }
+  return Status::Ok();
+}
+
+// One hook key of [env.NAME] into *hooks.
+Status ReadHook(const std::string& key, const toml::node& node, const std::string& setting, const Ctx& ctx,
+                Hooks* hooks) {
+  auto bad = [&](const std::string& what) {
+    return Status::InvalidArgument(setting + ": " + what).At(ctx.path, LineOf(node));
+  };
+  if (key == "hook_timeout") {
+    Result<Ms> d = DurationValue(node);
+    if (!d.ok()) return bad(d.status().message());
+    if (d->count() <= 0) return bad("must be more than 0");
+    hooks->timeout = *d;
+    return Status::Ok();
+  }
+  if (!node.is_string()) return bad("expected a shell command (a string), got " + std::string(TypeName(node)));
+  std::string command = node.as_string()->get();
+  std::string* field = key == "before_up"     ? &hooks->before_up
+                       : key == "after_up"    ? &hooks->after_up
+                       : key == "on_failure"  ? &hooks->on_failure
+                       : key == "before_each" ? &hooks->before_each
+                                              : &hooks->after_each;
+  *field = std::move(command);
+  return Status::Ok();
+}
+
 // How the url of an environment is read (in) and what was found (out).
 struct EnvRead {
   bool skip_url = false;   // in: --url replaces it, so its ${VAR} need not be set
@@ -264,6 +484,7 @@ struct EnvRead {
   int url_line = 0;
   Status url_error;
   std::vector<std::string> keys_set;  // out: the keys the environment sets
+  NotifyNodes notify;      // out: the environment's [env.NAME.notify] keys
 };
 
 // Checks one [env.NAME] table and fills *env. With `resolve` false (an
@@ -286,6 +507,16 @@ Status ReadEnvironment(const toml::table& table, const std::string& name, const 
                         static_cast<int>(k.source().begin.line));
     }
     read->keys_set.push_back(key);
+    if (key == "notify") {
+      Status s = CollectNotify(node, setting, ctx, resolve ? &read->notify : nullptr);
+      if (!s.ok()) return s;
+      continue;
+    }
+    if (IsHookKey(key)) {
+      Status s = ReadHook(key, node, setting, ctx, &env->hooks);
+      if (!s.ok()) return s;
+      continue;
+    }
     if (IsBoolKey(key)) {
       const auto* b = node.as_boolean();
       if (!b) return bad("expected true or false, got " + std::string(TypeName(node)));
@@ -342,6 +573,7 @@ struct TopLevel {
   int default_env_line = 0;
   const toml::table* envs = nullptr;
   const toml::table* root = nullptr;  // for the top-level audit_log keys
+  NotifyNodes notify;  // the top-level [notify] keys
 };
 
 Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
@@ -352,6 +584,11 @@ Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
       return UnknownKey(key, key, kTopKeys, "the top level", ctx, static_cast<int>(k.source().begin.line));
     }
     if (IsKnown(kAuditKeys, key)) continue;  // read with the environment (ApplyTopLevelAudit)
+    if (key == "notify") {
+      Status s = CollectNotify(node, "notify", ctx, &top->notify);
+      if (!s.ok()) return s;
+      continue;
+    }
     if (key == "env") {
       top->envs = node.as_table();
       if (!top->envs) {
@@ -635,6 +872,10 @@ Result<Config> Load(const Options& options, const GetEnv& getenv, bool need_url)
   }
   cfg.env.name = *chosen;
   if (Status s = ApplyTopLevelAudit(top, ctx, read, &cfg.env); !s.ok()) return s;
+  // Alerts: the environment's [notify] keys override the top-level ones.
+  NotifyNodes notify = top.notify;
+  for (auto& [key, src] : read.notify) notify[key] = src;
+  if (Status s = ResolveNotify(notify, ctx, &cfg.notify); !s.ok()) return s;
 
   // 4. The URL. Commands that never connect keep its problem for later.
   if (Status s = ResolveUrl(options, read, getenv, path, &cfg.env); !s.ok()) {

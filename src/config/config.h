@@ -16,6 +16,10 @@
 //   backup_key = "${STRATA_BACKUP_KEY}"                     pg_dump = "/usr/lib/postgresql/16/bin/pg_dump"
 //   audit_log = "logs/migration-audit.log"  audit_log_max = "10MB"  audit_log_keep = 5
 //     (the audit_log keys may also be top-level; an environment's own win)
+//   before_up / after_up / on_failure / before_each / after_each = "shell command"
+//   hook_timeout = "60s"        [env.NAME.notify] (overrides [notify] key by key)
+//   [notify] on = ["failure"] webhook = ["https://..."] webhook_secret = "${S}" timeout
+//   retries retry_backoff smtp_url from to smtp_user smtp_password starttls ca_file
 // ${VAR} is replaced from the process environment in every string value; an
 // unset VAR is an error naming the setting ("env.production.url"); "$$" is a
 // literal "$".
@@ -26,11 +30,50 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <strata/options.h>
 #include <strata/result.h>
 
 namespace strata::config {
+
+// Shell commands run around migrations (docs/operations.md#hooks), per
+// environment. Passed to /bin/sh as written: no ${VAR} interpolation by
+// strata (the shell expands variables, STRATA_* included). "" = none.
+struct Hooks {
+  std::string before_up;    // before `up` applies its first migration; failing stops the run
+  std::string after_up;     // after `up` applied everything; failing is reported only
+  std::string on_failure;   // after a failed up, down or redo
+  std::string before_each;  // before each migration (up, down, redo); failing stops the run there
+  std::string after_each;   // after each migration succeeded
+  std::chrono::milliseconds timeout{60000};  // hook_timeout: then the hook's process group is killed
+  bool any() const {
+    return !before_up.empty() || !after_up.empty() || !on_failure.empty() || !before_each.empty() ||
+           !after_each.empty();
+  }
+};
+
+// Alerts (docs/operations.md#alerts): [notify] at the top level, each key
+// overridden by the same key in [env.NAME.notify].
+struct Notify {
+  std::vector<std::string> on = {"failure"};  // of "failure", "success", "drift", "start"
+  std::vector<std::string> webhooks;          // http(s) URLs; secret (registered: a Slack URL is a credential)
+  std::string webhook_secret;                 // HMAC-SHA256 key; secret
+  std::chrono::milliseconds timeout{10000};   // per attempt
+  int retries = 3;                            // after the first attempt
+  std::chrono::milliseconds retry_backoff{1000};  // doubles at each retry
+  std::string smtp_url;                       // smtp://host:587 (STARTTLS) or smtps://host:465
+  std::string from;
+  std::vector<std::string> to;
+  std::string smtp_user;
+  std::string smtp_password;                  // secret
+  bool starttls = true;                       // smtp://: require STARTTLS
+  std::string ca_file;                        // CA bundle for https webhooks and SMTP TLS; "" = the system's
+  // Not OK when a value names an unset ${VAR}: alerts are then not sent and
+  // each one reports this. A missing secret must not stop a migration.
+  Status error;
+  bool configured() const { return !webhooks.empty() || !smtp_url.empty(); }
+};
 
 struct Environment {
   std::string name;  // "" when no environment was used (only --url / DATABASE_URL)
@@ -74,6 +117,7 @@ struct Environment {
   // Where url came from: "--url", "env.NAME.direct_url", "env.NAME.url" or
   // "DATABASE_URL" ("" when none), so that errors name the right setting.
   std::string url_source;
+  Hooks hooks;
 };
 
 struct Config {
@@ -82,6 +126,7 @@ struct Config {
   std::string dir;          // migrations directory (absolute or relative to cwd)
   std::string schema_file;  // desired schema file (same rules as dir)
   Environment env;          // the resolved environment
+  Notify notify;            // [notify] merged with [env.NAME.notify]
   // OK when env.url is usable. After Load(..., need_url = false): the error
   // Load would have returned for the URL (none configured, unset ${VAR},
   // malformed), with the setting and file:line named, for a later connect to

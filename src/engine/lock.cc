@@ -361,4 +361,20 @@ std::string Describe(const LeaseHolder& holder) {
   return out;
 }
 
+Result<LockInfo> LockStatus(driver::Connection& conn, const TableNames& names) {
+  LockInfo info;
+  auto lease = ReadLease(conn, names);
+  if (!lease.ok()) return lease.status();
+  if (!*lease) return info;
+  const LeaseHolder& h = **lease;
+  info.held = !h.expired;
+  info.expired = h.expired;
+  info.host = h.host;
+  info.pid = h.pid;
+  info.since = h.acquired_at;
+  info.expires_at = util::FormatRfc3339(h.expires_at_ms);
+  info.holder = Describe(h);
+  return info;
+}
+
 }  // namespace strata::engine

@@ -32,6 +32,7 @@
 #include "driver/connection.h"
 #include "engine/history.h"
 #include <strata/events.h>
+#include <strata/health.h>
 #include <strata/result.h>
 
 namespace strata::engine {
@@ -100,5 +101,9 @@ class LockGuard {
  private:
   MigrationLock& lock_;
 };
+
+// The lease as `strata health` reports it (ReadLease in the public shape).
+// Reads only; never creates the lock table. kDatabase when it cannot be read.
+Result<LockInfo> LockStatus(driver::Connection& conn, const TableNames& names);
 
 }  // namespace strata::engine

@@ -174,6 +174,13 @@ Result<ApplyReport> Runner::Run(const RunPolicy& policy, const std::function<Res
       return Status::Cancelled("interrupted before " + Label(step) + " ran: " + done)
           .WithHint("run the same command again to go on");
     }
+    if (options_.before_step) {
+      Status hook = options_.before_step(*plan, i);
+      if (!hook.ok()) {
+        if (policy.one_transaction) (void)conn_.Rollback();
+        return hook;
+      }
+    }
     Emit(Event::Kind::kStepStarted, &step, i, total_steps, 0, "");
     Result<StepResult> result = StepResult{};
     if (policy.one_transaction) {

@@ -51,6 +51,10 @@ struct RunnerOptions {
   // also cancels the running statement): no step starts after it is set,
   // and a step that fails while it is set fails as kCancelled.
   const std::atomic<bool>* stop = nullptr;
+  // Called before each step starts (hooks: before_up, before_each): with the
+  // plan and the step's index. A failure stops the run there, before the
+  // step; under one_transaction the whole run is rolled back. Null: none.
+  std::function<Status(const Plan& plan, int index)> before_step;
 };
 
 class Runner {

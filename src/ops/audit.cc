@@ -85,16 +85,23 @@ Status AuditLog::OpenLocked() {
   std::filesystem::path parent = std::filesystem::path(options_.path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) return Errno("cannot create its folder", options_.path, ec.value());
-  int fd = ::open(options_.path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0) {
-    // Exactly 0600 whatever the umask (which can only take bits away).
-    if (::fchmod(fd, 0600) != 0) {
-      int err = errno;
-      ::close(fd);
-      return Errno("cannot set mode 0600", options_.path, err);
+  int fd = -1;
+  // Create it, or open the one that exists; another writer may rotate it
+  // away between the two opens, so a vanished file means: create again.
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    fd = ::open(options_.path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      // Exactly 0600 whatever the umask (which can only take bits away).
+      if (::fchmod(fd, 0600) != 0) {
+        int err = errno;
+        ::close(fd);
+        return Errno("cannot set mode 0600", options_.path, err);
+      }
+      break;
     }
-  } else if (errno == EEXIST) {
+    if (errno != EEXIST) break;
     fd = ::open(options_.path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+    if (fd < 0 && errno != ENOENT) break;
   }
   if (fd < 0) return Errno("cannot open", options_.path, errno);
   fd_ = fd;
@@ -109,9 +116,10 @@ void AuditLog::CloseLocked() {
 Status AuditLog::Append(const AuditRecord& record) {
   const std::string line = Line(record);
   std::lock_guard<std::mutex> lock(mu_);
-  // A few rounds at most: each retry means another process rotated the file
-  // (or this one just did) between our open and our lock.
-  for (int attempt = 0; attempt < 8; ++attempt) {
+  // Another process may rotate the file (or this one just did) between our
+  // open and our lock: then write to the new one.
+  // Each retry means another writer rotated in between, i.e. progress.
+  for (int attempt = 0; attempt < 1000; ++attempt) {
     Status s = OpenLocked();
     if (!s.ok()) return s;
     if (LockFile(fd_, LOCK_EX) != 0) return Errno("cannot lock", options_.path, errno);

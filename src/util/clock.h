@@ -4,7 +4,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace strata::util {
 
@@ -18,6 +20,13 @@ int64_t NowUnixMillis();
 // "user@host" of this process ($USER or the passwd entry, gethostname()).
 std::string UserAtHost();
 std::string HostName();
+
+// Unix milliseconds of an RFC 3339 time ("2026-11-22T09:30:00Z",
+// "2026-11-22T09:30:00.123Z", "2026-11-22 09:30:00+02"); nullopt when it is
+// not one.
+std::optional<int64_t> ParseRfc3339Millis(std::string_view text);
+// "2026-11-22T09:30:00Z" (with ".123" when `millis`) for Unix milliseconds.
+std::string FormatRfc3339(int64_t unix_millis, bool millis = false);
 
 // Measures elapsed wall time.
 class Stopwatch {

@@ -1,6 +1,7 @@
 #include "util/sha256.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <array>
 
@@ -67,6 +68,16 @@ std::string Sha256::HexDigest() {
   bool ok = EVP_DigestFinal_ex(ctx_->md.get(), digest.data(), &len) == 1;
   ctx_->md.reset();
   return ok ? Hex(digest.data(), len) : std::string();
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int len = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+           data.size(), mac.data(), &len) == nullptr) {
+    return {};
+  }
+  return Hex(mac.data(), len);
 }
 
 }  // namespace strata::util

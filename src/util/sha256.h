@@ -1,4 +1,4 @@
-// SHA-256 over OpenSSL's EVP interface.
+// SHA-256 and HMAC-SHA256 over OpenSSL.
 #pragma once
 
 #include <cstddef>
@@ -28,5 +28,7 @@ class Sha256 {
   struct Ctx;
   std::unique_ptr<Ctx> ctx_;
 };
+// Lower-case hex HMAC-SHA256 of `data` under `key` (webhook signatures).
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
 
 }  // namespace strata::util

@@ -75,6 +75,7 @@ std::string_view Status::CodeName(Code code) {
     case Code::kCancelled: return "cancelled";
     case Code::kUnsupported: return "unsupported";
     case Code::kInternal: return "internal";
+    case Code::kHook: return "hook";
   }
   return "unknown";
 }

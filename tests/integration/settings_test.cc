@@ -255,6 +255,18 @@ TEST_P(SettingsTest, DirectUrlIsWhatStrataConnectsTo) {
 //   url, --url, DATABASE_URL, ${VAR}   config_test.cc, golden config_env / password
 //   STRATA_CACHE_DIR  checksum_cache_test.cc
 //   NO_COLOR          every golden test (tests/cli)
+//   [notify] on       NotifyTest.WebhookCarriesTheRunAndAVerifiableSignature (start, failure, success),
+//                     NotifyConfigTest.DriftAlertAndConfigurationErrors (drift)
+//   webhook, webhook_secret   NotifyTest.WebhookCarriesTheRunAndAVerifiableSignature
+//   timeout           NotifyTest.TimeoutBoundsEachAttempt
+//   retries           NotifyTest.AnUndeliverableAlertNeverFailsTheMigration (2), ...NoPasswordSent (0)
+//   retry_backoff     NotifyTest.RetriesWithBackoffUnderOneDeliveryId
+//   smtp_url, from, to, smtp_user, smtp_password, ca_file   NotifyTest.EmailOverStartTlsWithCredentials
+//   starttls          NotifyTest.PlainSmtpWhenStartTlsIsOff, NotifyTest.NoStartTlsMeansNoMailAndNoPasswordSent
+//   [env.NAME.notify] NotifyConfigTest.DriftAlertAndConfigurationErrors, OpsConfigTest.EnvironmentNotifyOverridesKeyByKey
+//   before_up, after_up, on_failure, before_each, after_each   HooksTest.* (tests/ops/hooks_test.cc)
+//   hook_timeout      HooksTest.TimeoutKillsTheWholeProcessGroup
+//   STRATA_SERVE_TOKEN  ServeTest.TokenIsRequiredForEverythingButLive
 INSTANTIATE_TEST_SUITE_P(Engines, SettingsTest, ::testing::Values("sqlite", "postgres"), EngineName);
 
 }  // namespace
