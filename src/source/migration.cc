@@ -16,6 +16,7 @@
 #include <system_error>
 
 #include "source/checksum_cache.h"
+#include "source/file_reader.h"
 #include "util/fs.h"
 #include "util/sha256.h"
 #include "util/strings.h"
@@ -69,21 +70,6 @@ Status SplitFileName(const std::string& file, SqlFile* out) {
   return Status::Ok();
 }
 
-std::string NormalizeNewlines(std::string s) {
-  if (s.find('\r') == std::string::npos) return s;  // the common case: no copy
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') continue;
-    out += s[i];
-  }
-  return out;
-}
-
-int LineAt(std::string_view s, size_t offset) {
-  return 1 + static_cast<int>(std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-}
-
 // True when `sql` has anything besides whitespace, -- comments and /* */ comments.
 bool HasSql(std::string_view sql) {
   size_t i = 0;
@@ -116,19 +102,12 @@ struct FileContent {
 
 FileContent ReadSqlFile(const SqlFile& f, std::vector<Status>* problems) {
   FileContent out;
-  Result<std::string> raw = util::ReadFile(f.path);
-  if (!raw.ok()) {
-    problems->push_back(Status::Validation(raw.status().message()).At(f.path));
+  Result<FileText> read = ReadMigrationFile(f.path);
+  if (!read.ok()) {
+    problems->push_back(read.status());
     return out;
   }
-  size_t bad = 0;
-  if (!util::IsValidUtf8(*raw, &bad)) {
-    problems->push_back(Status::Validation("file is not valid UTF-8")
-                            .At(f.path, LineAt(*raw, bad))
-                            .WithHint("save the file as UTF-8"));
-    return out;
-  }
-  out.sql = NormalizeNewlines(std::move(*raw));
+  out.sql = std::move(read->text);
   // An empty down means "nothing to undo"; an empty up is almost always a
   // file created by `strata new` and never filled in.
   if (f.kind == Kind::kUp && !HasSql(out.sql)) {

@@ -164,6 +164,38 @@ TEST_F(LoadTest, UnreadableFileIsAProblem) {
   EXPECT_EQ(set.migrations[0].version, "0002");
 }
 
+// issue 16: a NUL byte ended the SQL the engines saw; a FIFO hung the open.
+TEST_F(LoadTest, NulByteIsAProblemWithItsLine) {
+  using namespace std::string_literals;
+  dir_.Write("0001_nul.up.sql", "CREATE TABLE c (id INTEGER);\n\0\nCREATE TABLE d (id INTEGER);\n"s);
+  dir_.Write("0002_ok.up.sql", "SELECT 1;\n");
+  MigrationSet set = Load();
+  Status p = OnlyProblem(set);
+  EXPECT_EQ(p.ToString(), dir_.Path("0001_nul.up.sql") + ":2: file contains a NUL byte");
+  ASSERT_EQ(set.migrations.size(), 1u);
+  EXPECT_EQ(set.migrations[0].version, "0002");
+}
+
+TEST_F(LoadTest, FifoAndOtherSpecialFilesAreProblemsNeverOpened) {
+  ASSERT_EQ(::mkfifo(dir_.Path("0001_pipe.up.sql").c_str(), 0644), 0);
+  ASSERT_EQ(::symlink("0001_pipe.up.sql", dir_.Path("0002_link.up.sql").c_str()), 0);
+  ASSERT_EQ(::symlink("nowhere.sql", dir_.Path("0003_dangling.up.sql").c_str()), 0);
+  dir_.Write("target.txt", "SELECT 1;\n");
+  ASSERT_EQ(::symlink("target.txt", dir_.Path("0004_good_link.up.sql").c_str()), 0);
+  for (bool cache : {false, true}) {
+    LoadOptions options;
+    options.use_cache = cache;
+    auto set = LoadMigrations(dir_.path(), options);  // would block forever on the FIFO before
+    ASSERT_TRUE(set.ok());
+    ASSERT_EQ(set->problems.size(), 3u);
+    EXPECT_EQ(set->problems[0].ToString(), dir_.Path("0001_pipe.up.sql") + ": not a regular file (a FIFO)");
+    EXPECT_EQ(set->problems[1].ToString(), dir_.Path("0002_link.up.sql") + ": not a regular file (a FIFO)");
+    EXPECT_EQ(set->problems[2].message(), "symbolic link to a missing file");
+    ASSERT_EQ(set->migrations.size(), 1u);
+    EXPECT_EQ(set->migrations[0].version, "0004");
+  }
+}
+
 TEST_F(LoadTest, NameWithoutVersion) {
   dir_.Write("create_users.up.sql", "SELECT 1;");
   dir_.Write("0001_ok.up.sql", "SELECT 1;");

@@ -261,6 +261,8 @@ Status LocateError(Status error, std::optional<int> position, std::string_view s
 }  // namespace
 
 Status PostgresConnection::ExecScript(std::string_view sql) {
+  // libpq sends a C string: a NUL would silently end the script there.
+  if (Status nul = RejectNul(sql); !nul.ok()) return nul;
   std::string script(sql);
   // One round trip: the server runs the statements in order and stops at the
   // first error, so the number of results before it names the statement.
@@ -278,6 +280,7 @@ Status PostgresConnection::ExecScript(std::string_view sql) {
 }
 
 Status PostgresConnection::ExecEach(std::string_view sql) {
+  if (Status nul = RejectNul(sql); !nul.ok()) return nul;
   auto statements = sql::Split(sql, sql::Dialect::kPostgres);
   if (!statements.ok()) return statements.status();
   for (const sql::Statement& statement : *statements) {
@@ -292,6 +295,7 @@ Status PostgresConnection::ExecEach(std::string_view sql) {
 }
 
 Result<Rows> PostgresConnection::Query(std::string_view sql, const std::vector<Value>& params) {
+  if (Status nul = RejectNul(sql); !nul.ok()) return nul;
   std::string text(sql);
   std::vector<const char*> values;
   values.reserve(params.size());
