@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "api/locked_transaction.h"
 #include "api/migrator_impl.h"
 #include "engine/planner.h"
 #include "util/clock.h"
@@ -11,28 +12,10 @@
 namespace strata::api {
 namespace {
 
+// Digits, or digit groups joined by single dots (Flyway's 1.2).
 bool AllDigits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// Runs `body` in one transaction under the migration lock; the tracking
-// tables are created first.
-template <class Body>
-Status InLockedTransaction(driver::Connection& conn, engine::History& history, engine::MigrationLock& lock,
-                           Body body) {
-  Status s = lock.Acquire();
-  if (!s.ok()) return s;
-  engine::LockGuard guard(lock);
-  s = history.Ensure();
-  if (!s.ok()) return s;
-  s = conn.Begin();
-  if (!s.ok()) return s;
-  s = lock.CheckHeld();
-  if (s.ok()) s = body();
-  if (s.ok()) return conn.Commit();
-  Status r = conn.Rollback();
-  (void)r;
-  return s;
+  if (s.empty() || s.front() == '.' || s.back() == '.' || s.find("..") != std::string::npos) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
 }
 
 }  // namespace

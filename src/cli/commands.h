@@ -27,6 +27,7 @@ Command AddValidate(CLI::App& root);
 Command AddLint(CLI::App& root);
 Command AddPlan(CLI::App& root);
 Command AddBaseline(CLI::App& root);
+Command AddImport(CLI::App& root);
 Command AddRepair(CLI::App& root);
 Command AddInspect(CLI::App& root);
 Command AddDiff(CLI::App& root);
@@ -50,6 +51,7 @@ inline std::vector<Command> AddAllCommands(CLI::App& root) {
       AddLint(root),
       AddPlan(root),
       AddBaseline(root),
+      AddImport(root),
       AddRepair(root),
       AddInspect(root),
       AddDiff(root),

@@ -22,22 +22,6 @@ Json OrNull(const std::optional<T>& v) {
 
 Json StringOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
-Json MigrationJson(const MigrationInfo& m) {
-  Json j;
-  j["version"] = m.version;
-  j["name"] = m.name;
-  j["state"] = std::string(ToString(m.state));
-  j["out_of_order"] = m.out_of_order;
-  j["has_down"] = m.has_down;
-  j["no_transaction"] = m.no_transaction;
-  j["batch"] = OrNull(m.batch);
-  j["applied_at"] = OrNull(m.applied_at);
-  j["applied_by"] = OrNull(m.applied_by);
-  j["duration_ms"] = OrNull(m.duration_ms);
-  j["checksum"] = StringOrNull(m.checksum);
-  return j;
-}
-
 Json StepJson(const StepResult& s) {
   Json j;
   j["version"] = s.version;
@@ -63,34 +47,7 @@ Json FindingJson(const LintFinding& f) {
   return j;
 }
 
-Json IssueJson(const ValidationIssue& i) {
-  Json issue;
-  issue["kind"] = i.kind;
-  issue["version"] = StringOrNull(i.version);
-  issue["file"] = StringOrNull(i.file);
-  issue["line"] = i.line > 0 ? Json(i.line) : Json(nullptr);
-  issue["message"] = i.message;
-  issue["hint"] = StringOrNull(i.hint);
-  return issue;
-}
-
 }  // namespace
-
-std::string ToJson(const StatusReport& report) {
-  Json j;
-  j["environment"] = report.environment;
-  j["url"] = report.url;
-  j["migrations"] = Json::array();
-  for (const auto& m : report.migrations) j["migrations"].push_back(MigrationJson(m));
-  const StatusSummary& s = report.summary;
-  j["summary"] = Json{{"applied", s.applied}, {"pending", s.pending}, {"modified", s.modified},
-                      {"missing", s.missing}, {"dirty", s.dirty}};
-  j["problems"] = Json::array();
-  for (const auto& i : report.problems) j["problems"].push_back(IssueJson(i));
-  j["lock_holder"] = StringOrNull(report.lock_holder);
-  j["pooler"] = StringOrNull(report.pooler);
-  return Dump(j);
-}
 
 std::string ToJson(const LintReport& report) {
   Json j;
@@ -154,15 +111,6 @@ std::string ToJson(const ApplyReport& report) {
     j["lint"] = Json::array();
     for (const auto& f : report.lint) j["lint"].push_back(FindingJson(f));
   }
-  return Dump(j);
-}
-
-std::string ToJson(const ValidationReport& report) {
-  Json j;
-  j["ok"] = report.ok();
-  j["migrations"] = report.migrations;
-  j["issues"] = Json::array();
-  for (const auto& i : report.issues) j["issues"].push_back(IssueJson(i));
   return Dump(j);
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -19,7 +20,12 @@
 namespace strata::config {
 namespace {
 
-constexpr std::array<std::string_view, 4> kTopKeys = {"dir", "schema", "default_env", "env"};
+constexpr std::array<std::string_view, 6> kTopKeys = {"dir", "schema", "default_env", "env", "format", "placeholders"};
+// The migration folder formats, as source/format.h names them (config
+// cannot depend on source, so the list is repeated here; config_test.cc and
+// readers_test.cc each check every name).
+constexpr std::array<std::string_view, 7> kFormats = {"auto",   "native", "drizzle", "drizzle-kit",
+                                                      "golang-migrate", "flyway", "dbmate"};
 constexpr std::array<std::string_view, 14> kEnvKeys = {
     "url",          "protected", "backup",          "lint",
     "lock_timeout", "lock_wait", "connect_timeout", "connect_retries",
@@ -287,8 +293,38 @@ struct TopLevel {
   std::string schema;
   std::string default_env;
   int default_env_line = 0;
+  std::string format;
+  std::optional<std::map<std::string, std::string>> placeholders;
   const toml::table* envs = nullptr;
 };
+
+Status CheckFormat(const std::string& value, const std::string& setting) {
+  if (IsKnown(kFormats, value)) return Status::Ok();
+  return Status::InvalidArgument(setting + ": unknown migration folder format '" + value + "'")
+      .WithHint("use one of: auto, native, drizzle, golang-migrate, flyway, dbmate");
+}
+
+// [placeholders]: name = "value" pairs for Flyway files (docs/config.md).
+Status ReadPlaceholders(const toml::node& node, const Ctx& ctx, TopLevel* top) {
+  const toml::table* table = node.as_table();
+  if (!table) {
+    return Status::InvalidArgument("placeholders: expected a table ([placeholders]), got " +
+                                   std::string(TypeName(node)))
+        .At(ctx.path, LineOf(node));
+  }
+  top->placeholders.emplace();
+  for (auto&& [name, value] : *table) {
+    std::string setting = "placeholders." + std::string(name.str());
+    if (!value.is_string()) {
+      return Status::InvalidArgument(setting + ": expected a string, got " + std::string(TypeName(value)))
+          .At(ctx.path, LineOf(value));
+    }
+    Result<std::string> v = Interpolate(value.as_string()->get(), setting, ctx.getenv);
+    if (!v.ok()) return v.status().At(ctx.path, LineOf(value));
+    (*top->placeholders)[std::string(name.str())] = std::move(*v);
+  }
+  return Status::Ok();
+}
 
 Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
   for (auto&& [k, node] : root) {
@@ -313,6 +349,11 @@ Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
       }
       continue;
     }
+    if (key == "placeholders") {
+      Status s = ReadPlaceholders(node, ctx, top);
+      if (!s.ok()) return s;
+      continue;
+    }
     if (!node.is_string()) {
       return Status::InvalidArgument(key + ": expected a string, got " + std::string(TypeName(node)))
           .At(ctx.path, line);
@@ -324,6 +365,9 @@ Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
       top->dir = std::move(*value);
     } else if (key == "schema") {
       top->schema = std::move(*value);
+    } else if (key == "format") {
+      if (Status s = CheckFormat(*value, key); !s.ok()) return s.At(ctx.path, line);
+      top->format = std::move(*value);
     } else {
       top->default_env = std::move(*value);
       top->default_env_line = line;
@@ -533,6 +577,15 @@ Result<Config> Load(const Options& options, const GetEnv& getenv, bool need_url)
   cfg.dir = options.dir.empty() ? util::JoinPath(cfg.base_dir, top.dir.empty() ? "migrations" : top.dir)
                                 : options.dir;
   cfg.schema_file = util::JoinPath(cfg.base_dir, top.schema.empty() ? "schema.sql" : top.schema);
+
+  // 6. The folder format: --format over the file's `format`.
+  if (!options.format.empty()) {
+    if (Status s = CheckFormat(options.format, "--format"); !s.ok()) return s;
+    cfg.format = options.format;
+  } else if (!top.format.empty()) {
+    cfg.format = top.format;
+  }
+  cfg.placeholders = std::move(top.placeholders);
   return cfg;
 }
 

@@ -3,6 +3,8 @@
 //
 // strata.toml (every key optional):
 //   dir = "migrations"          schema = "schema.sql"       default_env = "dev"
+//   format = "auto"  (or native, drizzle, golang-migrate, flyway, dbmate)
+//   [placeholders]  name = "value" ...  (Flyway placeholders; off without it)
 //   [env.NAME]
 //   url = "${DATABASE_URL}"     protected = true            backup = true
 //   lint = "error"              lock_timeout = "5s"         lock_wait = "60s"
@@ -18,6 +20,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -61,6 +64,11 @@ struct Config {
   std::string base_dir;     // folder of config_path, or the working directory
   std::string dir;          // migrations directory (absolute or relative to cwd)
   std::string schema_file;  // desired schema file (same rules as dir)
+  // Migration folder format (source/format.h names): --format, else the
+  // file's `format`, else "auto" (detected from the folder).
+  std::string format = "auto";
+  // [placeholders] for Flyway files; unset (no replacement) without the table.
+  std::optional<std::map<std::string, std::string>> placeholders;
   Environment env;          // the resolved environment
   // OK when env.url is usable. After Load(..., need_url = false): the error
   // Load would have returned for the URL (none configured, unset ${VAR},

@@ -165,4 +165,11 @@ struct StatementInfo {
 // and COMMIT still run in one). kParse when the script does not parse.
 Result<std::vector<StatementInfo>> AnalyzePostgres(std::string_view script, bool no_transaction);
 
+// The first statement of `script` that PostgreSQL refuses inside a
+// transaction block, named ("CREATE INDEX CONCURRENTLY", "VACUUM", ...); ""
+// when there is none, or when the script does not parse. Tools that send a
+// migration file on its own (golang-migrate, Flyway) run such a file outside
+// a transaction; strata's readers of their folders ask this.
+std::string StatementNeedingNoTransaction(std::string_view script);
+
 }  // namespace strata::sql
