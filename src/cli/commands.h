@@ -36,6 +36,8 @@ Command AddDrift(CLI::App& root);
 Command AddPush(CLI::App& root);
 Command AddTest(CLI::App& root);
 Command AddVerify(CLI::App& root);
+Command AddCompletion(CLI::App& root);  // hidden
+Command AddManpage(CLI::App& root);    // hidden
 
 // Every command, in the order `strata --help` lists them.
 inline std::vector<Command> AddAllCommands(CLI::App& root) {
@@ -60,6 +62,8 @@ inline std::vector<Command> AddAllCommands(CLI::App& root) {
       AddPush(root),
       AddTest(root),
       AddVerify(root),
+      AddCompletion(root),
+      AddManpage(root),
   };
 }
 
