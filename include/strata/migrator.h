@@ -94,6 +94,14 @@ class Migrator {
   // kProtected (protected environment without options.yes).
   virtual Result<ImportReport> Import(const ImportOptions& options) = 0;
 
+  // For each pending migration (or options.versions): the tables, columns,
+  // indexes, constraints and views it creates, changes or drops, and the
+  // lines of the notes file that mention any of them (word-boundary,
+  // case-insensitive). Reads only. Fails with kNotFound (unknown version,
+  // notes file missing), kInvalidArgument (pending migrations asked for
+  // without a database URL).
+  virtual Result<ImpactReport> Impact(const ImpactOptions& options) = 0;
+
   // Creates the next up/down pair in the migrations directory.
   virtual Result<NewReport> New(const NewOptions& options) = 0;
 

@@ -101,6 +101,16 @@ struct ImportOptions {
   bool yes = false;  // confirms the operation in a protected environment
 };
 
+struct ImpactOptions {
+  // The migrations to analyse (versions as in `status`). Default: the
+  // pending ones, which needs the database.
+  std::vector<std::string> versions;
+  // A notes file (a bug list, open issues) whose lines are searched for the
+  // objects each migration touches. Default "": strata.toml's impact_notes,
+  // else none.
+  std::string notes_file;
+};
+
 struct InitOptions {
   std::string directory = ".";  // where to scaffold strata.toml, migrations/, schema.sql
   std::string url;              // url for the dev environment; default "sqlite:dev.db"

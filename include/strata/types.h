@@ -164,6 +164,41 @@ struct ImportReport {
   bool ok() const { return problems.empty(); }
 };
 
+// `strata impact` (docs/commands.md#impact).
+struct ImpactChange {
+  std::string kind;    // "table", "column", "index", "constraint", "view"
+  std::string name;    // "users", "users.email", "users_email_idx"; "" for an unnamed constraint
+  std::string table;   // the table of a column, index or constraint; "" otherwise
+  std::string action;  // "create", "alter", "drop", "rename", "rows", "reference"
+  std::string detail;  // "type text", "renamed to customers", "UPDATE", ...
+  int line = 0;        // of the statement in the up file
+};
+
+// A line of the notes file that mentions what a migration touches.
+struct ImpactNote {
+  std::string file;
+  int line = 0;
+  std::string text;                  // the line, without its line break
+  std::vector<std::string> matches;  // the names it mentions ("users", "users.email")
+};
+
+struct MigrationImpact {
+  std::string version;
+  std::string name;
+  std::string file;
+  std::vector<ImpactChange> changes;
+  std::vector<ImpactNote> notes;
+  // Statements the parser could not read, so not analysed (SQLite syntax
+  // PostgreSQL's parser does not know; a syntax error).
+  int unparsed = 0;
+};
+
+struct ImpactReport {
+  std::string dialect;                    // "sqlite", "postgres"
+  std::string notes_file;                 // "" when none
+  std::vector<MigrationImpact> migrations;  // in version order
+};
+
 struct InitReport {
   std::vector<std::string> created;  // paths created
   std::vector<std::string> skipped;  // paths that already existed

@@ -40,6 +40,7 @@ class MigratorImpl : public Migrator {
   Result<RepairReport> Repair(const RepairOptions& options) override;
   Result<NewReport> New(const NewOptions& options) override;
   Result<ImportReport> Import(const ImportOptions& options) override;  // import.cc
+  Result<ImpactReport> Impact(const ImpactOptions& options) override;  // impact.cc
   Result<InspectReport> Inspect() override;  // inspect.cc
   Result<LintReport> Lint(const LintOptions& options) override;  // lint.cc
   Result<PlanReport> Plan(const PlanOptions& options) override;  // plan.cc

@@ -26,6 +26,7 @@ Command AddRedo(CLI::App& root);
 Command AddValidate(CLI::App& root);
 Command AddLint(CLI::App& root);
 Command AddPlan(CLI::App& root);
+Command AddImpact(CLI::App& root);
 Command AddBaseline(CLI::App& root);
 Command AddImport(CLI::App& root);
 Command AddRepair(CLI::App& root);
@@ -52,6 +53,7 @@ inline std::vector<Command> AddAllCommands(CLI::App& root) {
       AddValidate(root),
       AddLint(root),
       AddPlan(root),
+      AddImpact(root),
       AddBaseline(root),
       AddImport(root),
       AddRepair(root),

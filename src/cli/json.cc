@@ -59,6 +59,31 @@ std::string ToJson(const LintReport& report) {
   return Dump(j);
 }
 
+std::string ToJson(const ImpactReport& report) {
+  Json j;
+  j["dialect"] = report.dialect;
+  j["notes_file"] = StringOrNull(report.notes_file);
+  j["migrations"] = Json::array();
+  for (const auto& m : report.migrations) {
+    Json jm;
+    jm["version"] = m.version;
+    jm["name"] = m.name;
+    jm["file"] = m.file;
+    jm["changes"] = Json::array();
+    for (const auto& c : m.changes) {
+      jm["changes"].push_back(Json{{"kind", c.kind},     {"name", c.name},     {"table", StringOrNull(c.table)},
+                                   {"action", c.action}, {"detail", StringOrNull(c.detail)}, {"line", c.line}});
+    }
+    jm["notes"] = Json::array();
+    for (const auto& n : m.notes) {
+      jm["notes"].push_back(Json{{"file", n.file}, {"line", n.line}, {"text", n.text}, {"matches", n.matches}});
+    }
+    jm["unparsed"] = m.unparsed;
+    j["migrations"].push_back(std::move(jm));
+  }
+  return Dump(j);
+}
+
 std::string ToJson(const PlanReport& report) {
   Json j;
   j["environment"] = report.environment;

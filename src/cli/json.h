@@ -23,6 +23,7 @@ std::string ToJson(const NewReport& report);
 std::string ToJson(const InspectReport& report);
 std::string ToJson(const LintReport& report);
 std::string ToJson(const PlanReport& report);
+std::string ToJson(const ImpactReport& report);
 std::string ToJson(const DiffReport& report);
 std::string ToJson(const GenerateReport& report);
 std::string ToJson(const DriftReport& report);

@@ -20,7 +20,8 @@
 namespace strata::config {
 namespace {
 
-constexpr std::array<std::string_view, 6> kTopKeys = {"dir", "schema", "default_env", "env", "format", "placeholders"};
+constexpr std::array<std::string_view, 7> kTopKeys = {"dir",    "schema",       "default_env", "env",
+                                                      "format", "impact_notes", "placeholders"};
 // The migration folder formats, as source/format.h names them (config
 // cannot depend on source, so the list is repeated here; config_test.cc and
 // readers_test.cc each check every name).
@@ -294,6 +295,7 @@ struct TopLevel {
   std::string default_env;
   int default_env_line = 0;
   std::string format;
+  std::string impact_notes;
   std::optional<std::map<std::string, std::string>> placeholders;
   const toml::table* envs = nullptr;
 };
@@ -365,6 +367,8 @@ Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
       top->dir = std::move(*value);
     } else if (key == "schema") {
       top->schema = std::move(*value);
+    } else if (key == "impact_notes") {
+      top->impact_notes = std::move(*value);
     } else if (key == "format") {
       if (Status s = CheckFormat(*value, key); !s.ok()) return s.At(ctx.path, line);
       top->format = std::move(*value);
@@ -577,6 +581,8 @@ Result<Config> Load(const Options& options, const GetEnv& getenv, bool need_url)
   cfg.dir = options.dir.empty() ? util::JoinPath(cfg.base_dir, top.dir.empty() ? "migrations" : top.dir)
                                 : options.dir;
   cfg.schema_file = util::JoinPath(cfg.base_dir, top.schema.empty() ? "schema.sql" : top.schema);
+
+  if (!top.impact_notes.empty()) cfg.impact_notes = util::JoinPath(cfg.base_dir, top.impact_notes);
 
   // 6. The folder format: --format over the file's `format`.
   if (!options.format.empty()) {

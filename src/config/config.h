@@ -4,6 +4,7 @@
 // strata.toml (every key optional):
 //   dir = "migrations"          schema = "schema.sql"       default_env = "dev"
 //   format = "auto"  (or native, drizzle, golang-migrate, flyway, dbmate)
+//   impact_notes = "bugs.md"    (notes file `strata impact` searches)
 //   [placeholders]  name = "value" ...  (Flyway placeholders; off without it)
 //   [env.NAME]
 //   url = "${DATABASE_URL}"     protected = true            backup = true
@@ -67,6 +68,8 @@ struct Config {
   // Migration folder format (source/format.h names): --format, else the
   // file's `format`, else "auto" (detected from the folder).
   std::string format = "auto";
+  // `impact_notes`, relative to the config file's folder; "" when unset.
+  std::string impact_notes;
   // [placeholders] for Flyway files; unset (no replacement) without the table.
   std::optional<std::map<std::string, std::string>> placeholders;
   Environment env;          // the resolved environment

@@ -186,6 +186,14 @@ TEST_F(ConfigTest, UnknownFormatNamesTheLineOrTheFlag) {
   EXPECT_EQ(c.status().message(), "--format: unknown migration folder format 'goose'");
 }
 
+TEST_F(ConfigTest, ImpactNotesIsRelativeToTheFile) {
+  Options o = WithFile("impact_notes = \"docs/bugs.md\"\n", "deploy/strata.toml");
+  Result<Config> c = Load(o, FakeEnv({{"DATABASE_URL", "sqlite:a"}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->impact_notes, dir_.path() + "/deploy/docs/bugs.md");
+  EXPECT_EQ(Load(Options{}, FakeEnv({{"DATABASE_URL", "sqlite:a"}}))->impact_notes, "");
+}
+
 TEST_F(ConfigTest, PlaceholdersTable) {
   Options o = WithFile("[placeholders]\nschema = \"app\"\nrole = \"${READER}\"\n");
   Result<Config> c = Load(o, FakeEnv({{"READER", "reader"}, {"DATABASE_URL", "sqlite:a"}}));

@@ -9,6 +9,7 @@
 
 #include "sql/lint/rule.h"
 #include "sql/lock_table.h"
+#include "sql/parsed_migration.h"
 #include "sql/pg_tree.h"
 #include "sql/schema_state.h"
 #include "sql/script_control.h"
@@ -37,35 +38,6 @@ std::string SyntaxErrorMessage(const std::string& message, std::string_view wher
   }
   return std::string(kPrefix) + std::string(where) + ": " + parser_message;
 }
-
-// Line and column of increasing offsets in one text, in a single pass over
-// it: LocateOffset per statement would be quadratic in big files.
-class LineTracker {
- public:
-  explicit LineTracker(std::string_view text) : text_(text) {}
-  LineCol At(size_t offset) {
-    if (offset < pos_) {
-      pos_ = 0;
-      at_ = LineCol{};
-    }
-    if (offset > text_.size()) offset = text_.size();
-    for (; pos_ < offset; ++pos_) {
-      unsigned char c = static_cast<unsigned char>(text_[pos_]);
-      if (c == '\n') {
-        ++at_.line;
-        at_.column = 1;
-      } else if ((c & 0xC0) != 0x80) {
-        ++at_.column;
-      }
-    }
-    return at_;
-  }
-
- private:
-  std::string_view text_;
-  size_t pos_ = 0;
-  LineCol at_;
-};
 
 // "~1.2M rows"
 std::string RowsText(double rows) {
@@ -132,40 +104,6 @@ class MigrationReporter : public lint::Reporter {
   LineCol at_;
   bool lock_timeout_reported_ = false;
 };
-
-// The statements of one migration. PostgreSQL: the whole text in one parse
-// (the fast path); when that fails, a syntax-error finding and then each
-// statement the scanner finds, parsed on its own, so that one typo does not
-// hide every other finding. SQLite: the same, silently skipping what the
-// PostgreSQL grammar cannot read (AUTOINCREMENT, ...).
-struct ParsedMigration {
-  std::vector<std::unique_ptr<ParsedScript>> scripts;  // own the trees
-  std::vector<ParsedStatement> statements;
-  Status error;
-};
-
-ParsedMigration ParseMigration(std::string_view sql, Dialect dialect) {
-  ParsedMigration out;
-  auto whole = ParsedScript::Parse(sql);
-  if (whole.ok()) {
-    out.statements = (*whole)->statements();
-    out.scripts.push_back(std::move(*whole));
-    return out;
-  }
-  out.error = whole.status();
-  auto split = Split(sql, dialect);
-  if (!split.ok()) return out;
-  for (const Statement& s : *split) {
-    auto one = ParsedScript::Parse(s.text);
-    if (!one.ok()) continue;
-    for (ParsedStatement ps : (*one)->statements()) {
-      ps.offset += s.offset;
-      out.statements.push_back(ps);
-    }
-    out.scripts.push_back(std::move(*one));
-  }
-  return out;
-}
 
 bool IsSetLockTimeout(const PgNode* n) {
   return n->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT && n->variable_set_stmt->name &&
