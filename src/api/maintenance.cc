@@ -157,6 +157,22 @@ Result<NewReport> MigratorImpl::New(const NewOptions& options) {
   if (!options.style.empty() && options.style != "timestamp" && options.style != "sequence") {
     return Status::InvalidArgument("unknown version style '" + options.style + "' (timestamp or sequence)");
   }
+  // `new` writes native names, which golang-migrate reads too; the other
+  // tools' folders would ignore the files (their notes in `validate`).
+  source::Format format = SourceOptions().format;
+  if (format == source::Format::kAuto) format = source::DetectFormat(config_.dir);
+  if (format == source::Format::kDrizzle || format == source::Format::kFlyway || format == source::Format::kDbmate) {
+    std::string hint = "use `dbmate new NAME`, or write VERSION_name.sql with -- migrate:up and -- migrate:down";
+    if (format == source::Format::kDrizzle) {
+      hint = "generate it with `drizzle-kit generate` (or `--custom`): the journal lists the migrations";
+    } else if (format == source::Format::kFlyway) {
+      hint = "write V{next version}__name.sql (and U{version}__name.sql to undo it)";
+    }
+    return Status::Unsupported("strata new writes VERSION_NAME.up.sql and .down.sql, which this " +
+                               std::string(source::ToString(format)) + " folder would not read")
+        .At(config_.dir)
+        .WithHint(hint);
+  }
   std::error_code ec;
   std::filesystem::create_directories(config_.dir, ec);
   if (ec) return Status::Io("cannot create the migrations directory: " + ec.message()).At(config_.dir);

@@ -396,6 +396,21 @@ TEST_P(AdoptionTest, DbmateImportUpAndRollbackUseTheSections) {
   EXPECT_EQ(Rows("SELECT version FROM schema_migrations"), std::vector<std::string>{"20240101120000"});
 }
 
+// `new` writes native names: a drizzle, Flyway or dbmate folder would not
+// read them, so it refuses there (golang-migrate reads them as they are).
+TEST_P(AdoptionTest, NewRefusesInFoldersThatWouldIgnoreItsFiles) {
+  CopyFixture("flyway");
+  auto r = Strata({"new", "add", "things"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "which this flyway folder would not read")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "V{next version}__name.sql")) << r.err;
+  fs::remove_all(migrations());
+  CopyFixture("golang-migrate");
+  auto ok = Strata({"new", "add", "things"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_TRUE(fs::exists(migrations() + "/000005_add_things.up.sql"));
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, AdoptionTest, ::testing::Values("sqlite", "postgres"), EngineName);
 
 }  // namespace
