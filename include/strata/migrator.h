@@ -107,6 +107,26 @@ class Migrator {
   // environment (always), or without options.yes.
   virtual Result<ResetReport> Reset(const ResetOptions& options) = 0;
 
+  // Takes over another tool's history (drizzle-kit, golang-migrate, Flyway,
+  // dbmate): reads its tracking table, checks it against the folder, and
+  // records those migrations as applied in strata's tables (batch 0, an
+  // `import` event each), in one transaction, without running any migration
+  // SQL and without writing to the other tool's table. A mismatch (changed
+  // file, dirty or failed row, applied version without a file) is a report
+  // problem, and then nothing is recorded (report.ok() is false). Fails with
+  // kInvalidArgument (unknown tool; the folder does not read as that tool's),
+  // kNotFound (no such table), kValidation (the folder has problems),
+  // kProtected (protected environment without options.yes).
+  virtual Result<ImportReport> Import(const ImportOptions& options) = 0;
+
+  // For each pending migration (or options.versions): the tables, columns,
+  // indexes, constraints and views it creates, changes or drops, and the
+  // lines of the notes file that mention any of them (word-boundary,
+  // case-insensitive). Reads only. Fails with kNotFound (unknown version,
+  // notes file missing), kInvalidArgument (pending migrations asked for
+  // without a database URL).
+  virtual Result<ImpactReport> Impact(const ImpactOptions& options) = 0;
+
   // Creates the next up/down pair in the migrations directory.
   virtual Result<NewReport> New(const NewOptions& options) = 0;
 

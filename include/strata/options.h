@@ -27,6 +27,11 @@ struct Options {
   // the file's `dir` (relative to the config file's folder), then "migrations".
   // A value given here is relative to the working directory.
   std::string dir;
+  // How the migrations folder is laid out: "native", "drizzle",
+  // "golang-migrate", "flyway", "dbmate", or "auto" (detected from the
+  // folder; docs/migrations.md). Overrides `format` in strata.toml.
+  // Default "": the file's `format`, else "auto".
+  std::string format;
 };
 
 struct UpOptions {
@@ -98,6 +103,30 @@ struct ResetOptions {
   // Confirms dropping everything. Reset is refused outright in a protected
   // environment, confirmed or not.
   bool yes = false;
+};
+
+struct ImportOptions {
+  // The tool whose history to take over: "drizzle", "golang-migrate",
+  // "flyway" or "dbmate". The migrations folder must read as that tool's
+  // (strata.toml `format`, --format, or detected).
+  std::string tool;
+  // Its tracking table, "schema.table" or "table". Default: where the tool
+  // keeps it (drizzle.__drizzle_migrations on PostgreSQL, __drizzle_migrations
+  // on SQLite, schema_migrations, flyway_schema_history).
+  std::string table;
+  // Check and report what would be recorded; change nothing.
+  bool dry_run = false;
+  bool yes = false;  // confirms the operation in a protected environment
+};
+
+struct ImpactOptions {
+  // The migrations to analyse (versions as in `status`). Default: the
+  // pending ones, which needs the database.
+  std::vector<std::string> versions;
+  // A notes file (a bug list, open issues) whose lines are searched for the
+  // objects each migration touches. Default "": strata.toml's impact_notes,
+  // else none.
+  std::string notes_file;
 };
 
 struct InitOptions {

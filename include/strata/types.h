@@ -31,6 +31,12 @@ struct MigrationInfo {
   std::string name;             // "create_users"
   MigrationState state = MigrationState::kPending;
   bool out_of_order = false;    // pending, but older than the newest applied migration
+  // A Flyway repeatable migration (R__name.sql; version "R__name", name ""):
+  // runs after every versioned one and again whenever its file changes.
+  bool repeatable = false;
+  // Pending because its file changed since it was applied (repeatables only;
+  // the applied_* fields describe the last apply).
+  bool reapply = false;
   bool has_down = false;        // a down file exists, or down SQL was stored at apply time
   bool no_transaction = false;  // `-- strata:no-transaction`
   std::string file;             // path of the up file; empty when missing
@@ -156,6 +162,12 @@ struct ResetReport {
 struct ValidationReport {
   std::vector<ValidationIssue> issues;
   int migrations = 0;  // how many migration files were read
+  // Files the folder's format says are not migrations, skipped as the tool
+  // itself skips them (a .sql file outside drizzle-kit's journal, a Flyway
+  // callback, ...), and Flyway placeholders left as written. Kind "ignored"
+  // or "placeholder". They never fail validation.
+  std::vector<ValidationIssue> notes;
+  std::string format;  // the folder's format: "native", "drizzle", "golang-migrate", "flyway", "dbmate"
   bool ok() const { return issues.empty(); }
 };
 
@@ -175,6 +187,69 @@ struct BaselineReport {
   std::string version;  // the baseline version
   int64_t batch = 0;
   std::vector<std::string> versions;  // versions newly marked as applied
+};
+
+// `strata import`: another tool's history taken over (docs/commands.md#import).
+struct ImportedMigration {
+  std::string version;
+  std::string name;
+  std::string detail;  // how it was matched: "hash matches drizzle.__drizzle_migrations row 3"
+};
+
+struct ImportReport {
+  std::string tool;   // "drizzle", "golang-migrate", "flyway", "dbmate"
+  std::string table;  // the table read, "drizzle.__drizzle_migrations"
+  bool dry_run = false;
+  int64_t batch = 0;  // imported migrations are recorded in batch 0
+  // Recorded as applied, without running them (a dry run: would be).
+  // Empty when `problems` is not.
+  std::vector<ImportedMigration> recorded;
+  // Versions strata had recorded already: left as they were.
+  std::vector<std::string> already;
+  // Things to know that record nothing: migrations left pending (kind
+  // "pending"), rows not imported (kind "ignored").
+  std::vector<ValidationIssue> notes;
+  // Why the import was refused, one per migration or row: a file changed
+  // since the tool applied it (kind "checksum"), a dirty or failed row
+  // ("dirty", "failed"), a version applied without a file ("missing").
+  // When not empty, nothing was recorded.
+  std::vector<ValidationIssue> problems;
+  bool ok() const { return problems.empty(); }
+};
+
+// `strata impact` (docs/commands.md#impact).
+struct ImpactChange {
+  std::string kind;    // "table", "column", "index", "constraint", "view"
+  std::string name;    // "users", "users.email", "users_email_idx"; "" for an unnamed constraint
+  std::string table;   // the table of a column, index or constraint; "" otherwise
+  std::string action;  // "create", "alter", "drop", "rename", "rows", "reference"
+  std::string detail;  // "type text", "renamed to customers", "UPDATE", ...
+  int line = 0;        // of the statement in the up file
+};
+
+// A line of the notes file that mentions what a migration touches.
+struct ImpactNote {
+  std::string file;
+  int line = 0;
+  std::string text;                  // the line, without its line break
+  std::vector<std::string> matches;  // the names it mentions ("users", "users.email")
+};
+
+struct MigrationImpact {
+  std::string version;
+  std::string name;
+  std::string file;
+  std::vector<ImpactChange> changes;
+  std::vector<ImpactNote> notes;
+  // Statements the parser could not read, so not analysed (SQLite syntax
+  // PostgreSQL's parser does not know; a syntax error).
+  int unparsed = 0;
+};
+
+struct ImpactReport {
+  std::string dialect;                    // "sqlite", "postgres"
+  std::string notes_file;                 // "" when none
+  std::vector<MigrationImpact> migrations;  // in version order
 };
 
 struct InitReport {

@@ -12,6 +12,7 @@
 #include "api/schema_support.h"
 #include "api/semantic_check.h"
 #include "config/url.h"
+#include "source/file_reader.h"
 #include "sql/lint.h"
 #include "util/fs.h"
 #include "util/strings.h"
@@ -207,11 +208,12 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
       inputs.push_back(ToLintInput(m, report));
     }
     for (const auto& f : outside) {
-      auto text = util::ReadFile(f);
-      if (!text.ok()) return Scrub(text.status());
-      auto annotations = source::ParseAnnotations(*text, f);
+      // The readers' own checks: no FIFO, no NUL byte, UTF-8.
+      auto read = source::ReadMigrationFile(f);
+      if (!read.ok()) return Scrub(read.status());
+      auto annotations = source::ParseAnnotations(read->text, f);
       if (!annotations.ok()) return Scrub(annotations.status());
-      contents.push_back(std::move(*text));
+      contents.push_back(std::move(read->text));
       sql::LintMigration m;
       VersionAndName(f, &m);
       m.file = f;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "api/locked_transaction.h"
 #include "api/migrator_impl.h"
 #include "engine/planner.h"
 #include "util/clock.h"
@@ -11,28 +12,10 @@
 namespace strata::api {
 namespace {
 
+// Digits, or digit groups joined by single dots (Flyway's 1.2).
 bool AllDigits(const std::string& s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// Runs `body` in one transaction under the migration lock; the tracking
-// tables are created first.
-template <class Body>
-Status InLockedTransaction(driver::Connection& conn, engine::History& history, engine::MigrationLock& lock,
-                           Body body) {
-  Status s = lock.Acquire();
-  if (!s.ok()) return s;
-  engine::LockGuard guard(lock);
-  s = history.Ensure();
-  if (!s.ok()) return s;
-  s = conn.Begin();
-  if (!s.ok()) return s;
-  s = lock.CheckHeld();
-  if (s.ok()) s = body();
-  if (s.ok()) return conn.Commit();
-  Status r = conn.Rollback();
-  (void)r;
-  return s;
+  if (s.empty() || s.front() == '.' || s.back() == '.' || s.find("..") != std::string::npos) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
 }
 
 }  // namespace
@@ -185,6 +168,22 @@ Result<NewReport> MigratorImpl::New(const NewOptions& options) {
   }
   if (!options.style.empty() && options.style != "timestamp" && options.style != "sequence") {
     return Status::InvalidArgument("unknown version style '" + options.style + "' (timestamp or sequence)");
+  }
+  // `new` writes native names, which golang-migrate reads too; the other
+  // tools' folders would ignore the files (their notes in `validate`).
+  source::Format format = SourceOptions().format;
+  if (format == source::Format::kAuto) format = source::DetectFormat(config_.dir);
+  if (format == source::Format::kDrizzle || format == source::Format::kFlyway || format == source::Format::kDbmate) {
+    std::string hint = "use `dbmate new NAME`, or write VERSION_name.sql with -- migrate:up and -- migrate:down";
+    if (format == source::Format::kDrizzle) {
+      hint = "generate it with `drizzle-kit generate` (or `--custom`): the journal lists the migrations";
+    } else if (format == source::Format::kFlyway) {
+      hint = "write V{next version}__name.sql (and U{version}__name.sql to undo it)";
+    }
+    return Status::Unsupported("strata new writes VERSION_NAME.up.sql and .down.sql, which this " +
+                               std::string(source::ToString(format)) + " folder would not read")
+        .At(config_.dir)
+        .WithHint(hint);
   }
   std::error_code ec;
   std::filesystem::create_directories(config_.dir, ec);

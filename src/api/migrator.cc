@@ -8,10 +8,12 @@
 
 #include "config/url.h"
 #include "driver/open.h"
+#include "engine/foreign_history.h"
 #include "engine/planner.h"
 #include "engine/runner.h"
 #include "engine/transaction_control.h"
 #include "sql/script_control.h"
+#include "sql/lint.h"
 #include "util/fs.h"
 #include "util/strings.h"
 
@@ -170,7 +172,15 @@ bool MigratorImpl::SqliteFileMissing() const {
   return url.ok() && url->scheme == config::Url::Scheme::kSqlite && !url->memory && !util::Exists(url->path);
 }
 
-Result<source::MigrationSet> MigratorImpl::LoadFiles() const { return source::LoadMigrations(config_.dir); }
+source::LoadOptions MigratorImpl::SourceOptions() const {
+  source::LoadOptions options;
+  options.format = source::ParseFormat(config_.format).value_or(source::Format::kAuto);
+  options.placeholders = config_.placeholders;
+  options.needs_no_transaction = [](std::string_view sql) { return !sql::StatementNeedingNoTransaction(sql).empty(); };
+  return options;
+}
+
+Result<source::MigrationSet> MigratorImpl::LoadFiles() const { return source::LoadMigrations(config_.dir, SourceOptions()); }
 
 std::unique_ptr<engine::MigrationLock> MigratorImpl::MakeLock(driver::Connection& conn, bool dry_run) {
   engine::LockOptions options;
@@ -206,12 +216,10 @@ Result<StatusReport> MigratorImpl::GetStatus() {
   // another thread while this one connects and loads the records. Over a
   // thousand migrations that halves a no-op `strata status`.
   std::string dir = config_.dir;
-  auto files = std::async(std::launch::async, [dir] {
-    source::LoadOptions options;
-    options.read_down = false;  // status shows whether a down exists, not what it says
-    options.use_cache = true;   // status needs checksums, not the SQL
-    return source::LoadMigrations(dir, options);
-  });
+  source::LoadOptions options = SourceOptions();
+  options.read_down = false;  // status shows whether a down exists, not what it says
+  options.use_cache = true;   // status needs checksums, not the SQL
+  auto files = std::async(std::launch::async, [dir, options] { return source::LoadMigrations(dir, options); });
   Result<std::vector<engine::AppliedRow>> rows = std::vector<engine::AppliedRow>{};
   // A SQLite file that does not exist yet has nothing applied; opening it
   // would create it, and status must not create anything.
@@ -257,6 +265,8 @@ Result<ValidationReport> MigratorImpl::Validate() {
   report.migrations = static_cast<int>(set->migrations.size() + set->problems.size());
   report.issues = engine::Validate(*set, rows);
   for (auto& issue : engine::TransactionControlIssues(*set, ConfigDialect())) report.issues.push_back(std::move(issue));
+  report.notes = engine::FileNotes(*set);
+  report.format = std::string(source::ToString(set->format));
   return report;
 }
 
@@ -366,6 +376,11 @@ Result<ApplyReport> MigratorImpl::RunUp(const UpOptions& options) {
     if (precheck) {
       Status lint = LintPending(*set, plan->steps, options, conn, &lint_findings);
       if (!lint.ok()) return lint;
+    } else if (set->format == source::Format::kGolangMigrate && !plan->steps.empty() && conn) {
+      // golang-migrate's table exists before its first file runs (under the
+      // lock, after every check: a refused run writes nothing).
+      Status table = engine::EnsureGolangMigrateTable(*conn);
+      if (!table.ok()) return table;
     }
     return plan;
   });

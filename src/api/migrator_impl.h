@@ -47,6 +47,8 @@ class MigratorImpl : public Migrator {
   Result<BaselineReport> Baseline(const BaselineOptions& options) override;
   Result<RepairReport> Repair(const RepairOptions& options) override;
   Result<NewReport> New(const NewOptions& options) override;
+  Result<ImportReport> Import(const ImportOptions& options) override;  // import.cc
+  Result<ImpactReport> Impact(const ImpactOptions& options) override;  // impact.cc
   Result<InspectReport> Inspect() override;  // inspect.cc
   Result<LintReport> Lint(const LintOptions& options) override;  // lint.cc
   Result<PlanReport> Plan(const PlanOptions& options) override;  // plan.cc
@@ -70,6 +72,10 @@ class MigratorImpl : public Migrator {
   // The connection, opened on first use and kept.
   Result<driver::Connection*> Connect();
   Result<source::MigrationSet> LoadFiles() const;
+  // How LoadFiles reads the folder: the configured format, Flyway
+  // placeholders, and the parser that tells golang-migrate and Flyway readers
+  // which files must run outside a transaction.
+  source::LoadOptions SourceOptions() const;
   // True for a sqlite: URL whose file does not exist (yet): read-only
   // commands then report an empty database instead of creating the file.
   bool SqliteFileMissing() const;

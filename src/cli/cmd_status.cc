@@ -27,6 +27,7 @@ std::string RenderTable(const StatusReport& report, const Style& style) {
   for (const auto& m : report.migrations) {
     std::string state(ToString(m.state));
     if (m.out_of_order) state += " (out of order)";
+    if (m.reapply) state += " (changed)";
     table.AddRow({{m.version},
                   {m.name},
                   {state, StateColor(m.state)},
@@ -82,7 +83,9 @@ Command AddStatus(CLI::App& root) {
   sub->footer(
       "Lists each migration with its state, batch, when it was applied and how long it\n"
       "took, then a summary. 'out of order' marks a pending migration older than the\n"
-      "newest applied one. Never changes the database.");
+      "newest applied one; 'changed' a repeatable migration (Flyway R__ file) whose\n"
+      "file changed since it was applied, which `up` applies again. Never changes the\n"
+      "database.");
   sub->add_flag("--exit-code", args->exit_code,
                 "Exit 3 when migrations are pending, 6 when any is modified, missing or dirty");
   return {sub, [args](Context& ctx) { return RunStatus(*args, ctx); }};

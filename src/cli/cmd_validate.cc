@@ -16,12 +16,20 @@ Outcome RunValidate(Context& ctx) {
   if (!report.ok()) return report.status();
   if (ctx.json()) {
     ctx.PrintJson(ToJson(*report));
-  } else if (report->ok()) {
-    ctx.Print(fmt::format("OK: {} valid.\n", Plural(report->migrations, "migration")));
   } else {
-    std::string out = RenderIssues(report->issues, ctx.style());
-    out += fmt::format("Validation failed: {} in {}.\n", Plural(report->issues.size(), "problem"),
-                       Plural(report->migrations, "migration"));
+    // Notes first: files the folder's format skips on purpose. They never fail.
+    std::string out;
+    for (const auto& n : report->notes) {
+      out += "note: " + (n.file.empty() ? "" : n.file + (n.line > 0 ? fmt::format(":{}", n.line) : "") + ": ") +
+             n.message + "\n";
+    }
+    if (report->ok()) {
+      out += fmt::format("OK: {} valid.\n", Plural(report->migrations, "migration"));
+    } else {
+      out += RenderIssues(report->issues, ctx.style());
+      out += fmt::format("Validation failed: {} in {}.\n", Plural(report->issues.size(), "problem"),
+                         Plural(report->migrations, "migration"));
+    }
     ctx.Print(out);
   }
   return report->ok() ? Outcome() : Outcome::Exit(ExitCode(Status::Code::kValidation));
@@ -33,7 +41,9 @@ Command AddValidate(CLI::App& root) {
   sub->footer(
       "Reports changed checksums of applied migrations, duplicate and missing versions,\n"
       "dirty migrations, pending migrations older than applied ones, down files without\n"
-      "an up file and badly named files. Exits 6 when it finds any problem.");
+      "an up file and badly named files. Exits 6 when it finds any problem. Files that\n"
+      "the folder's format skips on purpose (a .sql file outside drizzle-kit's journal,\n"
+      "a Flyway callback) are listed as notes and do not fail.");
   return {sub, [](Context& ctx) { return RunValidate(ctx); }};
 }
 

@@ -26,7 +26,9 @@ Command AddRedo(CLI::App& root);
 Command AddValidate(CLI::App& root);
 Command AddLint(CLI::App& root);
 Command AddPlan(CLI::App& root);
+Command AddImpact(CLI::App& root);
 Command AddBaseline(CLI::App& root);
+Command AddImport(CLI::App& root);
 Command AddRepair(CLI::App& root);
 Command AddInspect(CLI::App& root);
 Command AddDiff(CLI::App& root);
@@ -41,6 +43,8 @@ Command AddRestore(CLI::App& root);
 Command AddReset(CLI::App& root);
 Command AddHealth(CLI::App& root);
 Command AddServe(CLI::App& root);
+Command AddCompletion(CLI::App& root);  // hidden
+Command AddManpage(CLI::App& root);    // hidden
 
 // Every command, in the order `strata --help` lists them.
 inline std::vector<Command> AddAllCommands(CLI::App& root) {
@@ -55,7 +59,9 @@ inline std::vector<Command> AddAllCommands(CLI::App& root) {
       AddValidate(root),
       AddLint(root),
       AddPlan(root),
+      AddImpact(root),
       AddBaseline(root),
+      AddImport(root),
       AddRepair(root),
       AddInspect(root),
       AddDiff(root),
@@ -70,6 +76,8 @@ inline std::vector<Command> AddAllCommands(CLI::App& root) {
       AddReset(root),
       AddHealth(root),
       AddServe(root),
+      AddCompletion(root),
+      AddManpage(root),
   };
 }
 

@@ -20,6 +20,7 @@ Result<std::unique_ptr<Migrator>> Context::OpenMigrator() {
   options.env = global_.env;
   options.url = global_.url;
   options.dir = global_.dir;
+  options.format = global_.format;
   return Migrator::Open(options, progress_.get());
 }
 

@@ -21,6 +21,7 @@ struct GlobalOptions {
   std::string url;          // --url URL
   std::string dir;          // --dir DIR
   std::string config;       // --config FILE
+  std::string format;       // --format FORMAT (migration folder format)
   bool json = false;        // --json: one JSON object on stdout
   bool quiet = false;       // --quiet: nothing but errors
   bool verbose = false;     // --verbose: also notices and lock waits

@@ -22,22 +22,6 @@ Json OrNull(const std::optional<T>& v) {
 
 Json StringOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
 
-Json MigrationJson(const MigrationInfo& m) {
-  Json j;
-  j["version"] = m.version;
-  j["name"] = m.name;
-  j["state"] = std::string(ToString(m.state));
-  j["out_of_order"] = m.out_of_order;
-  j["has_down"] = m.has_down;
-  j["no_transaction"] = m.no_transaction;
-  j["batch"] = OrNull(m.batch);
-  j["applied_at"] = OrNull(m.applied_at);
-  j["applied_by"] = OrNull(m.applied_by);
-  j["duration_ms"] = OrNull(m.duration_ms);
-  j["checksum"] = StringOrNull(m.checksum);
-  return j;
-}
-
 Json StepJson(const StepResult& s) {
   Json j;
   j["version"] = s.version;
@@ -63,34 +47,7 @@ Json FindingJson(const LintFinding& f) {
   return j;
 }
 
-Json IssueJson(const ValidationIssue& i) {
-  Json issue;
-  issue["kind"] = i.kind;
-  issue["version"] = StringOrNull(i.version);
-  issue["file"] = StringOrNull(i.file);
-  issue["line"] = i.line > 0 ? Json(i.line) : Json(nullptr);
-  issue["message"] = i.message;
-  issue["hint"] = StringOrNull(i.hint);
-  return issue;
-}
-
 }  // namespace
-
-std::string ToJson(const StatusReport& report) {
-  Json j;
-  j["environment"] = report.environment;
-  j["url"] = report.url;
-  j["migrations"] = Json::array();
-  for (const auto& m : report.migrations) j["migrations"].push_back(MigrationJson(m));
-  const StatusSummary& s = report.summary;
-  j["summary"] = Json{{"applied", s.applied}, {"pending", s.pending}, {"modified", s.modified},
-                      {"missing", s.missing}, {"dirty", s.dirty}};
-  j["problems"] = Json::array();
-  for (const auto& i : report.problems) j["problems"].push_back(IssueJson(i));
-  j["lock_holder"] = StringOrNull(report.lock_holder);
-  j["pooler"] = StringOrNull(report.pooler);
-  return Dump(j);
-}
 
 std::string ToJson(const LintReport& report) {
   Json j;
@@ -99,6 +56,31 @@ std::string ToJson(const LintReport& report) {
   j["summary"] = {{"errors", report.errors},   {"warnings", report.warnings},     {"infos", report.infos},
                   {"allowed", report.allowed}, {"files", report.files},           {"statements", report.statements},
                   {"dialect", report.dialect}, {"semantic", report.semantic}};
+  return Dump(j);
+}
+
+std::string ToJson(const ImpactReport& report) {
+  Json j;
+  j["dialect"] = report.dialect;
+  j["notes_file"] = StringOrNull(report.notes_file);
+  j["migrations"] = Json::array();
+  for (const auto& m : report.migrations) {
+    Json jm;
+    jm["version"] = m.version;
+    jm["name"] = m.name;
+    jm["file"] = m.file;
+    jm["changes"] = Json::array();
+    for (const auto& c : m.changes) {
+      jm["changes"].push_back(Json{{"kind", c.kind},     {"name", c.name},     {"table", StringOrNull(c.table)},
+                                   {"action", c.action}, {"detail", StringOrNull(c.detail)}, {"line", c.line}});
+    }
+    jm["notes"] = Json::array();
+    for (const auto& n : m.notes) {
+      jm["notes"].push_back(Json{{"file", n.file}, {"line", n.line}, {"text", n.text}, {"matches", n.matches}});
+    }
+    jm["unparsed"] = m.unparsed;
+    j["migrations"].push_back(std::move(jm));
+  }
   return Dump(j);
 }
 
@@ -208,15 +190,6 @@ std::string ToJson(const ResetReport& report) {
   Json j;
   j["backup"] = report.backup ? BackupJson(*report.backup) : Json(nullptr);
   j["applied"] = Json::parse(ToJson(report.applied));
-  return Dump(j);
-}
-
-std::string ToJson(const ValidationReport& report) {
-  Json j;
-  j["ok"] = report.ok();
-  j["migrations"] = report.migrations;
-  j["issues"] = Json::array();
-  for (const auto& i : report.issues) j["issues"].push_back(IssueJson(i));
   return Dump(j);
 }
 

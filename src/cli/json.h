@@ -3,18 +3,19 @@
 // stable: fields may be added, never renamed or removed; absent values are
 // null rather than missing so that every object has the same keys.
 // Each function returns one pretty-printed (indent 2) document, no newline.
+// Status, validate and import documents come from the library
+// (<strata/json.h>), which the C ABI shares.
 #pragma once
 
 #include <string>
 
+#include <strata/json.h>
 #include <strata/status.h>
 #include <strata/types.h>
 
 namespace strata::cli {
 
-std::string ToJson(const StatusReport& report);
 std::string ToJson(const ApplyReport& report);
-std::string ToJson(const ValidationReport& report);
 std::string ToJson(const BaselineReport& report);
 std::string ToJson(const RepairReport& report);
 std::string ToJson(const InitReport& report);
@@ -22,6 +23,7 @@ std::string ToJson(const NewReport& report);
 std::string ToJson(const InspectReport& report);
 std::string ToJson(const LintReport& report);
 std::string ToJson(const PlanReport& report);
+std::string ToJson(const ImpactReport& report);
 std::string ToJson(const DiffReport& report);
 std::string ToJson(const GenerateReport& report);
 std::string ToJson(const DriftReport& report);

@@ -23,8 +23,8 @@ namespace strata::cli {
 namespace {
 
 constexpr const char* kCommandFooter =
-    "\n\nGlobal options (--env, --url, --dir, --config, --json, --quiet, --verbose,\n"
-    "--no-color) are accepted too; see 'strata --help'.";
+    "\n\nGlobal options (--env, --url, --dir, --config, --format, --json, --quiet,\n"
+    "--verbose, --no-color) are accepted too; see 'strata --help'.";
 
 constexpr const char* kFooter =
     "Global options may also follow the command. Run 'strata COMMAND --help' for details.\n"
@@ -41,6 +41,11 @@ void AddGlobalOptions(CLI::App& app, GlobalOptions& g) {
       ->type_name("DIR");
   app.add_option("--config", g.config, "Path of strata.toml; default ./strata.toml when it exists")
       ->type_name("FILE");
+  // `lint --format` (its output format) is lint's own option: after `lint`,
+  // --format means that one; before the command it means this one.
+  app.add_option("--format", g.format,
+                 "Migrations folder format: auto (default), native, drizzle, golang-migrate, flyway, dbmate")
+      ->type_name("FORMAT");
   app.add_flag("--json", g.json, "Print one JSON object on stdout (errors too); see docs/json.md");
   // --quiet with --verbose is checked after parsing: CLI11's excludes() would
   // clutter the help text.
@@ -66,7 +71,7 @@ std::string CommandWord(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
     if (a == "--") return i + 1 < argc ? argv[i + 1] : "";
-    if (a == "--env" || a == "--url" || a == "--dir" || a == "--config") {
+    if (a == "--env" || a == "--url" || a == "--dir" || a == "--config" || a == "--format") {
       ++i;
       continue;
     }

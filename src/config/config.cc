@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -23,8 +24,14 @@
 namespace strata::config {
 namespace {
 
-constexpr std::array<std::string_view, 8> kTopKeys = {"dir",       "schema",        "default_env",    "env",
-                                                      "audit_log", "audit_log_max", "audit_log_keep", "notify"};
+constexpr std::array<std::string_view, 11> kTopKeys = {"dir",       "schema",        "default_env",    "env",
+                                                       "audit_log", "audit_log_max", "audit_log_keep", "notify",
+                                                       "format",    "impact_notes",  "placeholders"};
+// The migration folder formats, as source/format.h names them (config
+// cannot depend on source, so the list is repeated here; config_test.cc and
+// readers_test.cc each check every name).
+constexpr std::array<std::string_view, 7> kFormats = {"auto",   "native", "drizzle", "drizzle-kit",
+                                                      "golang-migrate", "flyway", "dbmate"};
 constexpr std::array<std::string_view, 30> kEnvKeys = {
     "url",          "protected", "backup",          "lint",
     "lock_timeout", "lock_wait", "connect_timeout", "connect_retries",
@@ -571,10 +578,41 @@ struct TopLevel {
   std::string schema;
   std::string default_env;
   int default_env_line = 0;
+  std::string format;
+  std::string impact_notes;
+  std::optional<std::map<std::string, std::string>> placeholders;
   const toml::table* envs = nullptr;
   const toml::table* root = nullptr;  // for the top-level audit_log keys
   NotifyNodes notify;  // the top-level [notify] keys
 };
+
+Status CheckFormat(const std::string& value, const std::string& setting) {
+  if (IsKnown(kFormats, value)) return Status::Ok();
+  return Status::InvalidArgument(setting + ": unknown migration folder format '" + value + "'")
+      .WithHint("use one of: auto, native, drizzle, golang-migrate, flyway, dbmate");
+}
+
+// [placeholders]: name = "value" pairs for Flyway files (docs/config.md).
+Status ReadPlaceholders(const toml::node& node, const Ctx& ctx, TopLevel* top) {
+  const toml::table* table = node.as_table();
+  if (!table) {
+    return Status::InvalidArgument("placeholders: expected a table ([placeholders]), got " +
+                                   std::string(TypeName(node)))
+        .At(ctx.path, LineOf(node));
+  }
+  top->placeholders.emplace();
+  for (auto&& [name, value] : *table) {
+    std::string setting = "placeholders." + std::string(name.str());
+    if (!value.is_string()) {
+      return Status::InvalidArgument(setting + ": expected a string, got " + std::string(TypeName(value)))
+          .At(ctx.path, LineOf(value));
+    }
+    Result<std::string> v = Interpolate(value.as_string()->get(), setting, ctx.getenv);
+    if (!v.ok()) return v.status().At(ctx.path, LineOf(value));
+    (*top->placeholders)[std::string(name.str())] = std::move(*v);
+  }
+  return Status::Ok();
+}
 
 Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
   for (auto&& [k, node] : root) {
@@ -605,6 +643,11 @@ Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
       }
       continue;
     }
+    if (key == "placeholders") {
+      Status s = ReadPlaceholders(node, ctx, top);
+      if (!s.ok()) return s;
+      continue;
+    }
     if (!node.is_string()) {
       return Status::InvalidArgument(key + ": expected a string, got " + std::string(TypeName(node)))
           .At(ctx.path, line);
@@ -616,6 +659,11 @@ Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
       top->dir = std::move(*value);
     } else if (key == "schema") {
       top->schema = std::move(*value);
+    } else if (key == "impact_notes") {
+      top->impact_notes = std::move(*value);
+    } else if (key == "format") {
+      if (Status s = CheckFormat(*value, key); !s.ok()) return s.At(ctx.path, line);
+      top->format = std::move(*value);
     } else {
       top->default_env = std::move(*value);
       top->default_env_line = line;
@@ -890,6 +938,17 @@ Result<Config> Load(const Options& options, const GetEnv& getenv, bool need_url)
   cfg.schema_file = util::JoinPath(cfg.base_dir, top.schema.empty() ? "schema.sql" : top.schema);
   cfg.env.backup_dir = util::JoinPath(cfg.base_dir, cfg.env.backup_dir.empty() ? "backups" : cfg.env.backup_dir);
   if (!cfg.env.audit_log.empty()) cfg.env.audit_log = util::JoinPath(cfg.base_dir, cfg.env.audit_log);
+
+  if (!top.impact_notes.empty()) cfg.impact_notes = util::JoinPath(cfg.base_dir, top.impact_notes);
+
+  // 6. The folder format: --format over the file's `format`.
+  if (!options.format.empty()) {
+    if (Status s = CheckFormat(options.format, "--format"); !s.ok()) return s;
+    cfg.format = options.format;
+  } else if (!top.format.empty()) {
+    cfg.format = top.format;
+  }
+  cfg.placeholders = std::move(top.placeholders);
   return cfg;
 }
 

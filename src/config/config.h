@@ -3,6 +3,9 @@
 //
 // strata.toml (every key optional):
 //   dir = "migrations"          schema = "schema.sql"       default_env = "dev"
+//   format = "auto"  (or native, drizzle, golang-migrate, flyway, dbmate)
+//   impact_notes = "bugs.md"    (notes file `strata impact` searches)
+//   [placeholders]  name = "value" ...  (Flyway placeholders; off without it)
 //   [env.NAME]
 //   url = "${DATABASE_URL}"     protected = true            backup = true
 //   lint = "error"              lock_timeout = "5s"         lock_wait = "60s"
@@ -28,6 +31,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -125,6 +129,13 @@ struct Config {
   std::string base_dir;     // folder of config_path, or the working directory
   std::string dir;          // migrations directory (absolute or relative to cwd)
   std::string schema_file;  // desired schema file (same rules as dir)
+  // Migration folder format (source/format.h names): --format, else the
+  // file's `format`, else "auto" (detected from the folder).
+  std::string format = "auto";
+  // `impact_notes`, relative to the config file's folder; "" when unset.
+  std::string impact_notes;
+  // [placeholders] for Flyway files; unset (no replacement) without the table.
+  std::optional<std::map<std::string, std::string>> placeholders;
   Environment env;          // the resolved environment
   Notify notify;            // [notify] merged with [env.NAME.notify]
   // OK when env.url is usable. After Load(..., need_url = false): the error

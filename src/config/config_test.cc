@@ -158,6 +158,55 @@ TEST_F(ConfigTest, MalformedTomlGivesFileLineColumn) {
   EXPECT_GT(c.status().column(), 0);
 }
 
+TEST_F(ConfigTest, FormatFromFileAndCommandLine) {
+  Options o = WithFile("format = \"flyway\"\n[env.dev]\nurl = \"sqlite:dev.db\"\n");
+  Result<Config> c = Load(o, FakeEnv({}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->format, "flyway");
+  o.format = "drizzle";
+  EXPECT_EQ(Load(o, FakeEnv({}))->format, "drizzle");
+  EXPECT_EQ(Load(Options{}, FakeEnv({{"DATABASE_URL", "sqlite:a.db"}}))->format, "auto");
+  for (const char* name : {"auto", "native", "drizzle", "drizzle-kit", "golang-migrate", "flyway", "dbmate"}) {
+    Options each;
+    each.format = name;
+    EXPECT_TRUE(Load(each, FakeEnv({{"DATABASE_URL", "sqlite:a.db"}})).ok()) << name;
+  }
+}
+
+TEST_F(ConfigTest, UnknownFormatNamesTheLineOrTheFlag) {
+  Result<Config> c = Load(WithFile("dir = \"m\"\nformat = \"liquibase\"\n"), FakeEnv({{"DATABASE_URL", "sqlite:a"}}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(c.status().line(), 2);
+  EXPECT_EQ(c.status().message(), "format: unknown migration folder format 'liquibase'");
+  Options o;
+  o.format = "goose";
+  c = Load(o, FakeEnv({{"DATABASE_URL", "sqlite:a"}}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), "--format: unknown migration folder format 'goose'");
+}
+
+TEST_F(ConfigTest, ImpactNotesIsRelativeToTheFile) {
+  Options o = WithFile("impact_notes = \"docs/bugs.md\"\n", "deploy/strata.toml");
+  Result<Config> c = Load(o, FakeEnv({{"DATABASE_URL", "sqlite:a"}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->impact_notes, dir_.path() + "/deploy/docs/bugs.md");
+  EXPECT_EQ(Load(Options{}, FakeEnv({{"DATABASE_URL", "sqlite:a"}}))->impact_notes, "");
+}
+
+TEST_F(ConfigTest, PlaceholdersTable) {
+  Options o = WithFile("[placeholders]\nschema = \"app\"\nrole = \"${READER}\"\n");
+  Result<Config> c = Load(o, FakeEnv({{"READER", "reader"}, {"DATABASE_URL", "sqlite:a"}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_TRUE(c->placeholders.has_value());
+  EXPECT_EQ(*c->placeholders, (std::map<std::string, std::string>{{"role", "reader"}, {"schema", "app"}}));
+  EXPECT_FALSE(Load(Options{}, FakeEnv({{"DATABASE_URL", "sqlite:a"}}))->placeholders.has_value());
+  c = Load(WithFile("[placeholders]\nversion = 3\n"), FakeEnv({{"DATABASE_URL", "sqlite:a"}}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().message(), "placeholders.version: expected a string, got an integer");
+  EXPECT_EQ(c.status().line(), 2);
+}
+
 TEST_F(ConfigTest, UnknownEnvironmentListsDefinedOnes) {
   Options o = WithFile(kTwoEnvs);
   o.env = "prod";

@@ -57,4 +57,20 @@ std::string StatementContext(std::string_view text) {
   return out;
 }
 
+Status RejectNul(std::string_view sql) {
+  size_t nul = sql.find('\0');
+  if (nul == std::string_view::npos) return Status::Ok();
+  int line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < nul; ++i) {
+    if (sql[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return Status::InvalidArgument("SQL contains a NUL byte: the database would ignore everything after it")
+      .At("", line, static_cast<int>(nul - line_start) + 1)
+      .WithHint("remove the NUL byte");
+}
+
 }  // namespace strata::driver

@@ -194,5 +194,10 @@ std::string QuoteLiteral(std::string_view text);
 // "statement: <first 200 characters>" with whitespace folded: the context a
 // driver adds to the Status of a failing statement.
 std::string StatementContext(std::string_view text);
+// kInvalidArgument with the line and column of the first NUL byte in `sql`,
+// OK when there is none. Both engines read SQL as a C string and would
+// silently drop everything after a NUL, so the drivers refuse such SQL before
+// sending any of it.
+Status RejectNul(std::string_view sql);
 
 }  // namespace strata::driver

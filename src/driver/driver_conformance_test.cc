@@ -63,6 +63,25 @@ class DriverConformance : public ::testing::TestWithParam<Dialect> {
 
 using V = std::vector<std::string>;
 
+// issue 16: both engines read SQL as a C string and stopped at a NUL, so the
+// statements after it were dropped and the script still "succeeded".
+TEST_P(DriverConformance, SqlWithANulByteIsRefusedAndNothingRuns) {
+  auto conn = Connect();
+  ASSERT_NE(conn, nullptr);
+  using namespace std::string_literals;
+  std::string script = "CREATE TABLE c (id integer);\n\0\nCREATE TABLE d (id integer);\n"s;
+  for (Status s : {conn->ExecScript(script), conn->ExecEach(script), conn->Query("SELECT 1\0; DROP TABLE x"s).status()}) {
+    EXPECT_EQ(s.code(), Code::kInvalidArgument) << s.ToString();
+    EXPECT_NE(s.message().find("NUL byte"), std::string::npos) << s.ToString();
+  }
+  Status s = conn->ExecScript(script);
+  EXPECT_EQ(s.line(), 2);
+  EXPECT_EQ(s.column(), 1);
+  auto exists = conn->TableExists("", "c");
+  ASSERT_TRUE(exists.ok());
+  EXPECT_FALSE(*exists) << "nothing before the NUL may run either";
+}
+
 TEST_P(DriverConformance, ExecScriptRunsEveryStatement) {
   auto conn = Connect();
   ASSERT_NE(conn, nullptr);

@@ -138,7 +138,7 @@ Result<std::vector<AppliedRow>> History::Load(bool with_down_sql) {
 }
 
 Result<std::optional<AppliedRow>> History::Find(const std::string& version) {
-  auto rows = conn_.Query("SELECT version, state, batch FROM " + migrations_table() + " WHERE version = $1",
+  auto rows = conn_.Query("SELECT version, state, batch, checksum FROM " + migrations_table() + " WHERE version = $1",
                           {version});
   if (!rows.ok()) return rows.status();
   if (rows->rows.empty()) return std::optional<AppliedRow>();
@@ -146,6 +146,7 @@ Result<std::optional<AppliedRow>> History::Find(const std::string& version) {
   a.version = rows->rows[0][0].value_or("");
   a.dirty = rows->rows[0][1].value_or("") == "dirty";
   a.batch = ToInt(rows->rows[0][2]);
+  a.checksum = rows->rows[0][3].value_or("");
   return std::optional<AppliedRow>(std::move(a));
 }
 

@@ -92,7 +92,8 @@ class History {
   // not exist. Without `with_down_sql`, down_sql is "" when stored (status
   // needs only whether there is one, and skipping the text halves the work).
   Result<std::vector<AppliedRow>> Load(bool with_down_sql = true);
-  // The row for `version` (exact match), read in the current transaction.
+  // The row for `version` (exact match), read in the current transaction:
+  // version, dirty, batch and checksum only.
   Result<std::optional<AppliedRow>> Find(const std::string& version);
   Result<int64_t> MaxBatch();
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "util/strings.h"
+
 namespace strata::engine {
 namespace {
 
@@ -42,8 +44,15 @@ std::vector<MigrationInfo> Reconcile(const source::MigrationSet& set, const std:
   }
   const std::vector<AppliedRow>& rows = copy.empty() ? unsorted : copy;
   // Both lists are sorted by version: walk them together (this runs on every
-  // `strata status`, over thousands of migrations).
-  std::string_view newest_applied = rows.empty() ? std::string_view() : std::string_view(rows.back().version);
+  // `strata status`, over thousands of migrations). Repeatables sort last and
+  // are never out of order.
+  std::string_view newest_applied;
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+    if (!source::IsRepeatableVersion(it->version)) {
+      newest_applied = it->version;
+      break;
+    }
+  }
   std::vector<MigrationInfo> out;
   out.reserve(set.migrations.size() + rows.size());
   auto from_row = [](MigrationInfo& info, const AppliedRow& r) {
@@ -76,13 +85,18 @@ std::vector<MigrationInfo> Reconcile(const source::MigrationSet& set, const std:
     info.checksum = m.checksum;
     info.no_transaction = m.up_annotations.no_transaction;
     info.has_down = m.down_path.has_value();
+    info.repeatable = m.repeatable();
     if (order < 0) {
       info.state = MigrationState::kPending;
-      info.out_of_order = !newest_applied.empty() && CompareVersions(m.version, newest_applied) < 0;
+      info.out_of_order =
+          !info.repeatable && !newest_applied.empty() && CompareVersions(m.version, newest_applied) < 0;
     } else {
       const AppliedRow& row = rows[r++];
       from_row(info, row);
+      // A repeatable whose file changed is not "modified": it is due again.
+      info.reapply = info.repeatable && !row.dirty && row.checksum != m.checksum;
       info.state = row.dirty                    ? MigrationState::kDirty
+                   : info.reapply               ? MigrationState::kPending
                    : row.checksum != m.checksum ? MigrationState::kModified
                                                 : MigrationState::kApplied;
     }
@@ -106,12 +120,23 @@ StatusSummary Summarize(const std::vector<MigrationInfo>& infos) {
 }
 
 namespace {
-// The version of a migration file name: its leading digits.
+// The version in a migration file name: its leading digits; Flyway's
+// V1_2__x.sql -> "1.2", R__x.sql -> "R__x"; "" when there is none.
 std::string VersionOf(const std::string& path) {
   size_t slash = path.find_last_of('/');
   std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  size_t sep = name.find("__");
+  if (sep != std::string::npos && name.size() > 1) {
+    if (name[0] == 'R' && sep == 1) return name.substr(0, name.size() - (name.size() > 4 ? 4 : 0));
+    if ((name[0] == 'V' || name[0] == 'U') && is_digit(name[1])) {
+      std::string v = name.substr(1, sep - 1);
+      std::replace(v.begin(), v.end(), '_', '.');
+      return v;
+    }
+  }
   size_t digits = 0;
-  while (digits < name.size() && name[digits] >= '0' && name[digits] <= '9') ++digits;
+  while (digits < name.size() && is_digit(name[digits])) ++digits;
   return name.substr(0, digits);
 }
 
@@ -123,6 +148,17 @@ std::vector<ValidationIssue> FileIssues(const source::MigrationSet& set) {
     issues.push_back({ValidationKind(p), VersionOf(p.file()), p.file(), p.line(), p.message(), p.hint()});
   }
   return issues;
+}
+
+std::vector<ValidationIssue> FileNotes(const source::MigrationSet& set) {
+  std::vector<ValidationIssue> notes;
+  for (const auto& n : set.notes) {
+    std::string kind = n.message().find("placeholder") != std::string::npos ? "placeholder"
+                       : util::StartsWith(n.message(), "read as a ")        ? "format"
+                                                                            : "ignored";
+    notes.push_back({kind, VersionOf(n.file()), n.file(), n.line(), n.message(), n.hint()});
+  }
+  return notes;
 }
 
 std::vector<ValidationIssue> Validate(const source::MigrationSet& set, const std::vector<AppliedRow>& rows) {
@@ -229,10 +265,21 @@ Result<Plan> PlanUp(const source::MigrationSet& set, const std::vector<AppliedRo
     return Status::Validation("pending migration(s) older than the newest applied one: " + list)
         .WithHint("renumber them after the newest applied migration, or apply them with `strata up --out-of-order`");
   }
-  std::map<std::string, bool, VersionLess> applied;
-  for (const auto& r : rows) applied[r.version] = true;
+  std::map<std::string, const AppliedRow*, VersionLess> applied;
+  for (const auto& r : rows) applied[r.version] = &r;
   for (const auto& m : set.migrations) {
-    if (applied.count(m.version)) continue;
+    auto row = applied.find(m.version);
+    if (m.repeatable()) {
+      // After every versioned migration (they sort last), when new or
+      // changed; not with --to, which names where versioned ones stop.
+      if (options.to) continue;
+      if (row != applied.end() && row->second->checksum == m.checksum) continue;
+      PlanStep step = UpStep(m);
+      step.reapply = row != applied.end();
+      plan.steps.push_back(std::move(step));
+      continue;
+    }
+    if (row != applied.end()) continue;
     if (options.to && CompareVersions(m.version, *options.to) > 0) continue;
     plan.steps.push_back(UpStep(m));
   }
@@ -262,9 +309,14 @@ Result<Plan> PlanDown(const source::MigrationSet& set, const std::vector<Applied
   // order (which is also reverse apply order unless --out-of-order was used).
   std::vector<const AppliedRow*> chosen;
   int64_t last_batch = 0;
-  for (const auto& r : rows) last_batch = std::max(last_batch, r.batch);
+  for (const auto& r : rows) {
+    if (!source::IsRepeatableVersion(r.version)) last_batch = std::max(last_batch, r.batch);
+  }
   for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
     const AppliedRow& r = *it;
+    // Repeatable migrations have no down: rolling back leaves them applied
+    // (as Flyway's undo does), and they never count as a step.
+    if (source::IsRepeatableVersion(r.version)) continue;
     bool take = options.all ? true
                 : options.to ? CompareVersions(r.version, *options.to) > 0
                 : options.batch ? r.batch == last_batch

@@ -28,6 +28,9 @@ struct PlanStep {
   // -- strata:foreign-keys-off, or PRAGMA foreign_keys=OFF first in the
   // file (SQLite; see engine/foreign_keys.h and engine/transaction_control.h).
   bool foreign_keys_off = false;
+  // Up of a repeatable migration that was applied before with other
+  // contents: the runner replaces its record instead of adding one.
+  bool reapply = false;
   std::string file;  // where `sql` came from, for error locations
   // What strata does with the file's own transaction control (a BEGIN/COMMIT
   // wrapper, foreign-key pragmas), for `plan`; set by ApplyTransactionControl.
@@ -53,6 +56,9 @@ StatusSummary Summarize(const std::vector<MigrationInfo>& infos);
 
 // The problems found while reading the files, as issues.
 std::vector<ValidationIssue> FileIssues(const source::MigrationSet& set);
+// The reader's notes (files skipped on purpose), as issues of kind
+// "ignored" or "placeholder".
+std::vector<ValidationIssue> FileNotes(const source::MigrationSet& set);
 
 // Every problem with the files and their records.
 std::vector<ValidationIssue> Validate(const source::MigrationSet& set, const std::vector<AppliedRow>& rows);

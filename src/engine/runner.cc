@@ -50,6 +50,12 @@ std::optional<std::string> FailingStatement(const Status& s) {
   return std::nullopt;
 }
 
+// A repeatable migration applied before is due again only while its record
+// still holds other contents (another runner may have re-applied it).
+bool NeedsReapply(const PlanStep& step, const AppliedRow& existing) {
+  return step.reapply && step.migration && existing.checksum != step.migration->checksum;
+}
+
 // Rolls back on scope exit unless released: no early return leaves a
 // transaction open on the shared connection.
 class TransactionGuard {
@@ -266,6 +272,10 @@ Status Runner::ApplyInOpenTransaction(const PlanStep& step, int64_t batch, bool 
   if (!s.ok()) return Failed(step, std::move(s));
   EventRecord e = StepEvent(step, batch, "success", result->duration_ms);
   if (step.direction == Direction::kUp) {
+    if (step.reapply) {  // a repeatable migration: its new record replaces the old one
+      Status d = history_.Delete(step.version);
+      if (!d.ok()) return d;
+    }
     AppliedRow row = MakeRow(step, batch, result->duration_ms, false);
     return record_event ? history_.InsertWithEvent(row, e) : history_.Insert(row);
   }
@@ -289,7 +299,8 @@ Result<StepResult> Runner::RunInTransaction(const PlanStep& step, int64_t batch)
     if (!s.ok()) return s;
     auto existing = history_.Find(step.version);
     if (!existing.ok()) return existing.status();
-    bool needed = step.direction == Direction::kUp ? !existing->has_value() : existing->has_value();
+    bool needed = step.direction == Direction::kUp ? !existing->has_value() || NeedsReapply(step, **existing)
+                                                  : existing->has_value();
     StepResult result;
     result.version = step.version;
     result.name = step.name;
@@ -341,15 +352,19 @@ Result<StepResult> Runner::RunWithoutTransaction(const PlanStep& step, int64_t b
     if (!s.ok()) return s;
     auto existing = history_.Find(step.version);
     if (!existing.ok()) return existing.status();
-    bool needed = step.direction == Direction::kUp ? !existing->has_value() : existing->has_value();
+    bool needed = step.direction == Direction::kUp ? !existing->has_value() || NeedsReapply(step, **existing)
+                                                  : existing->has_value();
     if (!needed) {
       result.executed = false;
       return result;  // the guard rolls back the empty transaction
     }
     // Recorded as dirty and committed before any statement runs: a crash
     // mid-way leaves a record that blocks `up` until someone looks.
-    s = step.direction == Direction::kUp ? history_.Insert(MakeRow(step, batch, 0, true))
-                                         : history_.MarkDirty(step.version);
+    if (step.direction == Direction::kUp && existing->has_value()) s = history_.Delete(step.version);  // reapply
+    if (s.ok()) {
+      s = step.direction == Direction::kUp ? history_.Insert(MakeRow(step, batch, 0, true))
+                                           : history_.MarkDirty(step.version);
+    }
     if (s.ok()) s = conn_.Commit();
     if (!s.ok()) return s.With(Verb(step) + " " + Label(step));
     guard.Release();

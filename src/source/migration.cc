@@ -16,6 +16,8 @@
 #include <system_error>
 
 #include "source/checksum_cache.h"
+#include "source/file_reader.h"
+#include "source/readers.h"
 #include "util/fs.h"
 #include "util/sha256.h"
 #include "util/strings.h"
@@ -69,21 +71,6 @@ Status SplitFileName(const std::string& file, SqlFile* out) {
   return Status::Ok();
 }
 
-std::string NormalizeNewlines(std::string s) {
-  if (s.find('\r') == std::string::npos) return s;  // the common case: no copy
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') continue;
-    out += s[i];
-  }
-  return out;
-}
-
-int LineAt(std::string_view s, size_t offset) {
-  return 1 + static_cast<int>(std::count(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
-}
-
 // True when `sql` has anything besides whitespace, -- comments and /* */ comments.
 bool HasSql(std::string_view sql) {
   size_t i = 0;
@@ -116,19 +103,12 @@ struct FileContent {
 
 FileContent ReadSqlFile(const SqlFile& f, std::vector<Status>* problems) {
   FileContent out;
-  Result<std::string> raw = util::ReadFile(f.path);
-  if (!raw.ok()) {
-    problems->push_back(Status::Validation(raw.status().message()).At(f.path));
+  Result<FileText> read = ReadMigrationFile(f.path);
+  if (!read.ok()) {
+    problems->push_back(read.status());
     return out;
   }
-  size_t bad = 0;
-  if (!util::IsValidUtf8(*raw, &bad)) {
-    problems->push_back(Status::Validation("file is not valid UTF-8")
-                            .At(f.path, LineAt(*raw, bad))
-                            .WithHint("save the file as UTF-8"));
-    return out;
-  }
-  out.sql = NormalizeNewlines(std::move(*raw));
+  out.sql = std::move(read->text);
   // An empty down means "nothing to undo"; an empty up is almost always a
   // file created by `strata new` and never filled in.
   if (f.kind == Kind::kUp && !HasSql(out.sql)) {
@@ -247,14 +227,46 @@ std::vector<ReadResult> ReadAll(const std::vector<const SqlFile*>& files, Checks
 
 }  // namespace
 
-int CompareVersions(std::string_view a, std::string_view b) {
+namespace {
+
+// One numeric part: without leading zeros a longer number is larger; this
+// holds for 14-digit timestamps and beyond, where converting to an integer
+// would overflow.
+int ComparePart(std::string_view a, std::string_view b) {
   while (!a.empty() && a.front() == '0') a.remove_prefix(1);
   while (!b.empty() && b.front() == '0') b.remove_prefix(1);
-  // Without leading zeros a longer number is larger; this holds for 14-digit
-  // timestamps and beyond, where converting to an integer would overflow.
   if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;
   int c = a.compare(b);
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
+}
+
+}  // namespace
+
+bool IsRepeatableVersion(std::string_view version) { return util::StartsWith(version, "R__"); }
+
+bool Migration::repeatable() const { return IsRepeatableVersion(version); }
+
+int CompareVersions(std::string_view a, std::string_view b) {
+  bool ra = IsRepeatableVersion(a), rb = IsRepeatableVersion(b);
+  if (ra || rb) {
+    if (ra != rb) return ra ? 1 : -1;
+    // Flyway orders repeatables by description, where '_' is a space.
+    a.remove_prefix(3);
+    b.remove_prefix(3);
+    for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+      char x = a[i] == '_' ? ' ' : a[i], y = b[i] == '_' ? ' ' : b[i];
+      if (x != y) return static_cast<unsigned char>(x) < static_cast<unsigned char>(y) ? -1 : 1;
+    }
+    return a.size() == b.size() ? 0 : (a.size() < b.size() ? -1 : 1);
+  }
+  // Native versions have one part: this loop runs once for them.
+  while (true) {
+    size_t da = a.find('.'), db = b.find('.');
+    if (int c = ComparePart(a.substr(0, da), b.substr(0, db)); c != 0) return c;
+    if (da == std::string_view::npos && db == std::string_view::npos) return 0;
+    a = da == std::string_view::npos ? std::string_view() : a.substr(da + 1);
+    b = db == std::string_view::npos ? std::string_view() : b.substr(db + 1);
+  }
 }
 
 std::string Checksum(std::string_view content) { return util::Sha256Hex(NormalizeNewlines(std::string(content))); }
@@ -275,7 +287,9 @@ std::string NormalizeName(std::string_view name) {
   return out;
 }
 
-Result<MigrationSet> LoadMigrations(const std::string& dir, const LoadOptions& options) {
+namespace internal {
+
+Result<MigrationSet> LoadNative(const std::string& dir, const LoadOptions& options) {
   // opendir/readdir rather than std::filesystem: d_type comes with each entry
   // and no path objects are built; this listing runs on every `strata status`.
   std::unique_ptr<DIR, int (*)(DIR*)> handle(::opendir(dir.c_str()), ::closedir);
@@ -386,6 +400,34 @@ Result<MigrationSet> LoadMigrations(const std::string& dir, const LoadOptions& o
 
   std::stable_sort(set.problems.begin(), set.problems.end(),
                    [](const Status& a, const Status& b) { return a.file() < b.file(); });
+  return set;
+}
+
+}  // namespace internal
+
+Result<MigrationSet> LoadMigrations(const std::string& dir, const LoadOptions& options) {
+  std::string why;
+  Format format = options.format == Format::kAuto ? DetectFormat(dir, &why) : options.format;
+  Result<MigrationSet> set = Status::Internal("no reader");
+  switch (format) {
+    case Format::kAuto:
+    case Format::kNative: set = internal::LoadNative(dir, options); break;
+    case Format::kDrizzle: set = internal::LoadDrizzle(dir, options); break;
+    case Format::kGolangMigrate: set = internal::LoadGolangMigrate(dir, options); break;
+    case Format::kFlyway: set = internal::LoadFlyway(dir, options); break;
+    case Format::kDbmate: set = internal::LoadDbmate(dir, options); break;
+  }
+  if (!set.ok()) return set;
+  set->format = format == Format::kAuto ? Format::kNative : format;
+  if (!why.empty()) {
+    // Say how the folder was read: a native folder with a down file named
+    // unlike its up file reads as golang-migrate's, for example.
+    set->notes.insert(set->notes.begin(),
+                      Status::Validation("read as a " + std::string(ToString(set->format)) + " folder: " + why)
+                          .At(dir)
+                          .WithHint("set format = \"" + std::string(ToString(set->format)) +
+                                    "\" in strata.toml (or another format) to say so"));
+  }
   return set;
 }
 

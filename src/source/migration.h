@@ -10,12 +10,20 @@
 //
 // Checksums: SHA-256 (lower-case hex) of the file with CRLF normalised to LF,
 // so a checkout on Windows does not look modified.
+//
+// Folders written for other tools (drizzle-kit, golang-migrate, Flyway,
+// dbmate) are read by their own readers (source/format.h, one file each) into
+// the same Migration values; LoadOptions::format chooses, or detects.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "source/format.h"
 
 #include <strata/result.h>
 #include <strata/status.h>
@@ -50,20 +58,45 @@ struct Migration {
   std::optional<std::string> down_sql;
   std::string down_checksum;  // "" without a down file
   Annotations down_annotations;
+  // Set by the readers of other tools' folders ("" for native): the checksum
+  // that tool records for this migration (drizzle-kit: SHA-256 hex of the
+  // file's bytes as on disk; Flyway: CRC32 of its lines, a signed 32-bit
+  // decimal) and the key it tracks it by (drizzle-kit: the journal's `when`;
+  // Flyway: the description, "add users"). `strata import` compares them
+  // with the other tool's tracking table.
+  std::string tool_checksum;
+  std::string tool_key;
+
+  bool repeatable() const;
 };
 
-// <0, 0, >0 comparing versions numerically (leading zeros ignored).
+// Flyway's repeatable migrations (R__name.sql) have no version; strata gives
+// each the version "R__name" (as written in the file name). Re-applied
+// whenever their checksum changes, after every versioned migration.
+bool IsRepeatableVersion(std::string_view version);
+
+// <0, 0, >0. Versions compare as numbers, part by part: parts are separated
+// by '.', leading zeros are ignored and a missing part is 0, so "0010" > "9",
+// "001" equals "1", 1.2 < 1.10 < 2 and "1.0" equals "1" (a duplicate).
+// Repeatable versions sort after every numbered one, by name with '_' read as
+// a space (the order Flyway runs them in).
 int CompareVersions(std::string_view a, std::string_view b);
 
 // SHA-256 hex of `content` after CRLF -> LF.
 std::string Checksum(std::string_view content);
 
 struct MigrationSet {
+  Format format = Format::kNative;    // the format that was read (never kAuto)
   std::vector<Migration> migrations;  // sorted by version; problems excluded
   // Each problem is a kValidation Status with the file (and line where it
   // applies) set: duplicate version, down without up, name without a version,
-  // empty file, non-UTF-8 file, bad annotation.
+  // empty file, non-UTF-8 file, NUL byte, not a regular file, bad annotation.
   std::vector<Status> problems;
+  // What a reader skipped on purpose, as the tool itself would, for
+  // `validate` to mention without failing: a .sql file that is not in
+  // drizzle-kit's journal, a Flyway callback, a file golang-migrate ignores,
+  // Flyway placeholders left as written. kValidation Statuses with the file set.
+  std::vector<Status> notes;
 };
 
 struct LoadOptions {
@@ -73,8 +106,21 @@ struct LoadOptions {
   bool read_down = true;
   // Take checksums and annotations of unchanged files from the checksum cache
   // (source/checksum_cache.h) instead of reading them; up_sql is then empty.
-  // Only for reports (status). Default false.
+  // Only for reports (status). Default false. The native reader only.
   bool use_cache = false;
+  // Which tool's conventions the folder follows; kAuto detects them
+  // (source/format.h). Default kAuto.
+  Format format = Format::kAuto;
+  // golang-migrate and Flyway send a file that holds a statement PostgreSQL
+  // refuses inside a transaction block (CREATE INDEX CONCURRENTLY, ...) on its
+  // own, outside any transaction; strata then runs it as if annotated
+  // `-- strata:no-transaction`. This answers "does `sql` hold such a
+  // statement?"; set by the library, which can parse SQL. Null: never.
+  std::function<bool(std::string_view sql)> needs_no_transaction;
+  // Flyway placeholders: when set, ${name} in Flyway files is replaced by
+  // the value (an unknown name is a problem). Default unset: files run as
+  // written (Flyway's default is to replace; see docs/migrations.md).
+  std::optional<std::map<std::string, std::string>> placeholders;
 };
 
 // Reads the directory. Fails (kNotFound / kIo) only when the directory cannot

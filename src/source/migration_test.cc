@@ -9,43 +9,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "source/source_test_util.h"
 #include "util/sha256.h"
 
 namespace strata::source {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh folder, removed on destruction. Local so that this test links only
-// strata_source.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = (fs::temp_directory_path() /
-             ("strata_source_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++)))
-                .string();
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string Path(const std::string& rel) const { return path_ + "/" + rel; }
-  void Write(const std::string& rel, const std::string& content) const {
-    fs::path p = fs::path(path_) / rel;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-  }
-
- private:
-  std::string path_;
-};
 
 class LoadTest : public ::testing::Test {
  protected:
@@ -164,6 +134,38 @@ TEST_F(LoadTest, UnreadableFileIsAProblem) {
   EXPECT_EQ(set.migrations[0].version, "0002");
 }
 
+// issue 16: a NUL byte ended the SQL the engines saw; a FIFO hung the open.
+TEST_F(LoadTest, NulByteIsAProblemWithItsLine) {
+  using namespace std::string_literals;
+  dir_.Write("0001_nul.up.sql", "CREATE TABLE c (id INTEGER);\n\0\nCREATE TABLE d (id INTEGER);\n"s);
+  dir_.Write("0002_ok.up.sql", "SELECT 1;\n");
+  MigrationSet set = Load();
+  Status p = OnlyProblem(set);
+  EXPECT_EQ(p.ToString(), dir_.Path("0001_nul.up.sql") + ":2: file contains a NUL byte");
+  ASSERT_EQ(set.migrations.size(), 1u);
+  EXPECT_EQ(set.migrations[0].version, "0002");
+}
+
+TEST_F(LoadTest, FifoAndOtherSpecialFilesAreProblemsNeverOpened) {
+  ASSERT_EQ(::mkfifo(dir_.Path("0001_pipe.up.sql").c_str(), 0644), 0);
+  ASSERT_EQ(::symlink("0001_pipe.up.sql", dir_.Path("0002_link.up.sql").c_str()), 0);
+  ASSERT_EQ(::symlink("nowhere.sql", dir_.Path("0003_dangling.up.sql").c_str()), 0);
+  dir_.Write("target.txt", "SELECT 1;\n");
+  ASSERT_EQ(::symlink("target.txt", dir_.Path("0004_good_link.up.sql").c_str()), 0);
+  for (bool cache : {false, true}) {
+    LoadOptions options;
+    options.use_cache = cache;
+    auto set = LoadMigrations(dir_.path(), options);  // would block forever on the FIFO before
+    ASSERT_TRUE(set.ok());
+    ASSERT_EQ(set->problems.size(), 3u);
+    EXPECT_EQ(set->problems[0].ToString(), dir_.Path("0001_pipe.up.sql") + ": not a regular file (a FIFO)");
+    EXPECT_EQ(set->problems[1].ToString(), dir_.Path("0002_link.up.sql") + ": not a regular file (a FIFO)");
+    EXPECT_EQ(set->problems[2].message(), "symbolic link to a missing file");
+    ASSERT_EQ(set->migrations.size(), 1u);
+    EXPECT_EQ(set->migrations[0].version, "0004");
+  }
+}
+
 TEST_F(LoadTest, NameWithoutVersion) {
   dir_.Write("create_users.up.sql", "SELECT 1;");
   dir_.Write("0001_ok.up.sql", "SELECT 1;");
@@ -212,7 +214,13 @@ TEST_F(LoadTest, DownWithoutUp) {
   dir_.Write("0001_a.up.sql", "SELECT 1;");
   dir_.Write("0001_b.down.sql", "SELECT 1;");  // name differs from the up
   dir_.Write("0002_c.down.sql", "SELECT 1;");
-  MigrationSet set = Load();
+  // Detected, this folder reads as golang-migrate's (readers_test.cc); the
+  // native reader's rule is what this test is about.
+  LoadOptions native;
+  native.format = Format::kNative;
+  auto loaded = LoadMigrations(dir_.path(), native);
+  ASSERT_TRUE(loaded.ok());
+  MigrationSet set = std::move(*loaded);
   ASSERT_EQ(set.problems.size(), 2u);
   EXPECT_EQ(set.problems[0].file(), dir_.Path("0001_b.down.sql"));
   EXPECT_EQ(set.problems[0].message(), "down migration without an up file: 0001_b.down.sql");

@@ -9,6 +9,7 @@
 
 #include "sql/lint/rule.h"
 #include "sql/lock_table.h"
+#include "sql/parsed_migration.h"
 #include "sql/pg_tree.h"
 #include "sql/schema_state.h"
 #include "sql/script_control.h"
@@ -103,40 +104,6 @@ class MigrationReporter : public lint::Reporter {
   LineCol at_;
   bool lock_timeout_reported_ = false;
 };
-
-// The statements of one migration. PostgreSQL: the whole text in one parse
-// (the fast path); when that fails, a syntax-error finding and then each
-// statement the scanner finds, parsed on its own, so that one typo does not
-// hide every other finding. SQLite: the same, silently skipping what the
-// PostgreSQL grammar cannot read (AUTOINCREMENT, ...).
-struct ParsedMigration {
-  std::vector<std::unique_ptr<ParsedScript>> scripts;  // own the trees
-  std::vector<ParsedStatement> statements;
-  Status error;
-};
-
-ParsedMigration ParseMigration(std::string_view sql, Dialect dialect) {
-  ParsedMigration out;
-  auto whole = ParsedScript::Parse(sql);
-  if (whole.ok()) {
-    out.statements = (*whole)->statements();
-    out.scripts.push_back(std::move(*whole));
-    return out;
-  }
-  out.error = whole.status();
-  auto split = Split(sql, dialect);
-  if (!split.ok()) return out;
-  for (const Statement& s : *split) {
-    auto one = ParsedScript::Parse(s.text);
-    if (!one.ok()) continue;
-    for (ParsedStatement ps : (*one)->statements()) {
-      ps.offset += s.offset;
-      out.statements.push_back(ps);
-    }
-    out.scripts.push_back(std::move(*one));
-  }
-  return out;
-}
 
 bool IsSetLockTimeout(const PgNode* n) {
   return n->node_case == PG_QUERY__NODE__NODE_VARIABLE_SET_STMT && n->variable_set_stmt->name &&

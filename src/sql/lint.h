@@ -170,4 +170,11 @@ Result<std::vector<StatementInfo>> AnalyzePostgres(std::string_view script, bool
 Status AnalyzePostgres(std::string_view script, bool no_transaction,
                        const std::function<void(StatementInfo&&)>& each);
 
+// The first statement of `script` that PostgreSQL refuses inside a
+// transaction block, named ("CREATE INDEX CONCURRENTLY", "VACUUM", ...); ""
+// when there is none, or when the script does not parse. Tools that send a
+// migration file on its own (golang-migrate, Flyway) run such a file outside
+// a transaction; strata's readers of their folders ask this.
+std::string StatementNeedingNoTransaction(std::string_view script);
+
 }  // namespace strata::sql

@@ -3,6 +3,7 @@
 #include <strata/redact.h>
 #include <strata/status.h>
 
+#include "util/crc32.h"
 #include "util/sha256.h"
 #include "util/strings.h"
 
@@ -37,6 +38,13 @@ TEST(RedactTest, RegisteredSecretsAreMaskedEverywhere) {
 
 TEST(Sha256Test, KnownVector) {
   EXPECT_EQ(util::Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Crc32Test, KnownVectorsAndContinuation) {
+  EXPECT_EQ(util::Crc32(""), 0u);
+  EXPECT_EQ(util::Crc32("123456789"), 0xCBF43926u);  // the standard check value
+  EXPECT_EQ(util::Crc32("The quick brown fox jumps over the lazy dog"), 0x414FA339u);
+  EXPECT_EQ(util::Crc32("56789", util::Crc32("1234")), 0xCBF43926u);
 }
 
 TEST(Utf8Test, RejectsInvalidSequences) {

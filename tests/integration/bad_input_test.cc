@@ -102,6 +102,52 @@ TEST_P(BadInputTest, NonUtf8File) {
   ExpectRefused({"up"}, 6, {"0003_latin1.up.sql:2", "UTF-8"});
 }
 
+// issue 16, bad input 1: a NUL byte made both engines stop reading the file
+// there, so `up` applied the statements before it, reported success, and the
+// checksum (over the whole file) never flagged it.
+TEST_P(BadInputTest, NulByteIsRefusedNotTruncated) {
+  using namespace std::string_literals;
+  Write("0003_nul.up.sql", "CREATE TABLE c (id INTEGER);\n\0\nCREATE TABLE d (id INTEGER);\n"s);
+  ExpectRefused({"up"}, 6, {"0003_nul.up.sql:2: file contains a NUL byte"});
+  EXPECT_FALSE(HasTable("c"));
+  EXPECT_FALSE(HasTable("d"));
+  auto status = Strata({"status"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("1 migration file not loaded"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("0003_nul.up.sql:2: file contains a NUL byte"), std::string::npos) << status.out;
+  // `lint FILE` reads through the same reader.
+  auto lint = Strata({"lint", migrations() + "/0003_nul.up.sql"});
+  EXPECT_EQ(lint.exit_code, 6) << lint.out << lint.err;
+  EXPECT_NE(lint.err.find("0003_nul.up.sql:2: file contains a NUL byte"), std::string::npos) << lint.err;
+}
+
+// issue 16, bad input 2: a FIFO named like a migration hung `status` and
+// `up` forever (opening a FIFO waits for a writer). Anything that is not a
+// regular file or a link to one is listed as not loaded and never opened.
+TEST_P(BadInputTest, FifoIsNotARegularFileAndNeverOpened) {
+  ASSERT_EQ(::mkfifo((migrations() + "/0003_c.up.sql").c_str(), 0644), 0);
+  ASSERT_EQ(::symlink("0003_c.up.sql", (migrations() + "/0004_link.up.sql").c_str()), 0);
+  testing::CommandOptions quick;
+  quick.timeout_ms = 20000;  // a hang is the bug: fail instead of waiting for the suite's timeout
+  auto status = Strata({"status"}, quick);
+  EXPECT_EQ(status.signal, 0) << "strata status hung on the FIFO";
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("2 migration files not loaded"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("0003_c.up.sql: not a regular file (a FIFO)"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("0004_link.up.sql: not a regular file (a FIFO)"), std::string::npos) << status.out;
+  ExpectRefused({"up"}, 6, {"0003_c.up.sql: not a regular file (a FIFO)"}, quick);
+  auto validate = Strata({"validate"}, quick);
+  EXPECT_EQ(validate.exit_code, 6) << validate.out << validate.err;
+  // A link to a regular file is a migration like any other.
+  ::unlink((migrations() + "/0003_c.up.sql").c_str());
+  ::unlink((migrations() + "/0004_link.up.sql").c_str());
+  dir_.Write("elsewhere/0003_real.sql", "CREATE TABLE linked (id INTEGER);\n");
+  ASSERT_EQ(::symlink(dir_.Path("elsewhere/0003_real.sql").c_str(), (migrations() + "/0003_linked.up.sql").c_str()), 0);
+  auto up = Strata({"up"}, quick);
+  EXPECT_EQ(up.exit_code, 0) << up.err;
+  EXPECT_TRUE(HasTable("linked"));
+}
+
 TEST_P(BadInputTest, SqlErrorInTheMiddleOfAMigration) {
   Write("0003_items.up.sql",
         "CREATE TABLE items (id INTEGER);\n"

@@ -246,6 +246,31 @@ TEST_P(SettingsTest, DirectUrlIsWhatStrataConnectsTo) {
   EXPECT_TRUE(HasTable("a"));
 }
 
+TEST_P(SettingsTest, FormatChoosesHowTheFolderIsRead) {
+  Write("V1__create_a.sql", "CREATE TABLE a (id int);\n");
+  auto native = WithConfig("format = \"native\"\n" + Env(), {"up"});
+  EXPECT_EQ(native.exit_code, 6) << native.out << native.err;
+  EXPECT_NE(native.err.find("file name has no version: V1__create_a.sql"), std::string::npos) << native.err;
+  auto flyway = WithConfig("format = \"flyway\"\n" + Env(), {"up"});
+  EXPECT_EQ(flyway.exit_code, 0) << flyway.out << flyway.err;
+  EXPECT_TRUE(HasTable("a"));
+}
+
+TEST_P(SettingsTest, PlaceholdersAreReplacedInFlywayFiles) {
+  Write("V1__create.sql", "CREATE TABLE ${prefix}things (id int);\n");
+  auto r = WithConfig("format = \"flyway\"\n[placeholders]\nprefix = \"app_\"\n" + Env(), {"up"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(HasTable("app_things"));
+}
+
+TEST_P(SettingsTest, ImpactNotesIsTheFileImpactSearches) {
+  Write("0001_a.up.sql", "CREATE TABLE widgets (id int);\n");
+  dir_.Write("notes/bugs.md", "- widgets vanish on restart\n");
+  auto r = WithConfig("impact_notes = \"notes/bugs.md\"\n" + Env(), {"impact"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("note notes/bugs.md:1: - widgets vanish on restart"), std::string::npos) << r.out;
+}
+
 // Settings whose behaviour is proven by other tests:
 //   lock_timeout      LockingTest.LockTimeoutIsRetriedWithBackoff
 //   statement_timeout StatementTimeoutTest.ALongerStatementFailsNamingTheSetting
@@ -267,6 +292,7 @@ TEST_P(SettingsTest, DirectUrlIsWhatStrataConnectsTo) {
 //   before_up, after_up, on_failure, before_each, after_each   HooksTest.* (tests/ops/hooks_test.cc)
 //   hook_timeout      HooksTest.TimeoutKillsTheWholeProcessGroup
 //   STRATA_SERVE_TOKEN  ServeTest.TokenIsRequiredForEverythingButLive
+//   --format          AdoptionTest (tests/integration/adoption_test.cc), readers_test.cc
 INSTANTIATE_TEST_SUITE_P(Engines, SettingsTest, ::testing::Values("sqlite", "postgres"), EngineName);
 
 }  // namespace

@@ -270,6 +270,8 @@ Status LocateError(Status error, std::optional<int> position, std::string_view s
 }  // namespace
 
 Status PostgresConnection::ExecScript(const std::string& sql) {
+  // libpq sends a C string: a NUL would silently end the script there.
+  if (Status nul = RejectNul(sql); !nul.ok()) return nul;
   // One round trip: the server runs the statements in order and stops at the
   // first error, so the number of results before it names the statement.
   // The results arrive as the statements complete: progress as it happens.
@@ -288,6 +290,7 @@ Status PostgresConnection::ExecScript(const std::string& sql) {
 }
 
 Status PostgresConnection::ExecEach(const std::string& sql) {
+  if (Status nul = RejectNul(sql); !nul.ok()) return nul;
   auto statements = sql::Split(sql, sql::Dialect::kPostgres);
   if (!statements.ok()) return statements.status();
   progress_base_ = 0;
@@ -304,6 +307,7 @@ Status PostgresConnection::ExecEach(const std::string& sql) {
 }
 
 Result<Rows> PostgresConnection::Query(std::string_view sql, const std::vector<Value>& params) {
+  if (Status nul = RejectNul(sql); !nul.ok()) return nul;
   std::string text(sql);
   std::vector<const char*> values;
   values.reserve(params.size());

@@ -154,6 +154,8 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const config::U
 
 Status SqliteConnection::ExecScript(const std::string& sql) {
   if (sql.size() >= static_cast<size_t>(INT_MAX)) return Status::InvalidArgument("script larger than 2 GiB");
+  // sqlite3_prepare stops at a NUL: the rest of the script would be dropped.
+  if (Status nul = RejectNul(sql); !nul.ok()) return nul;
   // A Cancel() from before this script is not for it.
   cancel_requested_ = false;
   // sqlite3_prepare copies the rest of the script on every call unless the
@@ -198,6 +200,7 @@ Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql) {
   std::string key(sql);
   if (auto it = cache_.find(key); it != cache_.end()) return it->second.get();
   if (sql.size() > static_cast<size_t>(INT_MAX)) return Status::InvalidArgument("statement larger than 2 GiB");
+  if (Status nul = RejectNul(sql); !nul.ok()) return nul;
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
   int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, &tail);

@@ -140,6 +140,8 @@ void CheckMaintenance(const StatementContext& ctx, Reporter& out) {
   }
 }
 
+}  // namespace
+
 // Statements PostgreSQL refuses inside a transaction block, and what to call them.
 const char* NeedsNoTransaction(const PgNode* n) {
   switch (n->node_case) {
@@ -170,7 +172,6 @@ const char* NeedsNoTransaction(const PgNode* n) {
   }
 }
 
-}  // namespace
 
 void CheckLocking(const StatementContext& ctx, Reporter& out) {
   CheckAlter(ctx, out);
@@ -194,3 +195,16 @@ void CheckLocking(const StatementContext& ctx, Reporter& out) {
 }
 
 }  // namespace strata::sql::lint
+
+namespace strata::sql {
+
+std::string StatementNeedingNoTransaction(std::string_view script) {
+  auto parsed = ParsedScript::Parse(script);
+  if (!parsed.ok()) return "";
+  for (const ParsedStatement& st : (*parsed)->statements()) {
+    if (const char* what = lint::NeedsNoTransaction(st.node)) return what;
+  }
+  return "";
+}
+
+}  // namespace strata::sql

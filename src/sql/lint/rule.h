@@ -95,5 +95,8 @@ AlterCommands AlterOf(const PgNode* node);
 bool IsBinaryCoercibleWidening(const ColumnType& from, const ColumnType& to);
 // "ADD COLUMN x NOT NULL" style helpers over a ColumnDef's constraints.
 const PgQuery__Constraint* FindConstraint(const PgQuery__ColumnDef* def, PgQuery__ConstrType type);
+// What to call a statement PostgreSQL refuses inside a transaction block
+// ("CREATE INDEX CONCURRENTLY", "VACUUM", ...); null for any other (locking.cc).
+const char* NeedsNoTransaction(const PgNode* n);
 
 }  // namespace strata::sql::lint
