@@ -279,7 +279,7 @@ void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& st
       info.length = ps.length;
       info.in_transaction = !m.no_transaction || explicit_tx;
       if (postgres) {
-        info.locks = LocksOf(ps.node, state);
+        DescribeLocks(ps.node, state, &info);
         if (!info.locks.empty()) info.kind = StatementKind(ps.node);
       }
       lint::StatementContext ctx{ps.node, &info, &m, &state, &options, postgres, lock_timeout_set, &rebuilds};
@@ -305,11 +305,12 @@ LintResult Lint(const std::vector<LintMigration>& migrations, const LintOptions&
   return result;
 }
 
-Result<std::vector<StatementInfo>> AnalyzePostgres(std::string_view script, bool no_transaction) {
+namespace {
+
+Result<std::vector<StatementInfo>> AnalyzeOne(std::string_view script, bool no_transaction, SchemaState& state) {
   auto parsed = ParsedScript::Parse(script);
   if (!parsed.ok()) return parsed.status();
   std::vector<StatementInfo> out;
-  SchemaState state;
   LineTracker lines(script);
   bool explicit_tx = false;
   for (const ParsedStatement& ps : (*parsed)->statements()) {
@@ -320,11 +321,28 @@ Result<std::vector<StatementInfo>> AnalyzePostgres(std::string_view script, bool
     info.line = at.line;
     info.column = at.column;
     info.kind = StatementKind(ps.node);
-    info.locks = LocksOf(ps.node, state);
+    DescribeLocks(ps.node, state, &info);
     TrackTransaction(ps.node, &explicit_tx);
     info.in_transaction = !no_transaction || explicit_tx;
     out.push_back(std::move(info));
     state.Apply(ps.node);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<StatementInfo>> AnalyzePostgres(std::string_view script, bool no_transaction) {
+  SchemaState state;
+  return AnalyzeOne(script, no_transaction, state);
+}
+
+std::vector<Result<std::vector<StatementInfo>>> AnalyzePostgresMigrations(const std::vector<AnalyzeInput>& inputs) {
+  SchemaState state;
+  std::vector<Result<std::vector<StatementInfo>>> out;
+  for (const AnalyzeInput& in : inputs) {
+    state.BeginMigration();
+    out.push_back(AnalyzeOne(in.script, in.no_transaction, state));
   }
   return out;
 }
