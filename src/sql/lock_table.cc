@@ -45,14 +45,16 @@ void DescribeLocks(const PgNode* stmt, const SchemaState& state, StatementInfo* 
         if (target == l.target) Take(&info->locks, relation, l.mode);
       }
     }
+    // What a row rewrites is the table it names; what it scans, that table
+    // and the tables it reads or checks (a foreign key's referenced table,
+    // a domain's tables), or only the partition ATTACH PARTITION checks.
+    bool partition = std::any_of(f.relations.begin(), f.relations.end(),
+                                 [](const auto& r) { return r.first == LockTarget::kPartition; });
     for (const auto& [target, relation] : f.relations) {
-      // What a row rewrites is the table it names; what it scans, that
-      // table or what it reads (a partition attached, a domain's tables).
       if (f.row->rewrite && target == LockTarget::kTable) Add(&info->rewrites, relation);
-      if (f.row->scan && target != LockTarget::kReferenced && target != LockTarget::kParent &&
-          target != LockTarget::kIndex) {
-        Add(&info->scans, relation);
-      }
+      bool scanned = partition ? target == LockTarget::kPartition
+                               : target != LockTarget::kParent && target != LockTarget::kIndex;
+      if (f.row->scan && scanned) Add(&info->scans, relation);
     }
   }
 }
