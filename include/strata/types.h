@@ -434,7 +434,16 @@ struct DiffReport {
   // Drop-and-add pairs that may be renames; pass them as renames to get a
   // RENAME instead.
   std::vector<SchemaRename> rename_candidates;
+  // What neither side's model holds, so was not compared (PostgreSQL: "rule
+  // r on public.t", "privileges on table public.t"; docs/schema.md lists the
+  // kinds). `sql` starts with a "-- strata: not compared: ..." line for each.
+  std::vector<std::string> not_compared;
+  // What the statements cannot make the same ("column child.id stays
+  // declared by child: ..."); `sql` starts with "-- strata: note: ..." lines.
+  std::vector<std::string> notes;
+  // No statements. The schemas are the same only when not_compared is empty too.
   bool empty() const { return changes.empty(); }
+  bool same() const { return changes.empty() && not_compared.empty() && notes.empty(); }
 };
 
 struct GenerateReport {
@@ -457,6 +466,9 @@ struct DriftReport {
   // Things that make the expected schema less certain ("0002_x.up.sql changed
   // since it was applied; the current file was used").
   std::vector<std::string> warnings;
+  // What neither side's model holds, so was not compared (as DiffReport's):
+  // "no drift" covers the rest only.
+  std::vector<std::string> not_compared;
 };
 
 struct PushReport {

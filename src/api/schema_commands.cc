@@ -82,8 +82,10 @@ Result<DiffReport> MigratorImpl::Diff(const DiffOptions& options) {
   DiffReport report;
   report.dialect = *dialect == schema::Dialect::kPostgres ? "postgres" : "sqlite";
   report.changes = ChangesOf(diff);
-  report.sql = schema::RenderStatements(diff);
+  report.sql = schema::RenderComments(diff) + schema::RenderStatements(diff);
   report.rename_candidates = ToPublic(diff.rename_candidates);
+  report.not_compared = diff.not_compared;
+  report.notes = diff.notes;
   return report;
 }
 
@@ -133,7 +135,9 @@ Result<DriftReport> MigratorImpl::RunDrift(const DriftOptions& options) {
   if (!expected.ok()) return Scrub(expected.status());
   report.differences = CompareSchemas(*expected, live, DriftWords(*dialect));
   report.drift = !report.differences.empty();
-  if (report.drift) report.sql = schema::RenderStatements(schema::DiffSchemas(live, *expected, *dialect));
+  schema::Diff back = schema::DiffSchemas(live, *expected, *dialect);
+  report.not_compared = back.not_compared;
+  if (report.drift) report.sql = schema::RenderStatements(back);
   return report;
 }
 

@@ -4,6 +4,8 @@
 #include <map>
 #include <optional>
 
+#include "schema/render_postgres.h"
+
 namespace strata::api {
 namespace {
 
@@ -74,7 +76,21 @@ class Comparer {
       Add("table", table, Values(c, a.not_null ? "NOT NULL" : "nullable", b.not_null ? "NOT NULL" : "nullable"));
     }
     if (a.default_expr != b.default_expr) Add("table", table, Values(c + ": default", opt(a.default_expr), opt(b.default_expr)));
-    if (a.collation != b.collation) Add("table", table, Values(c + ": collation", Or(a.collation), Or(b.collation)));
+    auto coll = [](const schema::Column& x) {
+      return x.collation_schema.empty() ? Or(x.collation) : x.collation_schema + "." + x.collation;
+    };
+    if (coll(a) != coll(b)) Add("table", table, Values(c + ": collation", coll(a), coll(b)));
+    if (a.storage != b.storage) Add("table", table, Values(c + ": storage", Or(a.storage), Or(b.storage)));
+    if (a.compression != b.compression) Add("table", table, Values(c + ": compression", Or(a.compression), Or(b.compression)));
+    if (a.statistics != b.statistics) {
+      Add("table", table, Values(c + ": statistics", std::to_string(a.statistics), std::to_string(b.statistics)));
+    }
+    if (a.identity_options != b.identity_options) {
+      Add("table", table, Values(c + ": identity options", Or(a.identity_options), Or(b.identity_options)));
+    }
+    if (a.inherited != b.inherited) {
+      Add("table", table, Values(c, a.inherited ? "inherited" : "declared", b.inherited ? "inherited" : "declared"));
+    }
     if (a.generated_expr != b.generated_expr || a.generated_stored != b.generated_stored) {
       auto gen = [&](const schema::Column& x) {
         return x.generated_expr ? *x.generated_expr + (x.generated_stored ? " STORED" : " VIRTUAL") : std::string("none");
@@ -121,6 +137,20 @@ class Comparer {
     };
     flag("WITHOUT ROWID", a.without_rowid, b.without_rowid);
     flag("STRICT", a.strict, b.strict);
+    flag("UNLOGGED", a.unlogged, b.unlogged);
+    flag("row level security", a.row_security, b.row_security);
+    flag("forced row level security", a.force_row_security, b.force_row_security);
+    if (a.options != b.options) Add("table", name, Values("storage parameters", "(" + List(a.options) + ")", "(" + List(b.options) + ")"));
+    if (a.replica_identity != b.replica_identity) {
+      Add("table", name, Values("replica identity", Or(a.replica_identity), Or(b.replica_identity)));
+    }
+    if (a.cluster_on != b.cluster_on) Add("table", name, Values("cluster index", Or(a.cluster_on), Or(b.cluster_on)));
+    auto parents = [](const schema::Table& t) {
+      std::vector<std::string> out;
+      for (const auto& p : t.inherits) out.push_back(Display(p.schema, p.name));
+      return out.empty() ? std::string("none") : List(out);
+    };
+    if (parents(a) != parents(b)) Add("table", name, Values("inherits", parents(a), parents(b)));
     if (a.partition_by != b.partition_by) Add("table", name, Values("partition key", Or(a.partition_by), Or(b.partition_by)));
     std::string pa = a.partition_of.empty() ? "" : Display(a.partition_of_schema, a.partition_of) + " " + a.partition_bound;
     std::string pb = b.partition_of.empty() ? "" : Display(b.partition_of_schema, b.partition_of) + " " + b.partition_bound;
@@ -133,8 +163,21 @@ class Comparer {
   static std::vector<std::string> Constraints(const schema::Table& t) {
     std::vector<std::string> out;
     auto named = [](const std::string& n) { return n.empty() ? std::string() : " (" + n + ")"; };
-    for (const auto& u : t.uniques) out.push_back("unique (" + List(u.columns) + ")" + named(u.name));
-    for (const auto& c : t.checks) out.push_back("check (" + c.expr + ")" + named(c.name) + (c.not_valid ? " NOT VALID" : ""));
+    auto deferrable = [](bool d, bool i) { return std::string(d ? (i ? " deferrable initially deferred" : " deferrable") : ""); };
+    if (t.primary_key && (t.primary_key->deferrable || !t.primary_key->options.empty())) {
+      out.push_back("primary key" + named(t.primary_key->name) +
+                    (t.primary_key->options.empty() ? "" : " " + t.primary_key->options) +
+                    deferrable(t.primary_key->deferrable, t.primary_key->initially_deferred));
+    }
+    for (const auto& u : t.uniques) {
+      out.push_back("unique " + std::string(u.nulls_not_distinct ? "nulls not distinct " : "") + "(" + List(u.columns) +
+                    ")" + (u.options.empty() ? "" : " " + u.options) + deferrable(u.deferrable, u.initially_deferred) +
+                    named(u.name));
+    }
+    for (const auto& c : t.checks) {
+      out.push_back("check (" + c.expr + ")" + named(c.name) + (c.no_inherit ? " NO INHERIT" : "") +
+                    (c.not_valid ? " NOT VALID" : ""));
+    }
     for (const auto& fk : t.foreign_keys) {
       std::string s = "foreign key (" + List(fk.columns) + ") references " + Display(fk.ref_schema, fk.ref_table);
       if (!fk.ref_columns.empty()) s += " (" + List(fk.ref_columns) + ")";
@@ -154,6 +197,7 @@ class Comparer {
 
 // `s` as far as the comparison cares: columns by name when order does not count.
 schema::Schema Normal(schema::Schema s, const CompareWords& words) {
+  s.not_compared.clear();  // named one by one above
   if (words.column_order) return s;
   for (auto& t : s.tables) {
     std::sort(t.columns.begin(), t.columns.end(),
@@ -228,7 +272,22 @@ std::vector<SchemaDifference> CompareSchemas(const schema::Schema& expected, con
   });
   c.Objects("view", expected.views, actual.views, NameOf<schema::View>, [](const schema::View& v) { return v.sql; });
   c.Objects("trigger", expected.triggers, actual.triggers, NameOf<schema::Trigger>,
-            [](const schema::Trigger& t) { return t.sql; });
+            [](const schema::Trigger& t) { return t.sql + (t.enabled.empty() ? "" : " (" + t.enabled + ")"); });
+  c.Objects("policy", expected.policies, actual.policies,
+            [](const schema::Policy& p) { return p.name + " on " + Display(p.schema, p.table); },
+            [](const schema::Policy& p) { return schema::PostgresCreatePolicy(p); });
+  c.Objects("collation", expected.collations, actual.collations, NameOf<schema::Collation>,
+            [](const schema::Collation& x) { return schema::PostgresCreateCollation(x); });
+  c.Objects("type", expected.composites, actual.composites, NameOf<schema::CompositeType>,
+            [](const schema::CompositeType& x) { return schema::PostgresCreateComposite(x); });
+  // Objects the model does not hold: present on one side only is a
+  // difference; what they are is not compared.
+  for (const auto& item : expected.not_compared) {
+    if (!std::binary_search(actual.not_compared.begin(), actual.not_compared.end(), item)) c.Add("object", item, words.missing);
+  }
+  for (const auto& item : actual.not_compared) {
+    if (!std::binary_search(expected.not_compared.begin(), expected.not_compared.end(), item)) c.Add("object", item, words.extra);
+  }
   c.Objects("routine", expected.routines, actual.routines,
             [](const schema::Routine& r) { return Display(r.schema, r.name) + "(" + r.arguments + ")"; },
             [](const schema::Routine&) { return std::string("(body)"); });

@@ -23,12 +23,18 @@ Outcome RunDiff(const DiffArgs& args, Context& ctx) {
     ctx.PrintJson(ToJson(*report));
     return {};
   }
-  if (report->empty()) {
+  for (const auto& item : report->not_compared) WriteErr(fmt::format("warning: not compared: {}\n", item));
+  for (const auto& note : report->notes) WriteErr(fmt::format("warning: {}\n", note));
+  if (report->same()) {
     // A comment, so that `strata diff ... > change.sql` is still valid SQL.
     ctx.Print("-- No changes: both sides have the same schema.\n");
     return {};
   }
   ctx.Print(report->sql);
+  if (report->empty()) {
+    ctx.Print(fmt::format("-- strata: no changes in what strata compares; {} not compared (listed above).\n",
+                          Plural(report->not_compared.size(), "object")));
+  }
   for (const auto& c : report->changes) {
     if (c.destructive) WriteErr(fmt::format("warning: destructive: {}\n", c.destructive_reason));
   }
@@ -49,6 +55,10 @@ Command AddDiff(CLI::App& root) {
       "one). Prints the statements that make a database holding --from hold --to, or\n"
       "\"-- No changes\" when the schemas are equal. Destructive changes and drops that\n"
       "look like renames are named on stderr.\n"
+      "PostgreSQL objects strata does not model (rules, aggregates, privileges, owners\n"
+      "other than the connecting role, ...; docs/schema.md) are never passed as equal:\n"
+      "each is printed as \"-- strata: not compared: <kind> <name>\" and warned about on\n"
+      "stderr, and then \"No changes\" is not said.\n"
       "Dev databases: SQLite in memory; PostgreSQL strata_dev_<random> created on the\n"
       "server of --dev-url (or dev_url in strata.toml) and dropped afterwards.\n"
       "The dialect is that of a URL side, else the environment's URL, else SQLite.\n"

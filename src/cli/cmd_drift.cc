@@ -39,13 +39,21 @@ Outcome RunDrift(const DriftArgs& args, Context& ctx) {
     return Outcome::Exit(code);
   }
   for (const auto& w : report->warnings) WriteErr("warning: " + w + "\n");
+  for (const auto& item : report->not_compared) WriteErr("warning: not compared: " + item + "\n");
   if (!report->drift) {
-    ctx.Print("No drift: the database matches the applied migrations.\n");
+    if (report->not_compared.empty()) {
+      ctx.Print("No drift: the database matches the applied migrations.\n");
+    } else {
+      ctx.Print(fmt::format("No drift in what strata compares; {} not compared:\n",
+                            Plural(report->not_compared.size(), "object")));
+      for (const auto& item : report->not_compared) ctx.Print("  not compared: " + item + "\n");
+    }
     return {};
   }
   std::string text = fmt::format("Drift: the database differs from the applied migrations ({}):\n",
                                  Plural(report->differences.size(), "difference"));
   for (const auto& d : report->differences) text += "  " + d.ToString() + "\n";
+  for (const auto& item : report->not_compared) text += "  not compared: " + item + "\n";
   if (!report->sql.empty()) text += "\nSQL that would bring the database back to the migrations:\n" + Indent(report->sql);
   ctx.Print(text);
   return Outcome::Exit(code);
@@ -60,7 +68,8 @@ Command AddDrift(CLI::App& root) {
       "compares its schema with the live one, object by object (tables and their\n"
       "columns and constraints, indexes, views, triggers, ...). Lists each difference\n"
       "and the SQL that would undo it, and exits 5 when there is any. strata's own\n"
-      "tables are never compared. Never changes the database.\n"
+      "tables are never compared. Never changes the database. PostgreSQL objects\n"
+      "strata does not model are listed as \"not compared\" (docs/schema.md).\n"
       "Dev databases: SQLite in memory; PostgreSQL strata_dev_<random> created on the\n"
       "server of --dev-url (or dev_url in strata.toml) and dropped afterwards.");
   sub->add_option("--dev-url", args->options.dev_url, "PostgreSQL server for dev databases (overrides dev_url)")

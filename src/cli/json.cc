@@ -374,6 +374,8 @@ std::string ToJson(const DiffReport& report) {
   j["changes"] = ChangesJson(report.changes);
   j["rename_candidates"] = RenamesJson(report.rename_candidates);
   j["sql"] = report.sql;
+  j["not_compared"] = report.not_compared;
+  j["notes"] = report.notes;
   return Dump(j);
 }
 
@@ -395,6 +397,7 @@ std::string ToJson(const DriftReport& report) {
   j["differences"] = DifferencesJson(report.differences);
   j["sql"] = report.sql;
   j["warnings"] = report.warnings;
+  j["not_compared"] = report.not_compared;
   return Dump(j);
 }
 

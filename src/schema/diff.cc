@@ -132,6 +132,13 @@ std::string RenderStatements(const Diff& diff) {
   return out;
 }
 
+std::string RenderComments(const Diff& diff) {
+  std::string out;
+  for (const auto& item : diff.not_compared) out += "-- strata: not compared: " + item + "\n";
+  for (const auto& note : diff.notes) out += "-- strata: note: " + note + "\n";
+  return out;
+}
+
 std::string RenderMigration(const Diff& diff) {
   if (diff.empty()) return "";
   std::string out;
@@ -140,6 +147,7 @@ std::string RenderMigration(const Diff& diff) {
     out += "-- (a table is rebuilt: strata turns foreign keys off around this migration's\n";
     out += "-- transaction and runs PRAGMA foreign_key_check before it commits)\n";
   }
+  out += RenderComments(diff);
   for (const auto& change : diff.changes) {
     if (!out.empty()) out += "\n";
     out += "-- " + change.summary + "\n";

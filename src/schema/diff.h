@@ -82,7 +82,17 @@ struct Diff {
   // Drop-and-add pairs that may be renames and were not named in
   // DiffOptions::renames (so they are in `changes` as a drop and an add).
   std::vector<Rename> rename_candidates;
+  // What the statements cannot make the same, for the reader ("column
+  // child.id stays declared by child: ..."). RenderMigration writes each as a
+  // "-- strata: note: " comment; callers show them as warnings.
+  std::vector<std::string> notes;
+  // What neither model holds and so was not compared (Schema::not_compared
+  // of both sides, merged): "rule r on public.t". RenderMigration writes
+  // each as a "-- strata: not compared: " comment; "no changes" may only be
+  // said when this is empty too.
+  std::vector<std::string> not_compared;
 
+  // No statements. (Check not_compared before calling the schemas equal.)
   bool empty() const { return changes.empty(); }
 };
 
@@ -90,14 +100,19 @@ struct Diff {
 Diff DiffSchemas(const Schema& from, const Schema& to, Dialect dialect, const DiffOptions& options = {});
 
 // The body of a migration file: the annotation line when needed
-// (`-- strata:foreign-keys-off`), then each change as a comment with its
-// summary, a "-- DESTRUCTIVE: <reason>" line when destructive, and
-// its statements each ending ";\n". "" when the diff is empty.
+// (`-- strata:foreign-keys-off`), the notes and what was not compared as
+// comments, then each change as a comment with its summary, a "--
+// DESTRUCTIVE: <reason>" line when destructive, and its statements each
+// ending ";\n". "" when the diff is empty.
 std::string RenderMigration(const Diff& diff);
 
 // The statements alone, each ending ";\n" (for diff output and drift), after
 // a first line `-- strata:foreign-keys-off` when the diff needs it.
 std::string RenderStatements(const Diff& diff);
+
+// "-- strata: not compared: <kind> <name>\n" per item of diff.not_compared
+// and "-- strata: note: <text>\n" per note; "" when there are none.
+std::string RenderComments(const Diff& diff);
 
 // Dialect parts, implemented in diff_sqlite.cc and diff_postgres.cc; the
 // rename candidates of both come from FindRenameCandidates.

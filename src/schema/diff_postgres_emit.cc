@@ -28,6 +28,14 @@ std::vector<std::string> PgDiff::Vanishing() const {
   gone(orig_.domains, b_.domains, "");
   gone(orig_.sequences, b_.sequences, "");
   gone(orig_.routines, b_.routines, "(");
+  gone(orig_.collations, b_.collations, "");
+  gone(orig_.composites, b_.composites, "");
+  for (const auto& p : orig_.policies) {
+    bool kept = std::any_of(b_.policies.begin(), b_.policies.end(), [&](const Policy& n) {
+      return n.schema == p.schema && n.table == p.table && n.name == p.name;
+    });
+    if (!kept) out.push_back("POLICY " + Q(p.name) + " ON " + QuoteQualified(p.schema, p.table));
+  }
   for (const auto& s : orig_.schemas) {
     if (!Contains(b_.schemas, s)) {
       out.push_back(Q(s) + ".");
@@ -65,6 +73,7 @@ void PgDiff::EmitRenames() {
 }
 
 void PgDiff::EmitDropDependents() {
+  EmitDropPolicies();
   for (const auto& tr : a_.triggers) {
     if (!dropped_triggers_.count(&tr)) continue;
     Emit("drop trigger " + tr.name + " on " + Show(tr.schema, tr.table),
@@ -102,6 +111,8 @@ void PgDiff::EmitDropDependents() {
     Emit("detach partition " + Show(t.schema, t.name) + " from " + Show(t.schema, t.partition_of),
          {"ALTER TABLE " + ParentOf(t) + " DETACH PARTITION " + QuoteQualified(t.schema, t.name)});
   }
+  // Before a parent that goes takes its children along (or refuses).
+  EmitInheritance(/*add=*/false);
 }
 
 void PgDiff::EmitDropTables() {
@@ -156,6 +167,7 @@ void PgDiff::EmitDropLeftovers() {
       Emit("drop enum " + show, {"DROP TYPE " + QuoteQualified(e.schema, e.name)}, "drops enum type " + show);
     }
   }
+  EmitDropCollationsAndComposites();
   for (const auto& e : a_.extensions) {
     if (FindByName(b_.extensions, e.name) == nullptr) Emit("drop extension " + e.name, {"DROP EXTENSION " + Q(e.name)});
   }
@@ -177,7 +189,11 @@ void PgDiff::EmitCreateTables() {
   std::stable_sort(fresh.begin(), fresh.end(), [&](const Table* x, const Table* y) {
     return PartitionDepth(b_.tables, *x) < PartitionDepth(b_.tables, *y);
   });
-  for (const Table* t : fresh) Emit("create table " + Show(t->schema, t->name), {CreateTable(*t)});
+  for (const Table* t : fresh) {
+    std::vector<std::string> statements = {CreateTable(*t)};
+    for (auto& st : PostgresTableSettings(*t)) statements.push_back(std::move(st));
+    Emit("create table " + Show(t->schema, t->name), std::move(statements));
+  }
   for (const auto& t : a_.tables) {
     if (Gone(Id(t))) continue;
     const Table& n = *FindIn(b_.tables, t.schema, t.name);
@@ -188,8 +204,15 @@ void PgDiff::EmitCreateTables() {
   for (const auto& s : b_.sequences) {
     const Sequence* old = FindIn(a_.sequences, s.schema, s.name);
     if (s.owned_by && (old == nullptr || old->owned_by != s.owned_by)) {
-      Emit("set owner of sequence " + Show(s.schema, s.name),
-           {"ALTER SEQUENCE " + QuoteQualified(s.schema, s.name) + " OWNED BY " + *s.owned_by});
+      std::vector<std::string> statements = {"ALTER SEQUENCE " + QuoteQualified(s.schema, s.name) + " OWNED BY " +
+                                             *s.owned_by};
+      // A new sequence behind a column that already holds values (a column
+      // that becomes serial) starts after them.
+      if (old == nullptr) {
+        std::string start = SequenceStartAfterRows(s);
+        if (!start.empty()) statements.push_back(start);
+      }
+      Emit("set owner of sequence " + Show(s.schema, s.name), std::move(statements));
     }
   }
   EmitRoutines(RoutineStage::kMiddle);
@@ -201,6 +224,7 @@ void PgDiff::EmitCreateDependents() {
     if (!IsMatview(i.schema, i.table) && NeedsIndex(i))
       Emit("create index " + Show(i.schema, i.name), {PostgresCreateIndex(i)});
   }
+  EmitTableIndexSettings();
   for (const auto& n : b_.tables) {
     const Table* t = Fresh(Id(n)) ? nullptr : FindIn(a_.tables, n.schema, n.name);
     for (const auto& fk : n.foreign_keys) {
@@ -238,6 +262,8 @@ void PgDiff::EmitCreateDependents() {
     if (old != nullptr && !dropped_triggers_.count(old) && !owner_new && !view_new) continue;
     Emit("create trigger " + tr.name + " on " + Show(tr.schema, tr.table), {tr.sql});
   }
+  EmitTriggerStates();
+  EmitCreatePolicies();
 }
 
 bool PgDiff::IsMatview(const std::string& schema, const std::string& name) const {
@@ -279,12 +305,12 @@ void PgDiff::EmitAddConstraints(const Table& n) {
       needed(n.primary_key->name,
              t != nullptr && t->primary_key.has_value() && t->primary_key->name == n.primary_key->name)) {
     Emit("add primary key " + show + "." + n.primary_key->name,
-         {table + Named(n.primary_key->name) + "PRIMARY KEY (" + QuoteIdentList(n.primary_key->columns) + ")"});
+         {table + PostgresPrimaryKeyDef(*n.primary_key)});
   }
   for (const auto& u : n.uniques) {
     if (inline_done || !needed(u.name, t != nullptr && FindByName(t->uniques, u.name) != nullptr)) continue;
     Emit("add unique constraint " + show + "." + u.name,
-         {table + Named(u.name) + "UNIQUE (" + QuoteIdentList(u.columns) + ")"});
+         {table + PostgresUniqueDef(u)});
   }
   for (const auto& c : n.checks) {
     if ((inline_done && !c.not_valid) || !needed(c.name, t != nullptr && FindByName(t->checks, c.name) != nullptr))
@@ -315,6 +341,9 @@ void PgDiff::EmitComments() {
   for (const auto& [t, fk] : drop_fks_) recreated.push_back(Q(fk->name) + " ON " + QuoteQualified(t->schema, t->name));
   for (const Trigger* tr : dropped_triggers_) recreated.push_back(Q(tr->name) + " ON " + QuoteQualified(tr->schema, tr->table));
   for (const auto& r : recreated_routines_) recreated.push_back(r.substr(r.find(' ') + 1, r.find('(') - r.find(' ')));
+  for (const Policy* p : dropped_policies_) recreated.push_back("POLICY " + Q(p->name) + " ON " + QuoteQualified(p->schema, p->table));
+  for (const auto& id : recreated_collations_) recreated.push_back("COLLATION " + QualId(id));
+  for (const auto& id : recreated_composites_) recreated.push_back("TYPE " + QualId(id));
   for (const auto& c : b_.comments) {
     bool same = std::any_of(a_.comments.begin(), a_.comments.end(), [&](const Comment& o) { return o == c; });
     bool lost = std::any_of(recreated.begin(), recreated.end(),

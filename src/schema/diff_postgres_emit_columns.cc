@@ -29,7 +29,9 @@ void PgDiff::EmitCreateTypes() {
            {"ALTER EXTENSION " + Q(e.name) + " SET SCHEMA " + Q(e.schema)});
     }
   }
+  EmitCollations();
   for (const auto& e : b_.enums) EmitEnum(e);
+  EmitComposites();
   EmitRoutines(RoutineStage::kEarly);
   for (const auto& d : b_.domains) EmitDomain(d);
   for (const auto& s : b_.sequences) EmitSequence(s);
@@ -114,14 +116,32 @@ void PgDiff::EmitSequence(const Sequence& s) {
   const Sequence* old = FindIn(a_.sequences, s.schema, s.name);
   std::string name = QuoteQualified(s.schema, s.name), show = Show(s.schema, s.name);
   if (old == nullptr) {
-    Emit("create sequence " + show, {"CREATE SEQUENCE " + name + " AS " + s.type + " START WITH " +
-                                     std::to_string(s.start) + " INCREMENT BY " + std::to_string(s.increment)});
+    Emit("create sequence " + show, {PostgresCreateSequence(s)});
     return;
   }
   std::string clauses;
   if (old->type != s.type) clauses += " AS " + s.type;
   if (old->increment != s.increment) clauses += " INCREMENT BY " + std::to_string(s.increment);
+  // Bounds left to the default follow the type and direction.
+  if (old->min_value != s.min_value || old->increment != s.increment || old->type != s.type) {
+    clauses += s.min_value ? " MINVALUE " + std::to_string(*s.min_value) : " NO MINVALUE";
+  }
+  if (old->max_value != s.max_value || old->increment != s.increment || old->type != s.type) {
+    clauses += s.max_value ? " MAXVALUE " + std::to_string(*s.max_value) : " NO MAXVALUE";
+  }
   if (old->start != s.start) clauses += " START WITH " + std::to_string(s.start);
+  if (old->cache != s.cache) clauses += " CACHE " + std::to_string(s.cache);
+  if (old->cycle != s.cycle) clauses += s.cycle ? " CYCLE" : " NO CYCLE";
+  // The current value must lie within new bounds: clamp it first (a value
+  // inside them is kept).
+  if (old->min_value != s.min_value || old->max_value != s.max_value) {
+    int64_t type_max = PostgresTypeMax(s.type);
+    int64_t min = s.min_value.value_or(s.increment > 0 ? 1 : -type_max - 1);
+    int64_t max = s.max_value.value_or(s.increment > 0 ? type_max : -1);
+    Emit("keep the value of sequence " + show + " within its new bounds",
+         {"SELECT setval(" + QuoteLiteral(name) + ", greatest(least(last_value, " + std::to_string(max) + "), " +
+          std::to_string(min) + "), is_called) FROM " + name});
+  }
   // Ownership goes now (before its column may be dropped); new ownership
   // waits until the column exists (EmitCreateTables).
   if (old->owned_by && !s.owned_by) clauses += " OWNED BY NONE";
@@ -209,6 +229,8 @@ void PgDiff::EmitColumnChanges() {
     for (const auto& c : t.columns) {
       const Column* nc = n->FindColumn(c.name);
       if (nc != nullptr && !Regenerated(c, *nc)) continue;
+      // An inherited column goes with its parent's (DROP COLUMN recurses).
+      if (c.inherited && nc == nullptr) continue;
       std::string show = Show(t.schema, t.name) + "." + c.name;
       Emit((nc == nullptr ? "drop column " : "drop column (to recreate it) ") + show,
            {"ALTER TABLE " + QuoteQualified(t.schema, t.name) + " DROP COLUMN " + Q(c.name)},
@@ -222,7 +244,10 @@ void PgDiff::EmitColumnChanges() {
     if (n == nullptr) continue;
     for (const auto& c : t.columns) {
       const Column* nc = n->FindColumn(c.name);
-      if (nc != nullptr && !Regenerated(c, *nc) && !(c == *nc)) AlterColumn(t, c, *nc);
+      if (nc == nullptr || Regenerated(c, *nc) || Unflagged(c) == Unflagged(*nc)) continue;
+      // The parent's ALTER COLUMN recurses into a column it still gives.
+      if (c.inherited && nc->inherited) continue;
+      AlterColumn(t, c, *nc);
     }
   }
   // Plain columns first: a generated column may read one added here.
@@ -233,6 +258,9 @@ void PgDiff::EmitColumnChanges() {
       for (const auto& c : n.columns) {
         const Column* old = t->FindColumn(c.name);
         if (c.generated_expr.has_value() != generated || (old != nullptr && !Regenerated(*old, c))) continue;
+        // A parent's ADD COLUMN recurses into a child that already inherits
+        // from it; a table that starts to inherit needs the column first.
+        if (c.inherited && ParentGives(*t, n, c.name)) continue;
         Emit("add column " + Show(n.schema, n.name) + "." + c.name,
              {"ALTER TABLE " + QuoteQualified(n.schema, n.name) + " ADD COLUMN " + PostgresColumnDef(c)});
       }
@@ -314,7 +342,8 @@ void PgDiff::AlterColumn(const Table& t, const Column& a, const Column& b) {
   std::string reason;
   bool moved = retyped_columns_.count(Id(t) + "." + a.name) > 0;  // type and default done by EmitRetypes
   std::string from_type = BaseType(a.type), to_type = BaseType(b.type);
-  bool type_changed = !moved && (from_type != to_type || a.collation != b.collation);
+  bool type_changed = !moved && (from_type != to_type || a.collation != b.collation ||
+                                 a.collation_schema != b.collation_schema);
   bool default_changed = !moved && a.default_expr != b.default_expr;
   if (a.identity != Identity::kNone && b.identity == Identity::kNone) {
     st.push_back(col + " DROP IDENTITY");
@@ -325,16 +354,13 @@ void PgDiff::AlterColumn(const Table& t, const Column& a, const Column& b) {
     what.push_back("no longer generated");
   }
   if (a.default_expr && (default_changed || type_changed)) st.push_back(col + " DROP DEFAULT");
-  if (IsSerial(a.type) && !IsSerial(b.type)) {
-    // The sequence serial made (PostgreSQL's name for it) goes with the default.
-    st.push_back(col + " DROP DEFAULT");
-    st.push_back("DROP SEQUENCE IF EXISTS " + QuoteQualified(t.schema, t.name + "_" + a.name + "_seq"));
-    what.push_back("no longer serial");
-  }
   if (type_changed) {
-    std::string collate =
-        b.collation.empty() ? (a.collation.empty() ? "" : " COLLATE \"default\"") : " COLLATE " + Q(b.collation);
-    st.push_back(col + " TYPE " + to_type + collate + " USING " + Q(a.name) + "::" + to_type);
+    std::string collate = b.collation.empty() ? (a.collation.empty() ? "" : " COLLATE \"default\"")
+                                              : PostgresCollate(b.collation_schema, b.collation);
+    // No cast joins two enum types (or an enum and most types): the values
+    // go through their text.
+    bool via_text = from_type != to_type && (IsEnum(a_, from_type) || IsEnum(b_, to_type)) && from_type != "text";
+    st.push_back(col + " TYPE " + to_type + collate + " USING " + Q(a.name) + (via_text ? "::text" : "") + "::" + to_type);
     if (from_type != to_type) {
       what.push_back("type " + from_type + " -> " + to_type);
       if (!Widens(from_type, to_type))
@@ -343,13 +369,6 @@ void PgDiff::AlterColumn(const Table& t, const Column& a, const Column& b) {
     }
     if (a.collation != b.collation)
       what.push_back("collation " + (b.collation.empty() ? std::string("default") : b.collation));
-  }
-  if (!IsSerial(a.type) && IsSerial(b.type)) {
-    std::string seq = QuoteQualified(t.schema, t.name + "_" + a.name + "_seq");
-    st.push_back("CREATE SEQUENCE " + seq + " AS " + to_type + " OWNED BY " + table + "." + Q(a.name));
-    st.push_back(col + " SET DEFAULT nextval(" + QuoteLiteral(seq) + "::regclass)");
-    st.push_back("SELECT setval(" + QuoteLiteral(seq) + ", coalesce(max(" + Q(a.name) + "), 0) + 1, false) FROM " + table);
-    what.push_back("serial");
   }
   if (b.default_expr && (default_changed || type_changed)) {
     st.push_back(col + " SET DEFAULT " + *b.default_expr);
@@ -372,7 +391,7 @@ void PgDiff::AlterColumn(const Table& t, const Column& a, const Column& b) {
   }
   if (a.identity == Identity::kNone && b.identity != Identity::kNone) {
     st.push_back(col + " ADD GENERATED " + (b.identity == Identity::kAlways ? "ALWAYS" : "BY DEFAULT") +
-                 " AS IDENTITY");
+                 " AS IDENTITY" + (b.identity_options.empty() ? "" : " (" + b.identity_options + ")"));
     // Start after the values the column already holds.
     st.push_back("SELECT setval(pg_get_serial_sequence(" + QuoteLiteral(table) + ", " + QuoteLiteral(a.name) + "), coalesce(max(" +
                  Q(a.name) + "), 0) + 1, false) FROM " + table);
@@ -381,6 +400,8 @@ void PgDiff::AlterColumn(const Table& t, const Column& a, const Column& b) {
     st.push_back(col + " SET GENERATED " + (b.identity == Identity::kAlways ? "ALWAYS" : "BY DEFAULT"));
     what.push_back(b.identity == Identity::kAlways ? "identity always" : "identity by default");
   }
+  AlterIdentity(t, a, b, &st, &what);
+  AlterColumnStorage(t, a, b, &st, &what);
   if (st.empty()) return;
   Emit("alter column " + Show(t.schema, t.name) + "." + a.name + ": " + Join(what, ", "), std::move(st), reason);
 }

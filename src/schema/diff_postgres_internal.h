@@ -11,6 +11,8 @@
 //                                  routines, columns of kept tables
 //   diff_postgres_emit.cc          emission steps 1-3, 6 and 7: renames,
 //                                  drops, creates, comments
+//   diff_postgres_emit_objects.cc  collations, composite types, policies,
+//                                  table settings, inheritance, serials
 //
 // PgDiff is used once per DiffPostgres call, on one thread.
 #pragma once
@@ -103,9 +105,20 @@ std::string CheckClause(const CheckConstraint& c);
 std::string CreateEnum(const EnumType& e);
 std::string RoutineRef(const Routine& r);
 
-// Ordering.
+// Ordering. PartitionDepth counts partition parents and INHERITS parents.
 std::vector<const View*> InDependencyOrder(const std::vector<View>& views);
 int PartitionDepth(const std::vector<Table>& tables, const Table& t);
+
+// ---- diff_postgres_emit_objects.cc -----------------------------------------
+
+// A column without the flag that only says where it is declared
+// (Column::inherited).
+Column Unflagged(Column c);
+// "key=value" storage parameters by key.
+std::map<std::string, std::string> OptionMap(const std::vector<std::string>& options);
+// Identity sequence options (Column::identity_options) by keyword
+// ("START WITH" -> "100", "CYCLE" -> "").
+std::map<std::string, std::string> IdentityOptionMap(const std::string& text);
 
 // ---- PgDiff ----------------------------------------------------------------
 
@@ -113,6 +126,12 @@ class PgDiff {
  public:
   PgDiff(const Schema& from, const Schema& to, const DiffOptions& options)
       : orig_(from), a_(from), b_(to), options_(options) {}
+
+  // A serial column as what it is: an integer column with a DEFAULT nextval()
+  // of a sequence it owns (PostgresSerialSequenceName, serial's options), so
+  // that the diff sees that sequence like any other (renamed with its table,
+  // reused by a column that becomes serial, retyped with its column).
+  static void ExpandSerials(Schema& s);
 
   Diff Run();
 
@@ -180,6 +199,12 @@ class PgDiff {
   void EmitRoutine(const Routine& r);
   void EmitColumnChanges();
   const Table* KeptPlain(const Table& t) const;
+  bool ParentGives(const Table& from, const Table& to, const std::string& column) const;
+  bool IsEnum(const Schema& s, const std::string& type) const;
+  void AlterColumnStorage(const Table& t, const Column& a, const Column& b, std::vector<std::string>* st,
+                          std::vector<std::string>* what);
+  void AlterIdentity(const Table& t, const Column& a, const Column& b, std::vector<std::string>* st,
+                     std::vector<std::string>* what);
   static Column Effective(const Column& parent, const Column* own);
   void EmitPartitionColumnOptions(const Table& t);
   void EmitRetypes(const Table& t);
@@ -195,9 +220,25 @@ class PgDiff {
   void EmitComments();
   static std::string QualId(const std::string& id);
 
+  // diff_postgres_emit_objects.cc
+  void PlanObjects();
+  void EmitCollations();
+  void EmitDropCollationsAndComposites();
+  void EmitComposites();
+  void EmitDropPolicies();
+  void EmitCreatePolicies();
+  void EmitTableSettings();
+  void EmitTableIndexSettings();
+  void EmitInheritance(bool add);
+  void EmitTriggerStates();
+  void EmitSequenceRenames();
+  std::string SequenceStartAfterRows(const Sequence& s) const;
+  void PlanSequenceRenames();
+  void Note(std::string text);
+
   const Schema& orig_;
-  Schema a_;  // `from` with the hinted renames applied
-  const Schema& b_;
+  Schema a_;  // `from` with the hinted renames applied (and serials expanded)
+  Schema b_;  // `to`, serials expanded
   const DiffOptions& options_;
   Diff diff_;
 
@@ -219,6 +260,9 @@ class PgDiff {
   std::vector<std::pair<const Table*, const ForeignKey*>> drop_fks_;
   std::set<const Trigger*> dropped_triggers_;
   mutable std::map<const Routine*, RoutineStage> stages_;  // filled on first use
+  std::set<const Policy*> dropped_policies_;                   // of a_
+  std::set<std::string> recreated_collations_, recreated_composites_;  // ids
+  std::vector<std::pair<std::string, std::string>> sequence_renames_;  // (id in a_ before, new name)
 };
 
 }  // namespace strata::schema::detail

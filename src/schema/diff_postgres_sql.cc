@@ -204,9 +204,7 @@ std::string CreateTable(const Table& t) {
   return out;
 }
 
-std::string CheckClause(const CheckConstraint& c) {
-  return Named(c.name) + "CHECK (" + c.expr + ")" + (c.not_valid ? " NOT VALID" : "");
-}
+std::string CheckClause(const CheckConstraint& c) { return PostgresCheckDef(c); }
 
 std::string CreateEnum(const EnumType& e) {
   std::vector<std::string> values;
@@ -237,11 +235,18 @@ std::vector<const View*> InDependencyOrder(const std::vector<View>& views) {
 }
 
 int PartitionDepth(const std::vector<Table>& tables, const Table& t) {
-  int depth = 0;
-  for (const Table* p = &t; p != nullptr && !p->partition_of.empty() && depth < 64; ++depth) {
-    p = FindIn(tables, ParentSchema(*p), p->partition_of);
-  }
-  return depth;
+  std::function<int(const Table&, int)> depth = [&](const Table& x, int guard) {
+    int d = 0;
+    if (guard > 64) return d;
+    auto parent = [&](const std::string& schema, const std::string& name) {
+      const Table* p = FindIn(tables, schema, name);
+      d = std::max(d, 1 + (p != nullptr ? depth(*p, guard + 1) : 0));
+    };
+    if (!x.partition_of.empty()) parent(ParentSchema(x), x.partition_of);
+    for (const auto& r : x.inherits) parent(r.schema, r.name);
+    return d;
+  };
+  return depth(t, 0);
 }
 
 }  // namespace strata::schema::detail

@@ -66,6 +66,12 @@ void Canonicalize(Schema& s) {
   SortByName(s.views);
   SortByName(s.triggers);
   SortByName(s.domains);
+  SortByName(s.collations);
+  SortByName(s.composites);
+  std::stable_sort(s.policies.begin(), s.policies.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.schema, a.table, a.name) < std::tie(b.schema, b.table, b.name);
+  });
+  for (auto& p : s.policies) std::sort(p.roles.begin(), p.roles.end());
   std::sort(s.extensions.begin(), s.extensions.end(),
             [](const auto& a, const auto& b) { return a.name < b.name; });
   std::stable_sort(s.routines.begin(), s.routines.end(), [](const auto& a, const auto& b) {

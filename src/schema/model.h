@@ -39,6 +39,25 @@ struct Column {
   bool generated_stored = false;       // STORED; false = VIRTUAL
   bool hidden = false;                 // hidden column of a virtual table
   Identity identity = Identity::kNone;
+  // PostgreSQL only from here on (`= {}`: brace-initializers written before
+  // these fields existed need not name them).
+  // The collation's schema when it is not pg_catalog's ("public" for a
+  // CREATE COLLATION of the application's); "" otherwise.
+  std::string collation_schema = {};
+  // SET STORAGE, when it differs from the type's default: "PLAIN",
+  // "EXTERNAL", "EXTENDED", "MAIN"; "" = the default.
+  std::string storage = {};
+  // COMPRESSION ("pglz", "lz4"); "" = default_toast_compression.
+  std::string compression = {};
+  // SET STATISTICS target; -1 = the default.
+  int statistics = -1;
+  // Identity sequence options that differ from what GENERATED ... AS
+  // IDENTITY gives by default, as its option list: "SEQUENCE NAME
+  // "public"."x" START WITH 100 INCREMENT BY 10"; "" = the defaults.
+  std::string identity_options = {};
+  // A table's column that it inherits (INHERITS) and does not declare itself
+  // (pg_attribute.attislocal false): CREATE TABLE leaves it out.
+  bool inherited = false;
   bool operator==(const Column&) const = default;
 };
 
@@ -46,12 +65,23 @@ struct PrimaryKey {
   std::string name;                    // constraint name; "" when unnamed
   std::vector<std::string> columns;    // key order
   bool autoincrement = false;          // SQLite INTEGER PRIMARY KEY AUTOINCREMENT
+  // PostgreSQL: DEFERRABLE [INITIALLY DEFERRED].
+  bool deferrable = false;
+  bool initially_deferred = false;
+  // PostgreSQL: what pg_get_constraintdef writes after the column list
+  // other than deferrability: "INCLUDE (a) WITH (fillfactor='70')"; "" = none.
+  std::string options = {};
   bool operator==(const PrimaryKey&) const = default;
 };
 
 struct UniqueConstraint {
   std::string name;
   std::vector<std::string> columns;
+  // PostgreSQL, as on PrimaryKey; and UNIQUE NULLS NOT DISTINCT (15+).
+  bool deferrable = false;
+  bool initially_deferred = false;
+  std::string options = {};
+  bool nulls_not_distinct = false;
   bool operator==(const UniqueConstraint&) const = default;
 };
 
@@ -59,6 +89,7 @@ struct CheckConstraint {
   std::string name;
   std::string expr;                    // the text inside CHECK ( ... )
   bool not_valid = false;              // PostgreSQL NOT VALID (added, not yet validated)
+  bool no_inherit = false;             // PostgreSQL NO INHERIT
   bool operator==(const CheckConstraint&) const = default;
 };
 
@@ -82,6 +113,13 @@ struct ExclusionConstraint {
   std::string name;
   std::string definition;
   bool operator==(const ExclusionConstraint&) const = default;
+};
+
+// A table named by schema and name (PostgreSQL INHERITS).
+struct TableRef {
+  std::string schema;
+  std::string name;
+  bool operator==(const TableRef&) const = default;
 };
 
 struct Table {
@@ -111,6 +149,22 @@ struct Table {
   // pg_depend records them (a partition's include what it got from its
   // parent), sorted; renderers create those first.
   std::vector<std::string> calls = {};
+  // PostgreSQL: CREATE UNLOGGED TABLE.
+  bool unlogged = false;
+  // PostgreSQL INHERITS (...), in declaration order; `columns` then marks the
+  // columns that only come from a parent (Column::inherited).
+  std::vector<TableRef> inherits = {};
+  // PostgreSQL ALTER TABLE ... ENABLE / FORCE ROW LEVEL SECURITY.
+  bool row_security = false;
+  bool force_row_security = false;
+  // PostgreSQL storage parameters (WITH (...)), "name=value" as
+  // pg_class.reloptions holds them, in its order (which pg_dump keeps).
+  std::vector<std::string> options = {};
+  // PostgreSQL REPLICA IDENTITY: "" (DEFAULT), "FULL", "NOTHING", or the
+  // name of the index for USING INDEX.
+  std::string replica_identity = {};
+  // PostgreSQL CLUSTER ON: the index's name; "" = none.
+  std::string cluster_on = {};
   bool operator==(const Table&) const = default;
 
   const Column* FindColumn(std::string_view column) const;
@@ -161,6 +215,9 @@ struct Trigger {
   std::string name;
   std::string table;
   std::string sql;                     // the whole CREATE TRIGGER statement, no ';'
+  // PostgreSQL: how ALTER TABLE left it: "" (ENABLE: fires in origin and
+  // local sessions), "DISABLE", "ENABLE REPLICA", "ENABLE ALWAYS".
+  std::string enabled = {};
   bool operator==(const Trigger&) const = default;
 };
 
@@ -172,7 +229,46 @@ struct Sequence {
   int64_t start = 1;
   int64_t increment = 1;
   std::optional<std::string> owned_by;  // "table.column" (PostgreSQL: "schema.table.column", quoted)
+  // MINVALUE / MAXVALUE; nullopt = the default for the type and direction.
+  std::optional<int64_t> min_value = {};
+  std::optional<int64_t> max_value = {};
+  int64_t cache = 1;
+  bool cycle = false;
   bool operator==(const Sequence&) const = default;
+};
+
+// PostgreSQL row-level security policy (CREATE POLICY).
+struct Policy {
+  std::string schema;                  // the table's
+  std::string table;
+  std::string name;
+  bool permissive = true;              // false: AS RESTRICTIVE
+  std::string command = "ALL";         // ALL, SELECT, INSERT, UPDATE, DELETE
+  std::vector<std::string> roles;      // role names as written (PUBLIC for public), sorted
+  std::string using_expr;              // "" = none
+  std::string check_expr;              // WITH CHECK; "" = none
+  bool operator==(const Policy&) const = default;
+};
+
+// PostgreSQL CREATE COLLATION.
+struct Collation {
+  std::string schema;
+  std::string name;
+  std::string provider;                // "icu", "libc"
+  std::string locale;                  // ICU locale, or libc's when LC_COLLATE = LC_CTYPE
+  std::string lc_collate;              // libc, when they differ ("" otherwise)
+  std::string lc_ctype;
+  bool deterministic = true;
+  bool operator==(const Collation&) const = default;
+};
+
+// PostgreSQL composite type (CREATE TYPE ... AS (...)): attributes in order;
+// only name, type, collation and collation_schema of each are used.
+struct CompositeType {
+  std::string schema;
+  std::string name;
+  std::vector<Column> attributes;
+  bool operator==(const CompositeType&) const = default;
 };
 
 // PostgreSQL only.
@@ -199,6 +295,7 @@ struct Domain {
   bool not_null = false;
   std::optional<std::string> default_expr;
   std::string collation;               // "" = the default
+  std::string collation_schema = {};   // as on Column
   std::vector<CheckConstraint> checks;  // by name
   // The routines its default and checks call, as on Table.
   std::vector<std::string> calls = {};
@@ -247,6 +344,15 @@ struct Schema {
   std::vector<Domain> domains = {};
   std::vector<Routine> routines = {};      // by (schema, name, arguments)
   std::vector<Comment> comments = {};      // by object
+  std::vector<Policy> policies = {};       // by (schema, table, name)
+  std::vector<Collation> collations = {};  // by (schema, name)
+  std::vector<CompositeType> composites = {};  // by (schema, name)
+  // PostgreSQL objects and properties that inspection found and the model
+  // does not hold, so that they are named instead of passing as equal: "rule
+  // r on public.t", "aggregate public.agg(integer)", "privileges on table
+  // public.t", "owner of table public.t (alice)", ... (docs/schema.md lists
+  // the kinds). Sorted.
+  std::vector<std::string> not_compared = {};
   bool operator==(const Schema&) const = default;
 
   const Table* FindTable(std::string_view name) const;

@@ -17,7 +17,7 @@ bool IsPlainWord(std::string_view s) {
 }
 
 // Collation names are identifiers: "NOCASE" and "nocase" name the same one.
-std::string Collation(std::string_view name) { return IsPlainWord(name) ? std::string(name) : Quote(name); }
+std::string CollationName(std::string_view name) { return IsPlainWord(name) ? std::string(name) : Quote(name); }
 
 bool IsNumber(std::string_view s) {
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
@@ -72,7 +72,7 @@ std::string ColumnDef(const Column& c, bool inline_autoincrement) {
   if (inline_autoincrement) out += " PRIMARY KEY AUTOINCREMENT";
   if (c.not_null) out += " NOT NULL";
   if (c.default_expr) out += DefaultClause(*c.default_expr);
-  if (!c.collation.empty()) out += " COLLATE " + Collation(c.collation);
+  if (!c.collation.empty()) out += " COLLATE " + CollationName(c.collation);
   if (c.generated_expr) {
     out += " GENERATED ALWAYS AS (" + *c.generated_expr + ")";
     out += c.generated_stored ? " STORED" : " VIRTUAL";
@@ -148,7 +148,7 @@ std::string RenderSqliteIndex(const Index& index) {
     const IndexPart& p = index.parts[i];
     if (i > 0) out += ", ";
     out += p.expr.empty() ? Quote(p.column) : p.expr;
-    if (!p.collation.empty()) out += " COLLATE " + Collation(p.collation);
+    if (!p.collation.empty()) out += " COLLATE " + CollationName(p.collation);
     if (p.desc) out += " DESC";
   }
   out += ")";

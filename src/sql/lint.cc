@@ -282,7 +282,7 @@ class StatementWalker {
     info.length = ps.length;
     info.in_transaction = !m_.no_transaction || explicit_tx_;
     if (postgres_) {
-      info.locks = LocksOf(ps.node, state_);
+      DescribeLocks(ps.node, state_, &info);
       if (!info.locks.empty()) info.kind = StatementKind(ps.node);
     }
     lint::StatementContext ctx{ps.node, &info, &m_, &state_, &options_, postgres_, lock_timeout_set_, &rebuilds};
@@ -394,9 +394,12 @@ LintResult Lint(const std::vector<LintMigration>& migrations, const LintOptions&
   return result;
 }
 
-Status AnalyzePostgres(std::string_view script, bool no_transaction,
-                       const std::function<void(StatementInfo&&)>& each) {
-  SchemaState state;
+namespace {
+
+// One script against `state`, which it updates: the schema as the migrations
+// before it left it.
+Status AnalyzeWith(std::string_view script, bool no_transaction, SchemaState& state,
+                   const std::function<void(StatementInfo&&)>& each) {
   LineTracker lines(script);
   bool explicit_tx = false;
   auto walk = [&](const std::vector<ParsedStatement>& statements, size_t base) {
@@ -408,7 +411,7 @@ Status AnalyzePostgres(std::string_view script, bool no_transaction,
       info.line = at.line;
       info.column = at.column;
       info.kind = StatementKind(ps.node);
-      info.locks = LocksOf(ps.node, state);
+      DescribeLocks(ps.node, state, &info);
       TrackTransaction(ps.node, &explicit_tx);
       info.in_transaction = !no_transaction || explicit_tx;
       each(std::move(info));
@@ -447,10 +450,33 @@ Status AnalyzePostgres(std::string_view script, bool no_transaction,
   return error;
 }
 
-Result<std::vector<StatementInfo>> AnalyzePostgres(std::string_view script, bool no_transaction) {
+Result<std::vector<StatementInfo>> AnalyzeCollect(std::string_view script, bool no_transaction, SchemaState& state) {
   std::vector<StatementInfo> out;
-  Status s = AnalyzePostgres(script, no_transaction, [&](StatementInfo&& info) { out.push_back(std::move(info)); });
+  Status s = AnalyzeWith(script, no_transaction, state, [&](StatementInfo&& info) { out.push_back(std::move(info)); });
   if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace
+
+Status AnalyzePostgres(std::string_view script, bool no_transaction,
+                       const std::function<void(StatementInfo&&)>& each) {
+  SchemaState state;
+  return AnalyzeWith(script, no_transaction, state, each);
+}
+
+Result<std::vector<StatementInfo>> AnalyzePostgres(std::string_view script, bool no_transaction) {
+  SchemaState state;
+  return AnalyzeCollect(script, no_transaction, state);
+}
+
+std::vector<Result<std::vector<StatementInfo>>> AnalyzePostgresMigrations(const std::vector<AnalyzeInput>& inputs) {
+  SchemaState state;
+  std::vector<Result<std::vector<StatementInfo>>> out;
+  for (const AnalyzeInput& in : inputs) {
+    state.BeginMigration();
+    out.push_back(AnalyzeCollect(in.script, in.no_transaction, state));
+  }
   return out;
 }
 

@@ -159,6 +159,12 @@ struct StatementInfo {
   std::string kind;         // "CREATE INDEX", "ALTER TABLE", ...
   std::vector<RelationLock> locks;  // strongest lock per relation, in order of appearance
   bool in_transaction = true;
+  // The lock table's rows for the statement (ids of sql/lock_rows.h, one
+  // per ALTER TABLE subcommand), and the relations those rows say it
+  // rewrites and reads in full.
+  std::vector<std::string> forms = {};
+  std::vector<std::string> rewrites = {};
+  std::vector<std::string> scans = {};
 };
 
 // Every statement of one PostgreSQL script with its locks. `no_transaction`:
@@ -176,5 +182,14 @@ Status AnalyzePostgres(std::string_view script, bool no_transaction,
 // migration file on its own (golang-migrate, Flyway) run such a file outside
 // a transaction; strata's readers of their folders ask this.
 std::string StatementNeedingNoTransaction(std::string_view script);
+
+// The same for migrations that run one after the other: each sees the
+// schema state the ones before it left (an index an earlier migration made,
+// a foreign key it declared). One result per script, in order.
+struct AnalyzeInput {
+  std::string_view script;  // borrowed
+  bool no_transaction = false;
+};
+std::vector<Result<std::vector<StatementInfo>>> AnalyzePostgresMigrations(const std::vector<AnalyzeInput>& inputs);
 
 }  // namespace strata::sql

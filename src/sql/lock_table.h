@@ -1,7 +1,8 @@
-// The PostgreSQL lock table as code: which lock each statement takes on
-// which relation (https://www.postgresql.org/docs/current/explicit-locking.html,
-// and the pages of ALTER TABLE, CREATE INDEX, REINDEX for the finer cases).
-// Internal to sql/; AnalyzePostgres (sql/lint.h) is the public face.
+// The PostgreSQL lock table applied to statements: which lock each statement
+// takes on which relation, what it rewrites and what it scans, all read from
+// the rows of lock_rows.h (data, one row per statement form, each checked
+// against PostgreSQL by a trace in the tests). Internal to sql/;
+// AnalyzePostgres (sql/lint.h) is the public face.
 #pragma once
 
 #include <string>
@@ -17,6 +18,10 @@ namespace strata::sql {
 // appearance. Relations it creates are not listed (nobody else can see them
 // before COMMIT). `state` resolves index names to tables (DROP INDEX).
 std::vector<RelationLock> LocksOf(const PgNode* stmt, const SchemaState& state);
+
+// LocksOf into info->locks, and the rows (info->forms) and the relations
+// they rewrite and scan (info->rewrites, info->scans).
+void DescribeLocks(const PgNode* stmt, const SchemaState& state, StatementInfo* info);
 
 // "CREATE TABLE", "ALTER TABLE", "CREATE INDEX", ...; the parse node's name
 // for statements without a SQL-ish name here.

@@ -1,5 +1,6 @@
 #include "sql/schema_state.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace strata::sql {
@@ -133,8 +134,64 @@ void SchemaState::Apply(const PgNode* stmt) {
       break;
     }
     default:
+      ApplyOther(stmt);
       break;
   }
+}
+
+// Domains, views and statistics objects, which the lock table asks about.
+void SchemaState::ApplyOther(const PgNode* stmt) {
+  switch (stmt->node_case) {
+    case PG_QUERY__NODE__NODE_CREATE_DOMAIN_STMT: {
+      const PgQuery__CreateDomainStmt* d = stmt->create_domain_stmt;
+      bool checks = false;
+      for (size_t i = 0; i < d->n_constraints; ++i) {
+        const PgNode* c = d->constraints[i];
+        if (c && c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT &&
+            (c->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK ||
+             c->constraint->contype == PG_QUERY__CONSTR_TYPE__CONSTR_NOTNULL)) {
+          checks = true;
+        }
+      }
+      domains_[QualifiedName(d->domainname, d->n_domainname)] = checks;
+      break;
+    }
+    case PG_QUERY__NODE__NODE_ALTER_DOMAIN_STMT: {
+      const PgQuery__AlterDomainStmt* d = stmt->alter_domain_stmt;
+      std::string subtype = d->subtype ? d->subtype : "";
+      if (subtype == "C" || subtype == "O") domains_[QualifiedName(d->type_name, d->n_type_name)] = true;
+      break;
+    }
+    case PG_QUERY__NODE__NODE_VIEW_STMT:
+      views_[RelationName(stmt->view_stmt->view)] = true;
+      break;
+    case PG_QUERY__NODE__NODE_CREATE_STATS_STMT: {
+      const PgQuery__CreateStatsStmt* s = stmt->create_stats_stmt;
+      if (s->n_defnames > 0 && s->n_relations > 0 && s->relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+        statistics_[QualifiedName(s->defnames, s->n_defnames)] = RelationName(s->relations[0]->range_var);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// A FOREIGN KEY of `table`, by its name or the one PostgreSQL gives it
+// (table_column..._fkey); `column` is the column it is declared on inline.
+void SchemaState::AddForeignKey(const std::string& table, const std::string& column, const PgQuery__Constraint* c) {
+  if (c == nullptr || c->contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) return;
+  std::string name = c->conname && c->conname[0] ? c->conname : "";
+  if (name.empty()) {
+    std::string bare = table.substr(table.find('.') == std::string::npos ? 0 : table.find('.') + 1);
+    name = bare;
+    if (!column.empty()) name += "_" + column;
+    for (size_t i = 0; column.empty() && i < c->n_fk_attrs; ++i) name += "_" + std::string(StringValue(c->fk_attrs[i]));
+    name += "_fkey";
+  }
+  auto it = tables_.find(table);
+  if (it == tables_.end()) it = tables_.emplace(table, Table{kExisting, {}, {}, {}}).first;
+  it->second.foreign_keys[name] = RelationName(c->pktable);
 }
 
 void SchemaState::ApplyCreate(const PgQuery__CreateStmt* create) {
@@ -143,18 +200,24 @@ void SchemaState::ApplyCreate(const PgQuery__CreateStmt* create) {
   if (create->if_not_exists && tables_.count(table)) return;
   AddTable(table);
   Table& t = tables_[table];
+  if (create->partbound && create->n_inh_relations > 0 &&
+      create->inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
+    t.partition_of = RelationName(create->inh_relations[0]->range_var);
+  }
   for (size_t i = 0; i < create->n_table_elts; ++i) {
     const PgNode* e = create->table_elts[i];
     if (e && e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && e->column_def->colname) {
       t.columns[e->column_def->colname] = Column{TypeFrom(e->column_def->type_name), gen_};
-      for (size_t c = 0; c < e->column_def->n_constraints; ++c) {
-        const PgNode* n = e->column_def->constraints[c];
-        if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
-          AddReferences(table, n->constraint, e->column_def->colname);
+      for (size_t j = 0; j < e->column_def->n_constraints; ++j) {
+        const PgNode* c = e->column_def->constraints[j];
+        if (c && c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+          AddReferences(table, c->constraint, e->column_def->colname);
+          AddForeignKey(table, e->column_def->colname, c->constraint);
         }
       }
     } else if (e && e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
       AddReferences(table, e->constraint, "");
+      AddForeignKey(table, "", e->constraint);
     }
   }
 }
@@ -170,17 +233,26 @@ void SchemaState::ApplyAlterTable(const PgQuery__AlterTableStmt* alter) {
         if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && cmd->def->column_def->colname) {
           const PgQuery__ColumnDef* def = cmd->def->column_def;
           AddColumn(table, def->colname, TypeFrom(def->type_name));
-          for (size_t c = 0; c < def->n_constraints; ++c) {
-            const PgNode* n = def->constraints[c];
-            if (n && n->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) AddReferences(table, n->constraint, def->colname);
+          for (size_t j = 0; j < def->n_constraints; ++j) {
+            const PgNode* c = def->constraints[j];
+            if (c && c->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
+              AddReferences(table, c->constraint, def->colname);
+              AddForeignKey(table, def->colname, c->constraint);
+            }
           }
         }
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddConstraint:
         if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
           ApplyAddConstraint(table, cmd->def->constraint);
+          AddForeignKey(table, "", cmd->def->constraint);
         }
         break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
+        auto it = tables_.find(table);
+        if (it != tables_.end() && cmd->name) it->second.foreign_keys.erase(cmd->name);
+        break;
+      }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint: {
         auto it = tables_.find(table);
         if (it == tables_.end() || !cmd->name) break;
@@ -323,6 +395,55 @@ std::string SchemaState::TableOfIndex(std::string_view index) const {
 bool SchemaState::IsNewIndex(std::string_view index) const {
   auto it = indexes_.find(std::string(index));
   return it != indexes_.end() && (it->second.gen == gen_ || IsNewTable(it->second.table));
+}
+
+std::string SchemaState::ReferencedBy(std::string_view table, std::string_view constraint) const {
+  auto it = tables_.find(std::string(table));
+  if (it == tables_.end()) return "";
+  auto fk = it->second.foreign_keys.find(std::string(constraint));
+  return fk == it->second.foreign_keys.end() ? "" : fk->second;
+}
+
+std::vector<std::string> SchemaState::References(std::string_view table) const {
+  std::vector<std::string> out;
+  auto it = tables_.find(std::string(table));
+  if (it == tables_.end()) return out;
+  for (const auto& [name, referenced] : it->second.foreign_keys) {
+    if (std::find(out.begin(), out.end(), referenced) == out.end()) out.push_back(referenced);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string SchemaState::PartitionParentOf(std::string_view table) const {
+  auto it = tables_.find(std::string(table));
+  return it == tables_.end() ? "" : it->second.partition_of;
+}
+
+bool SchemaState::DomainHasChecks(std::string_view type) const {
+  auto it = domains_.find(std::string(type));
+  return it != domains_.end() && it->second;
+}
+
+std::vector<std::string> SchemaState::TablesUsingType(std::string_view type) const {
+  std::vector<std::string> out;
+  for (const auto& [name, table] : tables_) {
+    for (const auto& [column, c] : table.columns) {
+      if (c.type.name == type) {
+        out.push_back(name);
+        break;
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool SchemaState::IsView(std::string_view name) const { return views_.count(std::string(name)) > 0; }
+
+std::string SchemaState::TableOfStatistics(std::string_view name) const {
+  auto it = statistics_.find(std::string(name));
+  return it == statistics_.end() ? "" : it->second;
 }
 
 std::optional<double> SchemaState::EstimatedRows(std::string_view table) const {

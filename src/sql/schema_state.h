@@ -63,6 +63,25 @@ class SchemaState {
   // A foreign key the migrations did not create (the live database's).
   // Repeats are ignored.
   void AddReference(ForeignKeyReference reference);
+  // What the lock table (lock_rows.h) asks, for statements whose locks
+  // reach past the table they name. Each answers "" / false / empty for what
+  // the migrations seen so far did not make.
+  // The table foreign key `constraint` of `table` references ("" when it is
+  // no foreign key the state saw; unnamed ones as PostgreSQL names them,
+  // table_column_fkey).
+  std::string ReferencedBy(std::string_view table, std::string_view constraint) const;
+  // Every table the foreign keys of `table` reference.
+  std::vector<std::string> References(std::string_view table) const;
+  // The parent of a partition.
+  std::string PartitionParentOf(std::string_view table) const;
+  // Whether a domain has CHECK or NOT NULL constraints (adding a column of
+  // it checks every row).
+  bool DomainHasChecks(std::string_view type) const;
+  // Tables with a column of type `type` (a domain).
+  std::vector<std::string> TablesUsingType(std::string_view type) const;
+  bool IsView(std::string_view name) const;
+  // The table of an extended statistics object.
+  std::string TableOfStatistics(std::string_view name) const;
 
   // Used by Apply (schema_state.cc); public for tests.
   void AddTable(const std::string& table);
@@ -82,6 +101,8 @@ class SchemaState {
     std::unordered_map<std::string, Column> columns;
     std::unordered_map<std::string, std::string> not_valid_checks;  // constraint -> column
     std::vector<std::string> not_null_checked;                      // columns
+    std::unordered_map<std::string, std::string> foreign_keys = {};  // constraint -> referenced table
+    std::string partition_of = {};
   };
   struct Index {
     std::string table;
@@ -93,6 +114,8 @@ class SchemaState {
   void ApplyRename(const PgQuery__RenameStmt* rename);
   void ApplyDrop(const PgQuery__DropStmt* drop);
   void AddReferences(const std::string& table, const PgQuery__Constraint* c, const std::string& column);
+  void AddForeignKey(const std::string& table, const std::string& column, const PgQuery__Constraint* c);
+  void ApplyOther(const PgNode* stmt);
 
   const TableStats* stats_;
   int gen_ = 0;
@@ -100,6 +123,9 @@ class SchemaState {
   std::unordered_map<std::string, Index> indexes_;
   std::vector<std::string> new_schemas_;  // created in the current migration
   std::vector<ForeignKeyReference> references_;
+  std::unordered_map<std::string, bool> domains_;               // name -> has checks
+  std::unordered_map<std::string, bool> views_;                 // views and materialized views
+  std::unordered_map<std::string, std::string> statistics_;     // name -> table
 };
 
 }  // namespace strata::sql

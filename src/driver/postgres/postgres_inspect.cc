@@ -1,16 +1,18 @@
 // InspectPostgres, part one: the entry point, and tables with their columns
-// and constraints, sequences, views and indexes (postgres_inspect_internal.h
-// says which file reads what).
+// and constraints, and sequences (postgres_inspect_internal.h says which file
+// reads what).
 #include "driver/postgres/postgres_inspect.h"
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstring>
 #include <map>
 #include <string>
 #include <utility>
 
 #include "driver/postgres/postgres_inspect_internal.h"
+#include "schema/render_postgres.h"
 #include "util/strings.h"
 
 namespace strata::driver {
@@ -102,15 +104,22 @@ schema::FkAction FkActionFromCode(const std::string& code) {
   return schema::FkAction::kNoAction;
 }
 
-// A column that owns `sequence` and defaults to its nextval is what serial
-// creates; reported as serial so that the rendered DDL recreates both.
-bool ToSerial(schema::Table& t, const std::string& column, const std::string& sequence) {
+// A column that owns `seq` and defaults to its nextval is what serial
+// creates, when the sequence is exactly serial's: its name, in the table's
+// schema, of the column's type, with the default options. Reported as serial
+// so that the rendered DDL recreates both; any other owned sequence stays a
+// sequence of its own (with OWNED BY), so that nothing about it is lost.
+bool ToSerial(schema::Table& t, const std::string& column, const schema::Sequence& seq, const std::string& regclass) {
+  if (seq.schema != t.schema || seq.name != schema::PostgresSerialSequenceName(t.name, column) || seq.start != 1 ||
+      seq.increment != 1 || seq.min_value || seq.max_value || seq.cache != 1 || seq.cycle) {
+    return false;
+  }
   for (auto& c : t.columns) {
-    if (c.name != column || c.default_expr != "nextval(" + QuoteLiteral(sequence) + "::regclass)") continue;
+    if (c.name != column || c.default_expr != "nextval(" + QuoteLiteral(regclass) + "::regclass)") continue;
     static const std::map<std::string, std::string> kSerial = {
         {"integer", "serial"}, {"bigint", "bigserial"}, {"smallint", "smallserial"}};
     auto it = kSerial.find(c.type);
-    if (it == kSerial.end()) return false;
+    if (it == kSerial.end() || seq.type != c.type) return false;
     c.type = it->second;
     c.default_expr.reset();
     return true;
@@ -118,17 +127,106 @@ bool ToSerial(schema::Table& t, const std::string& column, const std::string& se
   return false;
 }
 
+// Stored MINVALUE / MAXVALUE that equal what the type and direction give by
+// default read as unset.
+void SequenceBounds(schema::Sequence& seq, int64_t min, int64_t max) {
+  int64_t type_max = schema::PostgresTypeMax(seq.type);
+  int64_t default_min = seq.increment > 0 ? 1 : -type_max - 1;
+  int64_t default_max = seq.increment > 0 ? type_max : -1;
+  if (min != default_min) seq.min_value = min;
+  if (max != default_max) seq.max_value = max;
+}
+
+// What pg_get_constraintdef writes for a primary key or unique constraint
+// after its column list, less the deferrability the model holds apart, with
+// its index's storage parameters where pg_dump puts them:
+// "INCLUDE (note) WITH (fillfactor='70') USING INDEX TABLESPACE x".
+std::string KeyOptions(const std::string& def, const std::string& index_options) {
+  size_t close = def.find(')');
+  if (close == std::string::npos) return "";
+  std::string rest = def.substr(close + 1);
+  for (const char* clause : {" INITIALLY DEFERRED", " DEFERRABLE"}) {
+    size_t at = rest.rfind(clause);
+    if (at != std::string::npos && at + std::strlen(clause) == rest.size()) rest.erase(at);
+  }
+  size_t start = rest.find_first_not_of(' ');
+  rest = start == std::string::npos ? "" : rest.substr(start);
+  if (index_options.empty()) return rest;
+  // "fillfactor=70, deduplicate_items=off" -> WITH (fillfactor='70', ...),
+  // before USING INDEX TABLESPACE as pg_dump writes it.
+  std::string with;
+  size_t from = 0;
+  while (from <= index_options.size()) {
+    size_t comma = index_options.find(", ", from);
+    std::string option = index_options.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+    size_t eq = option.find('=');
+    with += (with.empty() ? "" : ", ") + option.substr(0, eq) + "=" + QuoteLiteral(option.substr(eq + 1));
+    if (comma == std::string::npos) break;
+    from = comma + 2;
+  }
+  size_t tablespace = rest.find("USING INDEX TABLESPACE");
+  std::string clause = "WITH (" + with + ")";
+  if (tablespace == std::string::npos) return rest.empty() ? clause : rest + " " + clause;
+  return rest.substr(0, tablespace) + clause + " " + rest.substr(tablespace);
+}
+
+int64_t ToInt(const std::string& text) {
+  int64_t value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+// The options of an identity column's sequence (name, schema, type, start,
+// increment, min, max, cache, cycle as the Columns query lists them) that
+// differ from what GENERATED ... AS IDENTITY gives by default, in the order
+// CREATE SEQUENCE takes them; "" when all are defaults.
+std::string IdentityOptions(const schema::Table& t, const schema::Column& c, const std::vector<std::string>& seq) {
+  if (seq.size() < 9) return "";
+  schema::Sequence s;
+  s.schema = seq[0];
+  s.name = seq[1];
+  s.type = seq[2];
+  s.start = ToInt(seq[3]);
+  s.increment = ToInt(seq[4]);
+  SequenceBounds(s, ToInt(seq[5]), ToInt(seq[6]));
+  s.cache = ToInt(seq[7]);
+  s.cycle = seq[8] == "t";
+  std::vector<std::string> parts;
+  if (s.schema != t.schema || s.name != schema::PostgresSerialSequenceName(t.name, c.name)) {
+    parts.push_back("SEQUENCE NAME " + Qualified(s.schema, s.name));
+  }
+  int64_t default_start = s.increment > 0 ? s.min_value.value_or(1) : s.max_value.value_or(-1);
+  if (s.start != default_start) parts.push_back("START WITH " + std::to_string(s.start));
+  if (s.increment != 1) parts.push_back("INCREMENT BY " + std::to_string(s.increment));
+  if (s.min_value) parts.push_back("MINVALUE " + std::to_string(*s.min_value));
+  if (s.max_value) parts.push_back("MAXVALUE " + std::to_string(*s.max_value));
+  if (s.cache != 1) parts.push_back("CACHE " + std::to_string(s.cache));
+  if (s.cycle) parts.push_back("CYCLE");
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : " ") + p;
+  return out;
+}
+
 }  // namespace
 
 // Ordinary and partitioned tables, and partitions with their parent and bound.
 Status Inspector::Tables() {
+  auto index_named = [](const char* flag) {
+    return std::string("(SELECT ic.relname FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid"
+                       " WHERE ix.indrelid = c.oid AND ix.") + flag + " LIMIT 1)";
+  };
   auto rows = Q(std::string(
                     "SELECT c.oid, n.nspname, c.relname, pg_get_partkeydef(c.oid), pi.inhparent, pn.nspname, pc.relname,"
-                    " pg_get_expr(c.relpartbound, c.oid)"
-                    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                    " LEFT JOIN pg_inherits pi ON c.relispartition AND pi.inhrelid = c.oid"
-                    " LEFT JOIN pg_class pc ON pc.oid = pi.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace"
-                    " WHERE c.relkind IN ('r', 'p') AND ") +
+                    " pg_get_expr(c.relpartbound, c.oid), c.relpersistence, c.relrowsecurity, c.relforcerowsecurity,"
+                    " array_to_string(c.reloptions, E'\\x01'), c.relreplident, ") +
+                index_named("indisreplident") + ", " + index_named("indisclustered") +
+                ", (SELECT string_agg(qn.nspname || E'\\x02' || qc.relname, E'\\x01' ORDER BY qi.inhseqno)"
+                "  FROM pg_inherits qi JOIN pg_class qc ON qc.oid = qi.inhparent"
+                "  JOIN pg_namespace qn ON qn.oid = qc.relnamespace WHERE qi.inhrelid = c.oid AND NOT c.relispartition)"
+                " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " LEFT JOIN pg_inherits pi ON c.relispartition AND pi.inhrelid = c.oid"
+                " LEFT JOIN pg_class pc ON pc.oid = pi.inhparent LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace"
+                " WHERE c.relkind IN ('r', 'p') AND " +
                 kUserNamespace + NotInExtension("pg_class", "c.oid") + " ORDER BY n.nspname, c.relname");
   if (!rows.ok()) return rows.status();
   for (const Row& r : rows->rows) {
@@ -147,6 +245,19 @@ Status Inspector::Tables() {
       t.partition_of = Text(r, 6);
       t.partition_bound = Text(r, 7);
     }
+    t.unlogged = Text(r, 8) == "u";
+    t.row_security = Bool(r, 9);
+    t.force_row_security = Bool(r, 10);
+    t.options = SplitList(r, 11);
+    std::string replident = Text(r, 12);
+    if (replident == "f") t.replica_identity = "FULL";
+    if (replident == "n") t.replica_identity = "NOTHING";
+    if (replident == "i") t.replica_identity = Text(r, 13);
+    t.cluster_on = Text(r, 14);
+    for (const std::string& parent : SplitList(r, 15)) {
+      size_t sep = parent.find('\x02');
+      t.inherits.push_back({parent.substr(0, sep), sep == std::string::npos ? "" : parent.substr(sep + 1)});
+    }
     out.tables.push_back(std::move(t));
   }
   return Status::Ok();
@@ -156,11 +267,24 @@ Status Inspector::Columns() {
   auto rows = Q(std::string(
                     "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
                     " pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated,"
-                    " CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN co.collname END"
+                    " CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN co.collname END,"
+                    " CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation"
+                    "  AND co.collnamespace <> 'pg_catalog'::regnamespace THEN con.nspname END,"
+                    " CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage END, a.attcompression, a.attstattarget,"
+                    " a.attislocal, a.attinhcount,"
+                    // The identity's sequence: name, schema, type and options.
+                    " (SELECT sn.nspname || E'\\x01' || sc.relname || E'\\x01' || format_type(sq.seqtypid, NULL) ||"
+                    "   E'\\x01' || sq.seqstart || E'\\x01' || sq.seqincrement || E'\\x01' || sq.seqmin ||"
+                    "   E'\\x01' || sq.seqmax || E'\\x01' || sq.seqcache || E'\\x01' || sq.seqcycle"
+                    "  FROM pg_depend sd JOIN pg_sequence sq ON sq.seqrelid = sd.objid JOIN pg_class sc ON sc.oid = sq.seqrelid"
+                    "  JOIN pg_namespace sn ON sn.oid = sc.relnamespace WHERE a.attidentity <> ''"
+                    "  AND sd.classid = 'pg_class'::regclass AND sd.refobjid = a.attrelid AND sd.refobjsubid = a.attnum"
+                    "  AND sd.deptype = 'i' LIMIT 1)"
                     " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
                     " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid"
                     " LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum"
                     " LEFT JOIN pg_collation co ON co.oid = a.attcollation"
+                    " LEFT JOIN pg_namespace con ON con.oid = co.collnamespace"
                     " WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND ") +
                 kUserNamespace + " ORDER BY a.attrelid, a.attnum");
   if (!rows.ok()) return rows.status();
@@ -172,6 +296,18 @@ Status Inspector::Columns() {
     c.type = Text(r, 2);
     c.not_null = Bool(r, 3);
     c.collation = Text(r, 7);
+    c.collation_schema = Text(r, 8);
+    static const std::map<std::string, std::string> kStorage = {
+        {"p", "PLAIN"}, {"e", "EXTERNAL"}, {"x", "EXTENDED"}, {"m", "MAIN"}};
+    auto storage = kStorage.find(Text(r, 9));
+    if (storage != kStorage.end()) c.storage = storage->second;
+    if (Text(r, 10) == "p") c.compression = "pglz";
+    if (Text(r, 10) == "l") c.compression = "lz4";
+    c.statistics = static_cast<int>(Int(r, 11));
+    // A column of an INHERITS child that only its parent declares; a
+    // partition's columns are handled by KeepOwnPartitionColumns.
+    c.inherited = !Bool(r, 12) && Int(r, 13) > 0 && t->partition_of.empty();
+    c.identity_options = IdentityOptions(*t, c, SplitList(r, 14));
     std::string identity = Text(r, 5);
     if (identity == "a") c.identity = schema::Identity::kAlways;
     if (identity == "d") c.identity = schema::Identity::kByDefault;
@@ -219,7 +355,9 @@ Status Inspector::Constraints() {
   auto rows = Q("SELECT con.conrelid, con.conname, con.contype, " + cols("conkey", "conrelid") + ", rn.nspname, rc.relname, " +
                 cols("confkey", "confrelid") +
                 ", con.confupdtype, con.confdeltype, con.condeferrable, con.condeferred, con.convalidated,"
-                " pg_get_expr(con.conbin, con.conrelid), pg_get_constraintdef(con.oid), con.coninhcount"
+                " pg_get_expr(con.conbin, con.conrelid), pg_get_constraintdef(con.oid), con.coninhcount,"
+                " con.conislocal, con.connoinherit,"
+                " (SELECT array_to_string(ic.reloptions, ', ') FROM pg_class ic WHERE ic.oid = con.conindid)"
                 " FROM pg_constraint con LEFT JOIN pg_class rc ON rc.oid = con.confrelid"
                 " LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
                 // A clone (conparentid) is what a constraint on a partitioned
@@ -232,16 +370,28 @@ Status Inspector::Constraints() {
     schema::Table* t = TableOf(r, 0);
     if (t == nullptr) continue;
     std::string type = Text(r, 2);
-    // A partition's inherited checks come back with PARTITION OF.
-    if (type == "c" && !t->partition_of.empty() && Int(r, 14) > 0) continue;
+    // Checks a partition or an INHERITS child only inherits come back with
+    // PARTITION OF / INHERITS.
+    if (type == "c" && !Bool(r, 15)) continue;
     if (type == "x") {
       t->exclusions.push_back({Text(r, 1), Text(r, 13)});
     } else if (type == "p") {
-      t->primary_key = schema::PrimaryKey{Text(r, 1), SplitList(r, 3), false};
+      schema::PrimaryKey pk{Text(r, 1), SplitList(r, 3), false};
+      pk.deferrable = Bool(r, 9);
+      pk.initially_deferred = Bool(r, 10);
+      pk.options = KeyOptions(Text(r, 13), Text(r, 17));
+      t->primary_key = std::move(pk);
     } else if (type == "u") {
-      t->uniques.push_back({Text(r, 1), SplitList(r, 3)});
+      schema::UniqueConstraint u{Text(r, 1), SplitList(r, 3)};
+      u.deferrable = Bool(r, 9);
+      u.initially_deferred = Bool(r, 10);
+      u.options = KeyOptions(Text(r, 13), Text(r, 17));
+      u.nulls_not_distinct = Text(r, 13).rfind("UNIQUE NULLS NOT DISTINCT", 0) == 0;
+      t->uniques.push_back(std::move(u));
     } else if (type == "c") {
-      t->checks.push_back({Text(r, 1), Text(r, 12), !Bool(r, 11)});
+      schema::CheckConstraint c{Text(r, 1), Text(r, 12), !Bool(r, 11)};
+      c.no_inherit = Bool(r, 16);
+      t->checks.push_back(std::move(c));
     } else {
       schema::ForeignKey fk;
       fk.name = Text(r, 1);
@@ -264,7 +414,8 @@ Status Inspector::Constraints() {
 Status Inspector::Sequences() {
   auto rows = Q(std::string(
                     "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,"
-                    " c.oid::regclass::text, dep.deptype, dep.refobjid, tn.nspname, tc.relname, a.attname"
+                    " c.oid::regclass::text, dep.deptype, dep.refobjid, tn.nspname, tc.relname, a.attname,"
+                    " s.seqmin, s.seqmax, s.seqcache, s.seqcycle"
                     " FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid"
                     " JOIN pg_namespace n ON n.oid = c.relnamespace"
                     " LEFT JOIN pg_depend dep ON dep.classid = 'pg_class'::regclass AND dep.objid = c.oid"
@@ -283,89 +434,16 @@ Status Inspector::Sequences() {
     seq.type = Text(r, 2);
     seq.start = Int(r, 3);
     seq.increment = Int(r, 4);
+    SequenceBounds(seq, Int(r, 11), Int(r, 12));
+    seq.cache = Int(r, 13);
+    seq.cycle = Bool(r, 14);
     if (deptype == "a") {
       if (Excluded(Text(r, 9))) continue;
       schema::Table* t = TableOf(r, 7);
-      if (t != nullptr && ToSerial(*t, Text(r, 10), Text(r, 5))) continue;
+      if (t != nullptr && ToSerial(*t, Text(r, 10), seq, Text(r, 5))) continue;
       seq.owned_by = Qualified(Text(r, 8), Text(r, 9)) + "." + QuoteIdent(Text(r, 10));
     }
     out.sequences.push_back(std::move(seq));
-  }
-  return Status::Ok();
-}
-
-Status Inspector::Views() {
-  auto rows = Q(std::string(
-                    "SELECT c.oid, n.nspname, c.relname, c.relkind, pg_get_viewdef(c.oid, true),"
-                    " (SELECT string_agg(DISTINCT dn.nspname || '.' || dc.relname, E'\\x01')"
-                    "  FROM pg_rewrite rw JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid"
-                    "   AND d.refclassid = 'pg_class'::regclass"
-                    "  JOIN pg_class dc ON dc.oid = d.refobjid JOIN pg_namespace dn ON dn.oid = dc.relnamespace"
-                    "  WHERE rw.ev_class = c.oid AND dc.oid <> c.oid AND dc.relkind IN ('v', 'm'))"
-                    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND ") +
-                kUserNamespace + NotInExtension("pg_class", "c.oid"));
-  if (!rows.ok()) return rows.status();
-  for (const Row& r : rows->rows) {
-    schema::View v;
-    v.schema = Text(r, 1);
-    v.name = Text(r, 2);
-    v.materialized = Text(r, 3) == "m";
-    std::string body = FoldWhitespace(Text(r, 4));
-    while (!body.empty() && body.back() == ';') body.pop_back();
-    v.sql = std::string(v.materialized ? "CREATE MATERIALIZED VIEW " : "CREATE VIEW ") + Qualified(v.schema, v.name) +
-            " AS " + body;
-    v.depends_on = SplitList(r, 5);
-    std::sort(v.depends_on.begin(), v.depends_on.end());
-    view_by_oid[Text(r, 0)] = out.views.size();
-    out.views.push_back(std::move(v));
-  }
-  return Status::Ok();
-}
-
-Status Inspector::Indexes() {
-  // Indexes of primary key, unique and exclusion constraints belong to the
-  // constraint (a foreign key's conindid is the referenced index: not ours).
-  auto rows = Q(std::string(
-                    "SELECT i.indrelid, n.nspname, ic.relname, i.indisunique, pg_get_indexdef(i.indexrelid),"
-                    " pg_get_expr(i.indpred, i.indrelid), tc.relname,"
-                    " (SELECT string_agg(CASE WHEN i.indoption[k - 1] & 1 = 1 THEN 'd' ELSE 'a' END ||"
-                    "   CASE WHEN i.indkey[k - 1] = 0 THEN 'e' || pg_get_indexdef(i.indexrelid, k, true)"
-                    "   ELSE 'c' || (SELECT attname FROM pg_attribute WHERE attrelid = i.indrelid"
-                    "    AND attnum = i.indkey[k - 1]) END, E'\\x01' ORDER BY k)"
-                    "  FROM generate_series(1, i.indnkeyatts) AS k), tc.relkind, i.indexrelid"
-                    " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
-                    " JOIN pg_namespace n ON n.oid = ic.relnamespace JOIN pg_class tc ON tc.oid = i.indrelid"
-                    " WHERE tc.relkind IN ('r', 'p', 'm') AND NOT EXISTS (SELECT 1 FROM pg_constraint con"
-                    "  WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))"
-                    // A partition's index attached to its parent's is created
-                    // by the parent's CREATE INDEX.
-                    " AND NOT EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = i.indexrelid) AND ") +
-                kUserNamespace);
-  if (!rows.ok()) return rows.status();
-  for (const Row& r : rows->rows) {
-    if (!TableOrViewRead(r, 0)) continue;
-    schema::Index idx;
-    index_by_oid[Text(r, 9)] = out.indexes.size();
-    idx.schema = Text(r, 1);
-    idx.name = Text(r, 2);
-    idx.table = Text(r, 6);
-    idx.unique = Bool(r, 3);
-    idx.definition = Text(r, 4);
-    // pg_get_indexdef says ON ONLY for a partitioned table's index, which
-    // would leave the partitions unindexed and the index invalid.
-    if (Text(r, 8) == "p") {
-      size_t only = idx.definition.find(" ON ONLY ");
-      if (only != std::string::npos) idx.definition.erase(only + 3, 5);
-    }
-    idx.where = Text(r, 5);
-    for (const std::string& part : SplitList(r, 7)) {
-      if (part.size() < 2) continue;
-      schema::IndexPart p;
-      p.desc = part[0] == 'd';
-      (part[1] == 'e' ? p.expr : p.column) = part.substr(2);
-      idx.parts.push_back(std::move(p));
-    }
-    out.indexes.push_back(std::move(idx));
   }
   return Status::Ok();
 }
@@ -380,7 +458,9 @@ Result<schema::Schema> InspectPostgres(Connection& conn, const std::vector<std::
   // routines' callers are found among everything read before Calls().
   Status s = in.Schemas();
   if (s.ok()) s = in.Extensions();
+  if (s.ok()) s = in.Collations();
   if (s.ok()) s = in.Enums();
+  if (s.ok()) s = in.Composites();
   if (s.ok()) s = in.Domains();
   if (s.ok()) s = in.Tables();
   if (s.ok()) s = in.Columns();
@@ -391,8 +471,10 @@ Result<schema::Schema> InspectPostgres(Connection& conn, const std::vector<std::
   if (s.ok()) s = in.Indexes();
   if (s.ok()) s = in.Routines();
   if (s.ok()) s = in.Triggers();
+  if (s.ok()) s = in.Policies();
   if (s.ok()) s = in.Comments();
   if (s.ok()) s = in.Calls();
+  if (s.ok()) s = in.Uncovered();
   if (!s.ok()) return s;
   in.DropBookkeepingSchemas();
   schema::Canonicalize(in.out);

@@ -1,9 +1,12 @@
 // The inner workings of InspectPostgres (postgres_inspect.h), shared by its
-// files: postgres_inspect.cc (tables, columns, constraints, sequences,
-// indexes, views, and the entry point), postgres_inspect_objects.cc (schemas,
+// files: postgres_inspect.cc (tables, columns, constraints, sequences, and
+// the entry point), postgres_inspect_views.cc (views, indexes),
+// postgres_inspect_objects.cc (schemas,
 // extensions, enums, domains, routines, triggers, comments) and
 // postgres_inspect_depends.cc (what routines, tables, domains, indexes and
-// views depend on, from pg_depend). Not for use outside these files.
+// views depend on, from pg_depend), postgres_inspect_security.cc (policies,
+// collations, composite types), postgres_inspect_uncovered.cc (what the model
+// does not hold, by name). Not for use outside these files.
 //
 // An Inspector borrows the connection and the exclusion list for one
 // inspection and fills `out`; the methods run in the order InspectPostgres
@@ -73,6 +76,8 @@ struct Inspector {
   void KeepOwnPartitionColumns();
   Status Constraints();
   Status Sequences();
+
+  // postgres_inspect_views.cc
   Status Views();
   Status Indexes();
 
@@ -85,6 +90,14 @@ struct Inspector {
   Status Triggers();
   Status Comments();
   void DropBookkeepingSchemas();
+
+  // postgres_inspect_security.cc
+  Status Policies();
+  Status Collations();
+  Status Composites();
+
+  // postgres_inspect_uncovered.cc: Schema::not_compared.
+  Status Uncovered();
 
   // postgres_inspect_depends.cc: the `calls` of tables, domains, indexes and
   // views, after all of those are read.

@@ -2,6 +2,7 @@
 // functions and procedures, triggers and comments (postgres_inspect_internal.h
 // says which file reads what).
 #include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
 
@@ -35,11 +36,23 @@ std::string CommentsQuery() {
       " AND NOT EXISTS (SELECT 1 FROM pg_inherits ih WHERE ih.inhrelid = c.oid AND c.relkind IN ('i', 'I'))" +
       ns + NotInExtension("pg_class", "c.oid") +
       // Enum types and domains.
+      // Enum types, domains and composite types.
       " UNION ALL SELECT CASE WHEN t.typtype = 'd' THEN 'DOMAIN' ELSE 'TYPE' END, n.nspname, t.typname, NULL,"
       " NULL, NULL, d.description"
       " FROM pg_description d JOIN pg_type t ON d.classoid = 'pg_type'::regclass AND d.objoid = t.oid"
-      " JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typtype IN ('e', 'd')" +
+      " JOIN pg_namespace n ON n.oid = t.typnamespace WHERE (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND"
+      " (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c'))" +
       ns + NotInExtension("pg_type", "t.oid") +
+      // Policies (on a table that was read).
+      " UNION ALL SELECT 'POLICY', n.nspname, c.relname, pol.polname, NULL, pol.polrelid::text, d.description"
+      " FROM pg_description d JOIN pg_policy pol ON d.classoid = 'pg_policy'::regclass AND d.objoid = pol.oid"
+      " JOIN pg_class c ON c.oid = pol.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE true" +
+      ns +
+      // Collations.
+      " UNION ALL SELECT 'COLLATION', n.nspname, co.collname, NULL, NULL, NULL, d.description"
+      " FROM pg_description d JOIN pg_collation co ON d.classoid = 'pg_collation'::regclass AND d.objoid = co.oid"
+      " JOIN pg_namespace n ON n.oid = co.collnamespace WHERE true" +
+      ns + NotInExtension("pg_collation", "co.oid") +
       // Functions and procedures, by argument types (the form COMMENT ON
       // accepts for both).
       " UNION ALL SELECT CASE WHEN p.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, n.nspname, p.proname,"
@@ -109,10 +122,12 @@ Status Inspector::Domains() {
   auto rows = Q(std::string(
                     "SELECT t.oid, n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull,"
                     " t.typdefault, CASE WHEN t.typcollation <> 0 AND t.typcollation <> bt.typcollation"
-                    " THEN co.collname END"
+                    " THEN co.collname END, CASE WHEN t.typcollation <> 0 AND t.typcollation <> bt.typcollation"
+                    " AND co.collnamespace <> 'pg_catalog'::regnamespace THEN con.nspname END"
                     " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
                     " JOIN pg_type bt ON bt.oid = t.typbasetype"
-                    " LEFT JOIN pg_collation co ON co.oid = t.typcollation WHERE t.typtype = 'd' AND ") +
+                    " LEFT JOIN pg_collation co ON co.oid = t.typcollation"
+                    " LEFT JOIN pg_namespace con ON con.oid = co.collnamespace WHERE t.typtype = 'd' AND ") +
                 kUserNamespace + NotInExtension("pg_type", "t.oid"));
   if (!rows.ok()) return rows.status();
   for (const Row& r : rows->rows) {
@@ -123,6 +138,7 @@ Status Inspector::Domains() {
     d.not_null = Bool(r, 4);
     if (!IsNull(r, 5)) d.default_expr = Text(r, 5);
     d.collation = Text(r, 6);
+    d.collation_schema = Text(r, 7);
     domain_by_oid[Text(r, 0)] = out.domains.size();
     out.domains.push_back(std::move(d));
   }
@@ -157,7 +173,7 @@ Status Inspector::Routines() {
 // deferred uniques) belong to their constraint; a partition's clone of its
 // parent's trigger (tgparentid) comes back with PARTITION OF.
 Status Inspector::Triggers() {
-  auto rows = Q(std::string("SELECT t.tgrelid, n.nspname, t.tgname, c.relname, pg_get_triggerdef(t.oid)"
+  auto rows = Q(std::string("SELECT t.tgrelid, n.nspname, t.tgname, c.relname, pg_get_triggerdef(t.oid), t.tgenabled"
                             " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
                             " JOIN pg_namespace n ON n.oid = c.relnamespace"
                             " WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ") +
@@ -165,7 +181,11 @@ Status Inspector::Triggers() {
   if (!rows.ok()) return rows.status();
   for (const Row& r : rows->rows) {
     if (!TableOrViewRead(r, 0)) continue;
-    out.triggers.push_back({Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4)});
+    static const std::map<std::string, std::string> kEnabled = {
+        {"D", "DISABLE"}, {"R", "ENABLE REPLICA"}, {"A", "ENABLE ALWAYS"}};
+    auto enabled = kEnabled.find(Text(r, 5));
+    out.triggers.push_back(
+        {Text(r, 1), Text(r, 2), Text(r, 3), Text(r, 4), enabled == kEnabled.end() ? "" : enabled->second});
   }
   return Status::Ok();
 }
@@ -184,7 +204,7 @@ Status Inspector::Comments() {
       object = kind + " " + target + "(" + Text(r, 4) + ")";
     } else if (kind == "SCHEMA" || kind == "EXTENSION") {
       object = kind + " " + QuoteIdent(Text(r, 2));
-    } else if (kind == "CONSTRAINT" || kind == "TRIGGER") {
+    } else if (kind == "CONSTRAINT" || kind == "TRIGGER" || kind == "POLICY") {
       object = kind + " " + QuoteIdent(Text(r, 3)) + " ON " + target;
     } else if (kind == "DOMAIN CONSTRAINT") {
       object = "CONSTRAINT " + QuoteIdent(Text(r, 3)) + " ON DOMAIN " + target;
@@ -204,7 +224,7 @@ void Inspector::DropBookkeepingSchemas() {
       return std::any_of(items.begin(), items.end(), [&](const auto& i) { return i.schema == nsp; });
     };
     return in(out.tables) || in(out.views) || in(out.enums) || in(out.sequences) || in(out.indexes) ||
-           in(out.domains) || in(out.routines) || in(out.extensions);
+           in(out.domains) || in(out.routines) || in(out.extensions) || in(out.collations) || in(out.composites);
   };
   std::erase_if(out.schemas, [&](const std::string& nsp) {
     return std::find(excluded_schemas.begin(), excluded_schemas.end(), nsp) != excluded_schemas.end() && !used(nsp);

@@ -494,6 +494,147 @@ const Case kCases[] = {
        EXPECT_TRUE(s.indexes.empty());
        EXPECT_TRUE(s.sequences.empty());
      }},
+    // ---- what pg_dump writes for the kinds strata handles (issue 13)
+    {"key_deferrability_and_options",
+     "CREATE TABLE t (id int PRIMARY KEY DEFERRABLE INITIALLY DEFERRED, a int, b int, note text,"
+     " CONSTRAINT t_a UNIQUE NULLS NOT DISTINCT (a) INCLUDE (note) WITH (fillfactor = 70) DEFERRABLE,"
+     " CONSTRAINT t_b CHECK (b > 0) NO INHERIT)",
+     [](const Schema& s) {
+       ASSERT_TRUE(T(s).primary_key.has_value());
+       EXPECT_TRUE(T(s).primary_key->deferrable && T(s).primary_key->initially_deferred);
+       ASSERT_EQ(T(s).uniques.size(), 1u);
+       EXPECT_TRUE(T(s).uniques[0].deferrable && !T(s).uniques[0].initially_deferred);
+       EXPECT_TRUE(T(s).uniques[0].nulls_not_distinct);
+       EXPECT_EQ(T(s).uniques[0].options, "INCLUDE (note) WITH (fillfactor='70')");
+       ASSERT_EQ(T(s).checks.size(), 1u);
+       EXPECT_TRUE(T(s).checks[0].no_inherit);
+     }},
+    {"table_settings",
+     "CREATE UNLOGGED TABLE t (id int NOT NULL, v text) WITH (fillfactor = 70, autovacuum_enabled = false);"
+     "CREATE UNIQUE INDEX t_id ON t (id); ALTER TABLE t REPLICA IDENTITY USING INDEX t_id; ALTER TABLE t CLUSTER ON t_id;"
+     "ALTER TABLE t ENABLE ROW LEVEL SECURITY; ALTER TABLE t FORCE ROW LEVEL SECURITY;"
+     "ALTER TABLE t ALTER COLUMN v SET STORAGE EXTERNAL; ALTER TABLE t ALTER COLUMN v SET COMPRESSION pglz;"
+     "ALTER TABLE t ALTER COLUMN id SET STATISTICS 300;"
+     "CREATE TABLE u (id int) ; ALTER TABLE u REPLICA IDENTITY FULL",
+     [](const Schema& s) {
+       EXPECT_TRUE(T(s).unlogged);
+       EXPECT_EQ(T(s).options, (Strings{"fillfactor=70", "autovacuum_enabled=false"}));
+       EXPECT_EQ(T(s).replica_identity, "t_id");
+       EXPECT_EQ(T(s).cluster_on, "t_id");
+       EXPECT_TRUE(T(s).row_security && T(s).force_row_security);
+       EXPECT_EQ(C(s, 1).storage, "EXTERNAL");
+       EXPECT_EQ(C(s, 1).compression, "pglz");
+       EXPECT_EQ(C(s, 0).statistics, 300);
+       EXPECT_EQ(T(s, 1).replica_identity, "FULL");
+     }},
+    {"inherits",
+     "CREATE TABLE base (id int NOT NULL, name text DEFAULT 'x', CHECK (id > 0));"
+     "CREATE TABLE other (o int); CREATE TABLE child (extra int, name text) INHERITS (base, other)",
+     [](const Schema& s) {
+       const schema::Table* child = s.FindTable("child");
+       ASSERT_NE(child, nullptr);
+       ASSERT_EQ(child->inherits.size(), 2u);
+       EXPECT_EQ(child->inherits[0].name, "base");
+       EXPECT_EQ(child->inherits[1].name, "other");
+       ASSERT_NE(child->FindColumn("id"), nullptr);
+       EXPECT_TRUE(child->FindColumn("id")->inherited);
+       EXPECT_FALSE(child->FindColumn("name")->inherited);  // declared again: local
+       EXPECT_FALSE(child->FindColumn("extra")->inherited);
+       EXPECT_TRUE(child->checks.empty());  // the parent's, inherited
+     }},
+    {"collations",
+     "CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);"
+     "CREATE COLLATION c_mixed (provider = libc, lc_collate = 'C', lc_ctype = 'C.UTF-8');"
+     "CREATE TABLE t (a text COLLATE ci, b text COLLATE \"C\"); CREATE DOMAIN d AS text COLLATE ci;"
+     "COMMENT ON COLLATION ci IS 'case-insensitive'",
+     [](const Schema& s) {
+       ASSERT_EQ(s.collations.size(), 2u);
+       EXPECT_EQ(s.collations[0].name, "c_mixed");
+       EXPECT_EQ(s.collations[0].lc_ctype, "C.UTF-8");
+       EXPECT_EQ(s.collations[1].provider, "icu");
+       EXPECT_FALSE(s.collations[1].deterministic);
+       EXPECT_EQ(C(s, 0).collation_schema, "public");
+       EXPECT_EQ(C(s, 1).collation_schema, "");
+       EXPECT_EQ(s.domains[0].collation_schema, "public");
+       ASSERT_EQ(s.comments.size(), 1u);
+       EXPECT_EQ(s.comments[0].object, "COLLATION \"public\".\"ci\"");
+     }},
+    {"policies",
+     "CREATE TABLE t (id int, owner text); ALTER TABLE t ENABLE ROW LEVEL SECURITY;"
+     "CREATE POLICY r ON t AS RESTRICTIVE FOR SELECT TO pg_read_all_data, pg_monitor USING (id > 0);"
+     "CREATE POLICY w ON t FOR INSERT WITH CHECK (owner = current_user); COMMENT ON POLICY w ON t IS 'own rows'",
+     [](const Schema& s) {
+       ASSERT_EQ(s.policies.size(), 2u);
+       EXPECT_FALSE(s.policies[0].permissive);
+       EXPECT_EQ(s.policies[0].command, "SELECT");
+       EXPECT_EQ(s.policies[0].roles, (Strings{"pg_monitor", "pg_read_all_data"}));
+       EXPECT_EQ(s.policies[0].using_expr, "(id > 0)");
+       EXPECT_EQ(s.policies[1].command, "INSERT");
+       EXPECT_EQ(s.policies[1].check_expr, "(owner = CURRENT_USER)");
+       ASSERT_EQ(s.comments.size(), 1u);
+       EXPECT_EQ(s.comments[0].object, "POLICY \"w\" ON \"public\".\"t\"");
+     }},
+    {"composite_types",
+     "CREATE TYPE inner_t AS (x int); CREATE TYPE pair AS (a inner_t, b text COLLATE \"C\");"
+     "CREATE TABLE t (p pair); COMMENT ON TYPE pair IS 'two'",
+     [](const Schema& s) {
+       ASSERT_EQ(s.composites.size(), 2u);
+       EXPECT_EQ(s.composites[1].name, "pair");
+       ASSERT_EQ(s.composites[1].attributes.size(), 2u);
+       EXPECT_EQ(s.composites[1].attributes[0].type, "inner_t");
+       EXPECT_EQ(s.composites[1].attributes[1].collation, "C");
+       EXPECT_EQ(s.comments.size(), 1u);
+     }},
+    {"sequence_options_and_owned_sequences",
+     "CREATE SEQUENCE s MINVALUE 5 MAXVALUE 500 START 10 CACHE 20 CYCLE;"
+     "CREATE SEQUENCE down INCREMENT -1;"
+     "CREATE TABLE t (id serial, other serial, named int GENERATED ALWAYS AS IDENTITY (START WITH 100 INCREMENT BY 10),"
+     " plain int GENERATED BY DEFAULT AS IDENTITY);"
+     "ALTER SEQUENCE t_other_seq CACHE 5",
+     [](const Schema& s) {
+       const schema::Sequence* seq = nullptr;
+       for (const auto& q : s.sequences) {
+         if (q.name == "s") seq = &q;
+       }
+       ASSERT_NE(seq, nullptr);
+       EXPECT_EQ(seq->min_value, 5);
+       EXPECT_EQ(seq->max_value, 500);
+       EXPECT_EQ(seq->cache, 20);
+       EXPECT_TRUE(seq->cycle);
+       EXPECT_EQ(s.sequences[0].name, "down");
+       EXPECT_FALSE(s.sequences[0].min_value.has_value());  // the default for a descending one
+       // serial's own sequence with serial's options reads as serial; with
+       // other options, as the sequence it is.
+       EXPECT_EQ(C(s, 0).type, "serial");
+       EXPECT_EQ(C(s, 1).type, "integer");
+       EXPECT_EQ(C(s, 2).identity_options, "START WITH 100 INCREMENT BY 10");
+       EXPECT_EQ(C(s, 3).identity_options, "");
+     }},
+    {"view_options",
+     "CREATE TABLE t (id int); CREATE VIEW v WITH (security_barrier) AS SELECT id FROM t WITH LOCAL CHECK OPTION;"
+     "CREATE VIEW w WITH (security_invoker = true) AS SELECT id FROM t;"
+     "CREATE MATERIALIZED VIEW m WITH (fillfactor = 50) AS SELECT id FROM t",
+     [](const Schema& s) {
+       ASSERT_EQ(s.views.size(), 3u);
+       EXPECT_NE(s.views[0].sql.find("WITH (fillfactor='50') AS"), std::string::npos) << s.views[0].sql;
+       EXPECT_NE(s.views[1].sql.find("WITH (security_barrier='true') AS"), std::string::npos) << s.views[1].sql;
+       EXPECT_NE(s.views[1].sql.find("WITH LOCAL CHECK OPTION"), std::string::npos) << s.views[1].sql;
+       EXPECT_NE(s.views[2].sql.find("WITH (security_invoker='true') AS"), std::string::npos) << s.views[2].sql;
+     }},
+    {"trigger_states",
+     "CREATE TABLE t (id int); CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+     "CREATE TRIGGER a BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();"
+     "CREATE TRIGGER b BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();"
+     "CREATE TRIGGER c BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();"
+     "CREATE TRIGGER d BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();"
+     "ALTER TABLE t DISABLE TRIGGER b; ALTER TABLE t ENABLE REPLICA TRIGGER c; ALTER TABLE t ENABLE ALWAYS TRIGGER d",
+     [](const Schema& s) {
+       ASSERT_EQ(s.triggers.size(), 4u);
+       EXPECT_EQ(s.triggers[0].enabled, "");
+       EXPECT_EQ(s.triggers[1].enabled, "DISABLE");
+       EXPECT_EQ(s.triggers[2].enabled, "ENABLE REPLICA");
+       EXPECT_EQ(s.triggers[3].enabled, "ENABLE ALWAYS");
+     }},
 };
 
 
