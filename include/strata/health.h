@@ -100,6 +100,9 @@ struct HealthReport {
   double connect_ms = 0;             // time to open the connection
   double round_trip_ms = 0;          // median of three `SELECT 1`
   std::string error;                 // why the database could not be read; "" when reachable
+  // PostgreSQL: a pooler or proxy between strata and the server, as strata
+  // detected it (its port or backend changes); "" when none was seen.
+  std::string pooler;
   LockInfo lock;
   StatusSummary migrations;          // counts, as `strata status` reports them
   int problems = 0;                  // migration files that do not load

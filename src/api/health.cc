@@ -120,6 +120,10 @@ Result<HealthReport> MigratorImpl::Health() {
       }
       std::sort(trips.begin(), trips.end());
       report.round_trip_ms = trips[trips.size() / 2];
+      if (report.error.empty() && conn_->dialect() == driver::Dialect::kPostgres) {
+        auto pooler = conn_->DetectPooler();
+        if (pooler.ok()) report.pooler = Redact(*pooler);
+      }
       // A connection that stopped answering is opened again next time.
       if (!report.error.empty()) conn_.reset();
     }

@@ -49,6 +49,7 @@ std::string ToJson(const HealthReport& r) {
   db["connect_ms"] = Round3(r.connect_ms);
   db["round_trip_ms"] = r.reachable ? Json(Round3(r.round_trip_ms)) : Json(nullptr);
   db["error"] = StringOrNull(r.error);
+  db["pooler"] = StringOrNull(r.pooler);
   j["database"] = db;
   j["lock"] = LockJson(r.lock);
   Json m;

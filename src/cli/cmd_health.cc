@@ -44,6 +44,7 @@ std::string Render(const HealthReport& r, const Style& style) {
   row("database", r.url + (r.environment.empty() ? "" : " (environment " + r.environment + ")"));
   if (r.reachable) {
     row("connection", fmt::format("ok, connect {:.1f} ms, round trip {:.3f} ms", r.connect_ms, r.round_trip_ms));
+    if (!r.pooler.empty()) row("pooler", r.pooler + " (migrations: set direct_url to go past it)");
   } else {
     row("connection", style.Paint("FAILED: " + r.error, Color::kRed));
     return out;

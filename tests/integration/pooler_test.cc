@@ -186,6 +186,10 @@ TEST_F(PoolerTest, Issue15NoTransactionMigrationsBehindThePooler) {
   auto plan = Strata({"plan", "--no-semantic"});
   EXPECT_EQ(plan.exit_code, 6) << plan.out << plan.err;
   EXPECT_NE(plan.out.find("Connection: the server listens on port"), std::string::npos) << plan.out;
+  auto health = Strata({"health"});
+  EXPECT_NE(health.out.find("  pooler       the server listens on port"), std::string::npos) << health.out;
+  auto health_json = Strata({"health", "--json"});
+  EXPECT_NE(health_json.out.find("\"pooler\": \"the server listens on port"), std::string::npos) << health_json.out;
 
   // With direct_url, strata migrates past the pooler.
   Config("direct_url = \"" + db_->url() + "\"\n");
