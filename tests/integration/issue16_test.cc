@@ -379,6 +379,32 @@ TEST_P(Issue16Test, Issue16SslRequiredServerWithoutTls) {
   EXPECT_TRUE(Contains(doc["error"]["hint"].get<std::string>(), "does not offer TLS")) << json.out;
 }
 
+// The first hour: the shop example is the first thing a user runs, and it
+// shows the practice strata preaches: lint-clean on both engines (no error,
+// no warning), each finding that portability forces allowed in the file.
+TEST_P(Issue16Test, Issue16ShopExampleIsLintClean) {
+  testing::CommandOptions o;
+  o.cwd = testing::SourceDir() + "/examples/shop";
+  std::vector<std::string> args = {"lint", "--json"};
+  if (pg()) {
+    args = {"--env", "pg", "lint", "--json"};
+    o.env["SHOP_PG_URL"] = url();
+  }
+  auto r = testing::RunStrata(args, o);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto doc = nlohmann::json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << r.out << r.err;
+  const auto& summary = doc["summary"];
+  EXPECT_EQ(summary["dialect"], pg() ? "postgres" : "sqlite") << r.out;
+  EXPECT_EQ(summary["files"], 12) << r.out;
+  EXPECT_EQ(summary["errors"], 0) << r.out;
+  EXPECT_EQ(summary["warnings"], 0) << r.out;
+  for (const auto& f : doc["findings"]) EXPECT_EQ(f["severity"], "info") << f.dump();
+  // The example's pg environment names a dev server, which drift, test and
+  // diff need.
+  EXPECT_TRUE(Contains(ReadBytes(o.cwd + "/strata.toml"), "dev_url = ")) << "examples/shop/strata.toml";
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Issue16Test, ::testing::Values("sqlite", "postgres"), EngineName);
 
 }  // namespace
