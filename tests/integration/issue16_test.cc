@@ -328,6 +328,23 @@ TEST_P(Issue16SqliteTest, Issue16DryRunCreatesNoDatabaseFile) {
   EXPECT_FALSE(fs::exists(DbPath() + "-journal"));
 }
 
+// `new --help` says what `new` does: in a folder of sequence numbers the next
+// number, whatever the default for an empty folder is.
+TEST_P(Issue16SqliteTest, Issue16NewHelpSaysWhatNewDoes) {
+  auto help = testing::RunStrata({"new", "--help"});
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_TRUE(Contains(help.out, "after sequence numbers (0012_...) it is the next\nnumber (0013)")) << help.out;
+  EXPECT_TRUE(Contains(help.out, "--sequence and --timestamp choose only in a folder without migrations yet")) << help.out;
+  EXPECT_FALSE(Contains(help.out, "Version by UTC timestamp (the default)")) << help.out;
+  Write("0012_last.up.sql", "CREATE TABLE last (id INTEGER);\n");
+  auto made = Strata({"new", "add", "x"});
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_TRUE(fs::exists(migrations() + "/0013_add_x.up.sql")) << made.out;
+  auto forced = Strata({"new", "--timestamp", "add_y"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_TRUE(fs::exists(migrations() + "/0014_add_y.up.sql")) << forced.out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Issue16SqliteTest, ::testing::Values("sqlite"), EngineName);
 
 // ---------------------------------------------------------------------------
