@@ -2,6 +2,7 @@
 
 #include "api/operations.h"
 
+#include <cstdio>
 #include <future>
 
 #include <strata/redact.h>
@@ -103,6 +104,14 @@ Result<driver::Connection*> MigratorImpl::Connect() {
   auto conn = driver::Open(config_.env.url, options);
   if (!conn.ok()) {
     Status s = conn.status();
+    if (s.code() == Status::Code::kLocked && s.hint().empty()) {
+      // SQLite: another process held the file for all of busy_timeout, which
+      // is lock_wait: say so, and what to do.
+      char waited[32];
+      std::snprintf(waited, sizeof(waited), "%.3g s", static_cast<double>(config_.env.lock_wait.count()) / 1000.0);
+      s.WithHint(std::string("another process holds the database file; strata waited lock_wait = ") + waited +
+                 " for it: let that process finish (or end it), or raise lock_wait in strata.toml");
+    }
     // Name where the URL came from, so the user knows what to fix.
     if (util::StartsWith(config_.env.url_source, "env.")) {
       s.With("environment '" + config_.env.name + "'");

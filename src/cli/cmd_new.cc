@@ -42,12 +42,14 @@ Command AddNew(CLI::App& root) {
   CLI::App* sub = root.add_subcommand("new", "Create the next empty up/down migration pair");
   sub->footer(
       "Creates VERSION_NAME.up.sql and VERSION_NAME.down.sql in the migrations directory.\n"
-      "NAME may be several words (\"add user email\" -> add_user_email). The version is a\n"
-      "UTC timestamp (YYYYMMDDHHMMSS) or the next sequence number; a directory that\n"
-      "already uses one style keeps it.");
+      "NAME may be several words (\"add user email\" -> add_user_email).\n"
+      "The version follows the folder: after sequence numbers (0012_...) it is the next\n"
+      "number (0013), after timestamps a new UTC timestamp (YYYYMMDDHHMMSS).\n"
+      "--sequence and --timestamp choose only in a folder without migrations yet;\n"
+      "there the default is a timestamp.");
   sub->add_option("NAME", args->words, "Name of the migration (one or more words)")->required()->type_name("");
-  sub->add_flag("--sequence", args->sequence, "Number versions 0001, 0002, ...");
-  sub->add_flag("--timestamp", args->timestamp, "Version by UTC timestamp (the default)");
+  sub->add_flag("--sequence", args->sequence, "In an empty folder: number versions 0001, 0002, ...");
+  sub->add_flag("--timestamp", args->timestamp, "In an empty folder: version by UTC timestamp (the default there)");
   return {sub, [args](Context& ctx) { return RunNew(*args, ctx); }};
 }
 
