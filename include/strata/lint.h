@@ -27,7 +27,10 @@ struct LintFinding {
 struct LintReport {
   std::string dialect;  // "postgres" or "sqlite": the rules that ran
   std::vector<LintFinding> findings;  // in file order, then statement order
-  int files = 0;        // files linted (reported on)
+  int files = 0;        // files linted (reported on), empty ones included
+  // Up files with no SQL yet (`strata new`, not written): counted in files,
+  // nothing to lint; `up` refuses until they have SQL.
+  std::vector<std::string> empty;
   int statements = 0;   // statements parsed
   int errors = 0;
   int warnings = 0;

@@ -37,6 +37,9 @@ struct MigrationInfo {
   // Pending because its file changed since it was applied (repeatables only;
   // the applied_* fields describe the last apply).
   bool reapply = false;
+  // Pending, and its up file has no SQL yet (`strata new`, never filled
+  // in): `up` refuses until it has SQL or is deleted.
+  bool empty = false;
   bool has_down = false;        // a down file exists, or down SQL was stored at apply time
   bool no_transaction = false;  // `-- strata:no-transaction`
   std::string file;             // path of the up file; empty when missing
@@ -59,7 +62,7 @@ struct StatusSummary {
 // One problem `strata validate` found.
 struct ValidationIssue {
   std::string kind;     // "checksum", "duplicate", "missing", "dirty", "out_of_order",
-                        // "orphan_down", "bad_name", "bad_file"
+                        // "orphan_down", "bad_name", "bad_file", "empty" (an up file with no SQL)
   std::string version;  // may be empty (bad_name)
   std::string file;     // may be empty (missing)
   int line = 0;

@@ -31,6 +31,7 @@ Json MigrationJson(const MigrationInfo& m) {
   j["out_of_order"] = m.out_of_order;
   j["repeatable"] = m.repeatable;
   j["reapply"] = m.reapply;
+  j["empty"] = m.empty;
   j["has_down"] = m.has_down;
   j["no_transaction"] = m.no_transaction;
   j["batch"] = OrNull(m.batch);

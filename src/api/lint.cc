@@ -254,6 +254,10 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
   LintReport report;
   report.dialect = *dialect == sql::Dialect::kPostgres ? "postgres" : "sqlite";
   for (const auto& in : inputs) report.files += in.report ? 1 : 0;
+  if (options.files.empty()) {
+    for (const auto& e : files.empty) report.empty.push_back(e.up_path);
+    report.files += static_cast<int>(files.empty.size());
+  }
   report.statements = result.statements;
   report.allowed = result.allowed;
   for (const auto& f : result.findings) report.findings.push_back(ToPublic(f));

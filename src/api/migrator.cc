@@ -246,6 +246,25 @@ Result<StatusReport> MigratorImpl::GetStatus() {
   report.environment = config_.env.name;
   report.url = redacted_url_;
   report.migrations = engine::Reconcile(*set, *rows);
+  // An up file with no SQL yet: pending, shown as empty (its problem still
+  // makes `up` refuse). One already recorded is reported by Reconcile.
+  for (const auto& e : set->empty) {
+    bool known = std::any_of(report.migrations.begin(), report.migrations.end(), [&](const MigrationInfo& m) {
+      return source::CompareVersions(m.version, e.version) == 0;
+    });
+    if (known) continue;
+    MigrationInfo info;
+    info.version = e.version;
+    info.name = e.name;
+    info.state = MigrationState::kPending;
+    info.empty = true;
+    info.has_down = e.down_path.has_value();
+    info.file = e.up_path;
+    auto at = std::find_if(report.migrations.begin(), report.migrations.end(), [&](const MigrationInfo& m) {
+      return source::CompareVersions(m.version, e.version) > 0;
+    });
+    report.migrations.insert(at, std::move(info));
+  }
   report.summary = engine::Summarize(report.migrations);
   report.problems = engine::FileIssues(*set);
   report.pooler = pooler_;

@@ -35,12 +35,16 @@ std::string Summary(const LintReport& report) {
 
 // file:line:col: severity rule: message, then the hint indented.
 std::string RenderText(const LintReport& report, const Style& style) {
+  std::string out;
+  for (const auto& e : report.empty) {
+    out += fmt::format("{}: empty: no SQL yet, nothing to lint (`up` refuses until it has SQL)\n", e);
+  }
   if (report.findings.empty()) {
-    std::string out = fmt::format("OK: no findings in {}", Plural(report.files, "file"));
+    out += fmt::format("OK: no findings in {}", Plural(report.files, "file"));
+    if (!report.empty.empty()) out += fmt::format(", {} empty", report.empty.size());
     if (report.allowed > 0) out += fmt::format(" ({} allowed)", report.allowed);
     return out + ".\n";
   }
-  std::string out;
   for (const auto& f : report.findings) {
     out += fmt::format("{}:{}:{}: {} {}: {}\n", f.file, f.line, f.column,
                        style.Paint(ToString(f.severity), SeverityColor(f.severity)), style.Paint(f.rule, Color::kBold),

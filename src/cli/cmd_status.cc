@@ -28,6 +28,7 @@ std::string RenderTable(const StatusReport& report, const Style& style) {
     std::string state(ToString(m.state));
     if (m.out_of_order) state += " (out of order)";
     if (m.reapply) state += " (changed)";
+    if (m.empty) state += " (empty)";
     table.AddRow({{m.version},
                   {m.name},
                   {state, StateColor(m.state)},
@@ -58,10 +59,20 @@ Outcome RunStatus(const StatusArgs& args, Context& ctx) {
     std::string out = report->migrations.empty()
                           ? fmt::format("No migrations found in {}.\n", (*migrator)->directory())
                           : RenderTable(*report, ctx.style()) + Summary(report->summary) + "\n";
-    if (!report->problems.empty()) {
+    // Empty up files (`strata new`, not written yet) are in the table as
+    // pending (empty); the other problems are files that did not load.
+    std::vector<ValidationIssue> empty, not_loaded;
+    for (const auto& p : report->problems) (p.kind == "empty" ? empty : not_loaded).push_back(p);
+    if (!empty.empty()) {
+      out += fmt::format("\n{} no SQL yet (`up` refuses until {} written or deleted):\n",
+                         empty.size() == 1 ? "1 migration has" : std::to_string(empty.size()) + " migrations have",
+                         empty.size() == 1 ? "it is" : "they are");
+      out += RenderIssues(empty, ctx.style());
+    }
+    if (!not_loaded.empty()) {
       out += fmt::format("\n{} not loaded (`up` refuses until fixed):\n",
-                         Plural(report->problems.size(), "migration file"));
-      out += RenderIssues(report->problems, ctx.style());
+                         Plural(not_loaded.size(), "migration file"));
+      out += RenderIssues(not_loaded, ctx.style());
     }
     if (!report->lock_holder.empty()) out += fmt::format("\nMigration lock held by {}.\n", report->lock_holder);
     if (!report->pooler.empty()) out += fmt::format("\nConnection: {}.\n", report->pooler);

@@ -55,7 +55,7 @@ std::string ToJson(const LintReport& report) {
   for (const auto& f : report.findings) j["findings"].push_back(FindingJson(f));
   j["summary"] = {{"errors", report.errors},   {"warnings", report.warnings},     {"infos", report.infos},
                   {"allowed", report.allowed}, {"files", report.files},           {"statements", report.statements},
-                  {"dialect", report.dialect}, {"semantic", report.semantic}};
+                  {"dialect", report.dialect}, {"semantic", report.semantic}, {"empty_files", report.empty}};
   return Dump(j);
 }
 

@@ -27,6 +27,7 @@ std::string DownFile(const source::MigrationSet& set, const AppliedRow& row) {
 
 std::string ValidationKind(const Status& problem) {
   const std::string& m = problem.message();
+  if (m.rfind("empty migration", 0) == 0) return "empty";
   if (m.find("duplicate") != std::string::npos) return "duplicate";
   if (m.find("no version") != std::string::npos) return "bad_name";
   if (m.find("without") != std::string::npos || m.find("no up") != std::string::npos) return "orphan_down";

@@ -96,6 +96,7 @@ bool HasSql(std::string_view sql) {
 // A read, checked, normalised file. `ok` false when a problem was recorded.
 struct FileContent {
   bool ok = false;
+  bool empty = false;  // an up file with no SQL (its problem is recorded)
   std::string sql;  // CRLF -> LF
   std::string checksum;
   Annotations annotations;
@@ -115,6 +116,7 @@ FileContent ReadSqlFile(const SqlFile& f, std::vector<Status>* problems) {
     problems->push_back(Status::Validation("empty migration: " + f.file)
                             .At(f.path)
                             .WithHint("write the SQL to apply, or delete the file"));
+    out.empty = true;
     return out;
   }
   Result<Annotations> ann = ParseAnnotations(out.sql, f.path);
@@ -380,6 +382,14 @@ Result<MigrationSet> LoadNative(const std::string& dir, const LoadOptions& optio
     for (auto& problem : up.problems) set.problems.push_back(std::move(problem));
     if (down) {
       for (auto& problem : down->problems) set.problems.push_back(std::move(problem));
+    }
+    if (up.content.empty && (!down || down->content.ok)) {
+      Migration e;
+      e.version = p.up->version;
+      e.name = p.up->name;
+      e.up_path = p.up->path;
+      if (p.down) e.down_path = p.down->path;
+      set.empty.push_back(std::move(e));
     }
     if (!up.content.ok || (down && !down->content.ok)) continue;
     Migration m;

@@ -92,6 +92,10 @@ struct MigrationSet {
   // applies) set: duplicate version, down without up, name without a version,
   // empty file, non-UTF-8 file, NUL byte, not a regular file, bad annotation.
   std::vector<Status> problems;
+  // Migrations whose up file has no SQL yet (`strata new`, never filled in):
+  // not in `migrations`, and their "empty migration" problem is in
+  // `problems` (so `up` refuses), but `status` and `lint` show them.
+  std::vector<Migration> empty;
   // What a reader skipped on purpose, as the tool itself would, for
   // `validate` to mention without failing: a .sql file that is not in
   // drizzle-kit's journal, a Flyway callback, a file golang-migrate ignores,

@@ -345,6 +345,32 @@ TEST_P(Issue16SqliteTest, Issue16NewHelpSaysWhatNewDoes) {
   EXPECT_TRUE(fs::exists(migrations() + "/0014_add_y.up.sql")) << forced.out;
 }
 
+// `strata new` then nothing written: status shows it pending and empty (not
+// "No migrations found"), lint counts it and says it is empty, up refuses
+// naming it.
+TEST_P(Issue16SqliteTest, Issue16NewMigrationIsPendingAndEmpty) {
+  dir_.Write("migrations/.keep", "");
+  auto made = Strata({"new", "add_x"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  auto status = Strata({"status"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_FALSE(Contains(status.out, "No migrations found")) << status.out;
+  EXPECT_TRUE(Contains(status.out, "add_x  pending (empty)")) << status.out;
+  EXPECT_TRUE(Contains(status.out, "0 applied, 1 pending")) << status.out;
+  EXPECT_TRUE(Contains(status.out, "1 migration has no SQL yet")) << status.out;
+  EXPECT_FALSE(Contains(status.out, "not loaded")) << status.out;
+  auto json = Strata({"status", "--json"});
+  EXPECT_TRUE(Contains(json.out, "\"empty\": true")) << json.out;
+  EXPECT_TRUE(Contains(json.out, "\"kind\": \"empty\"")) << json.out;
+  auto lint = Strata({"lint"});
+  EXPECT_EQ(lint.exit_code, 0) << lint.err;
+  EXPECT_TRUE(Contains(lint.out, "_add_x.up.sql: empty: no SQL yet")) << lint.out;
+  EXPECT_TRUE(Contains(lint.out, "OK: no findings in 1 file, 1 empty.")) << lint.out;
+  auto up = Strata({"up"});
+  EXPECT_EQ(up.exit_code, 6) << up.out << up.err;
+  EXPECT_TRUE(Contains(up.err, "_add_x.up.sql: empty migration")) << up.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, Issue16SqliteTest, ::testing::Values("sqlite"), EngineName);
 
 // ---------------------------------------------------------------------------
