@@ -66,7 +66,8 @@ class MigrationReporter : public lint::Reporter {
   // Findings from now on name `file` (the down file) instead of the up file.
   void SetFile(std::string file) { file_ = std::move(file); }
 
-  void Report(std::string_view id, std::string message, std::string_view table) override {
+  void Report(std::string_view id, std::string message, std::string_view table,
+              std::string hint = {}) override {
     const RuleInfo* rule = FindRule(id);
     if (rule == nullptr) return;
     if (rule->postgres_only && o_.dialect != Dialect::kPostgres) return;
@@ -90,7 +91,7 @@ class MigrationReporter : public lint::Reporter {
       }
     }
     result_->findings.push_back(Finding{file_, m_.version, at_.line, at_.column, std::string(id), severity,
-                                        std::move(message), std::string(rule->hint)});
+                                        std::move(message), hint.empty() ? std::string(rule->hint) : std::move(hint)});
   }
 
  private:

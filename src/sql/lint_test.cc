@@ -135,6 +135,45 @@ std::vector<RuleCase> Cases() {
        Tx("ALTER TABLE users ADD COLUMN created_at timestamptz DEFAULT now();")},
       {"table-rewrite", Tx("ALTER TABLE users ALTER COLUMN age TYPE bigint;"),
        Tx("ALTER TABLE users ALTER COLUMN name TYPE text;")},
+      // Issue 13: the ADD COLUMN and constraint forms that block production.
+      {"add-index-without-concurrently", Tx("ALTER TABLE users ADD COLUMN handle text UNIQUE;"),
+       Tx("ALTER TABLE users ADD COLUMN handle text;")},
+      {"add-index-without-concurrently", Tx("ALTER TABLE orders ADD COLUMN code bigint PRIMARY KEY;"),
+       Tx("CREATE TABLE t (id bigint);\nALTER TABLE t ADD COLUMN code bigint PRIMARY KEY;")},
+      {"add-unique-constraint", Tx("ALTER TABLE users ADD COLUMN handle text UNIQUE DEFAULT 'x';"),
+       Tx("ALTER TABLE users ADD COLUMN handle uuid UNIQUE DEFAULT gen_random_uuid();")},
+      {"constraint-without-not-valid",
+       Tx("ALTER TABLE users ADD CONSTRAINT age_pos CHECK (age > 0) NOT VALID;\n"
+          "ALTER TABLE users VALIDATE CONSTRAINT age_pos;"),
+       NoTx("ALTER TABLE users ADD CONSTRAINT age_pos CHECK (age > 0) NOT VALID;\n"
+            "ALTER TABLE users VALIDATE CONSTRAINT age_pos;")},
+      {"constraint-without-not-valid",
+       Tx("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+          "ALTER TABLE orders VALIDATE CONSTRAINT fk;"),
+       NoTx("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+            "ALTER TABLE orders VALIDATE CONSTRAINT fk;")},
+      {"constraint-without-not-valid", Tx("ALTER TABLE orders ADD COLUMN owner_id bigint REFERENCES users (id);"),
+       Tx("ALTER TABLE orders ADD COLUMN owner_id bigint;\n"
+          "ALTER TABLE orders ADD CONSTRAINT orders_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES users (id) NOT VALID;")},
+      {"constraint-without-not-valid",
+       Tx("ALTER TABLE orders ADD COLUMN owner_id bigint REFERENCES users;"),
+       Tx("CREATE TABLE owners (id bigint PRIMARY KEY);\n"
+          "ALTER TABLE orders ADD COLUMN owner_id bigint REFERENCES owners (id);")},
+      {"table-rewrite", Tx("ALTER TABLE unknown ADD COLUMN token uuid DEFAULT gen_random_uuid();"),
+       Tx("ALTER TABLE unknown ADD COLUMN at timestamptz DEFAULT now();")},
+      {"table-rewrite", Tx("ALTER TABLE users ADD COLUMN r int DEFAULT (random() * 100)::int;"),
+       Tx("ALTER TABLE users ADD COLUMN r int DEFAULT (length('abc') * 100)::int;")},
+      {"table-rewrite", Tx("ALTER TABLE users ADD COLUMN code text DEFAULT app.next_code();"),
+       Tx("ALTER TABLE users ADD COLUMN at timestamp DEFAULT (now() AT TIME ZONE 'utc');")},
+      {"table-rewrite", Tx("ALTER TABLE users ADD COLUMN at timestamptz DEFAULT clock_timestamp();"),
+       Tx("ALTER TABLE users ADD COLUMN at timestamptz DEFAULT CURRENT_TIMESTAMP;")},
+      {"table-rewrite", Tx("ALTER TABLE users ADD COLUMN tags text[] DEFAULT ARRAY[md5(random()::text)];"),
+       Tx("ALTER TABLE users ADD COLUMN tags text[] DEFAULT '{}'::text[];")},
+      {"reindex-without-concurrently", Tx("REINDEX TABLE users;"), NoTx("REINDEX SYSTEM app;")},
+      {"reindex-without-concurrently", NoTx("REINDEX SCHEMA public;"), NoTx("REINDEX TABLE pg_catalog.pg_class;")},
+      {"reindex-without-concurrently", NoTx("REINDEX DATABASE app;"), Tx("REINDEX INDEX pg_class_oid_index;")},
+      {"concurrently-in-transaction", Tx("REINDEX SYSTEM app;"), NoTx("REINDEX SYSTEM app;")},
+      {"concurrently-in-transaction", Tx("REINDEX SCHEMA public;"), NoTx("REINDEX SCHEMA public;")},
       {"vacuum-full", NoTx("VACUUM FULL users;"), NoTx("VACUUM users;")},
       {"cluster", Tx("CLUSTER users USING users_email;"), Tx("ALTER TABLE users CLUSTER ON users_email;")},
       {"refresh-materialized-view-without-concurrently", Tx("REFRESH MATERIALIZED VIEW mv;"),
@@ -182,6 +221,100 @@ TEST(LintRulesTest, EveryRuleHasATestCaseAndADocPage) {
     std::string page = std::string(STRATA_DOCS_DIR) + "/lint/" + std::string(r.id) + ".md";
     EXPECT_TRUE(std::ifstream(page).good()) << "no doc page " << page;
   }
+}
+
+const Finding* FindingOf(const LintResult& r, const std::string& rule) {
+  for (const Finding& f : r.findings) {
+    if (f.rule == rule) return &f;
+  }
+  return nullptr;
+}
+
+TEST(LintIssue13Test, AddColumnUniqueNamesTheConcurrentlyBuiltIndexAndUsingIndex) {
+  LintResult r = LintAfterSetup(Tx("ALTER TABLE users ADD COLUMN handle text UNIQUE;"));
+  const Finding* f = FindingOf(r, "add-index-without-concurrently");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->message.find("ACCESS EXCLUSIVE"), std::string::npos) << f->message;
+  EXPECT_NE(f->hint.find("CREATE UNIQUE INDEX CONCURRENTLY users_handle_key ON users (handle)"), std::string::npos)
+      << f->hint;
+  EXPECT_NE(f->hint.find("ADD CONSTRAINT users_handle_key UNIQUE USING INDEX users_handle_key"), std::string::npos)
+      << f->hint;
+  // A nullable column without a default is all NULL: no duplicates to fail on.
+  EXPECT_EQ(FindingOf(r, "add-unique-constraint"), nullptr);
+}
+
+TEST(LintIssue13Test, NotValidThenValidateInOneTransactionSaysTheLockIsHeldThroughTheScan) {
+  LintResult check = LintAfterSetup(Tx("ALTER TABLE users ADD CONSTRAINT age_pos CHECK (age > 0) NOT VALID;\n"
+                                      "ALTER TABLE users VALIDATE CONSTRAINT age_pos;"));
+  ASSERT_EQ(check.findings.size(), 2u);  // and missing-lock-timeout
+  const Finding* f = FindingOf(check, "constraint-without-not-valid");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->line, 2);  // at the VALIDATE
+  EXPECT_NE(f->message.find("ACCESS EXCLUSIVE lock ADD CONSTRAINT took on users"), std::string::npos) << f->message;
+  EXPECT_NE(f->hint.find("later migration"), std::string::npos) << f->hint;
+
+  LintResult fk = LintAfterSetup(
+      Tx("ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n"
+         "ALTER TABLE orders VALIDATE CONSTRAINT fk;"));
+  f = FindingOf(fk, "constraint-without-not-valid");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->message.find("SHARE ROW EXCLUSIVE locks ADD CONSTRAINT took on orders and users"), std::string::npos)
+      << f->message;
+
+  // Added NOT VALID by an earlier migration: VALIDATE is the safe second step.
+  const char* files[][2] = {{"0001_setup.up.sql", kSetup},
+                            {"0002_add.up.sql", "ALTER TABLE users ADD CONSTRAINT age_pos CHECK (age > 0) NOT VALID;"},
+                            {"0003_validate.up.sql", "ALTER TABLE users VALIDATE CONSTRAINT age_pos;"}};
+  std::vector<LintMigration> ms(3);
+  for (size_t i = 0; i < ms.size(); ++i) {
+    ms[i].version = std::string(files[i][0]).substr(0, 4);
+    ms[i].file = files[i][0];
+    ms[i].sql = files[i][1];
+  }
+  LintOptions options;
+  options.lock_timeout_configured = true;
+  LintResult later = Lint(ms, options);
+  for (const Finding& each : later.findings) EXPECT_NE(each.rule, "constraint-without-not-valid") << each.message;
+}
+
+TEST(LintIssue13Test, AddColumnReferencesSaysItLocksTheOtherTableAndShowsNotValid) {
+  LintResult r = LintAfterSetup(Tx("ALTER TABLE orders ADD COLUMN owner_id bigint REFERENCES users (id);"));
+  const Finding* f = FindingOf(r, "constraint-without-not-valid");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->message.find("SHARE ROW EXCLUSIVE on users"), std::string::npos) << f->message;
+  EXPECT_NE(f->hint.find("ALTER TABLE orders ADD CONSTRAINT orders_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES "
+                         "users (id) NOT VALID"),
+            std::string::npos)
+      << f->hint;
+  EXPECT_NE(f->hint.find("VALIDATE CONSTRAINT orders_owner_id_fkey in a later migration"), std::string::npos) << f->hint;
+}
+
+TEST(LintIssue13Test, ConcurrentlyIsNeverAdvisedWherePostgresRefusesIt) {
+  // In a migration already marked no-transaction the hint does not ask to mark it.
+  LintResult notx = LintAfterSetup(NoTx("CREATE INDEX users_name ON users (name);\nREINDEX TABLE users;"));
+  const Finding* index = FindingOf(notx, "add-index-without-concurrently");
+  ASSERT_NE(index, nullptr);
+  EXPECT_EQ(index->hint, "CREATE INDEX CONCURRENTLY (the migration is already -- strata:no-transaction)");
+  const Finding* reindex = FindingOf(notx, "reindex-without-concurrently");
+  ASSERT_NE(reindex, nullptr);
+  EXPECT_EQ(reindex->hint.find("marked"), std::string::npos) << reindex->hint;
+  // Inside the file's own BEGIN ... COMMIT, CONCURRENTLY is refused: say so.
+  LintResult block = LintAfterSetup(NoTx("BEGIN;\nDROP INDEX users_email;\nCOMMIT;"));
+  const Finding* drop = FindingOf(block, "drop-index-without-concurrently");
+  ASSERT_NE(drop, nullptr);
+  EXPECT_NE(drop->hint.find("after the file's COMMIT"), std::string::npos) << drop->hint;
+  // System catalogs have no CONCURRENTLY form at all.
+  for (const char* sql : {"REINDEX SYSTEM app;", "REINDEX TABLE pg_catalog.pg_class;", "REINDEX INDEX pg_toast.x;",
+                          "REINDEX SCHEMA pg_catalog;"}) {
+    for (const Finding& f : LintAfterSetup(NoTx(sql)).findings) {
+      EXPECT_EQ(f.hint.find("CONCURRENTLY"), std::string::npos) << sql << ": " << f.rule << ": " << f.hint;
+    }
+  }
+  // REINDEX SYSTEM in a transactional migration is refused outright.
+  LintResult tx = LintAfterSetup(Tx("REINDEX SYSTEM app;"));
+  ASSERT_EQ(tx.findings.size(), 1u) << tx.findings[0].rule;
+  EXPECT_EQ(tx.findings[0].rule, "concurrently-in-transaction");
+  EXPECT_NE(tx.findings[0].message.find("REINDEX SYSTEM cannot run inside a transaction block"), std::string::npos);
 }
 
 TEST(LintRulesTest, SafeFormsAreClean) {

@@ -168,26 +168,86 @@ bool HasOption(PgNode* const* options, size_t n, std::string_view name) {
   return false;
 }
 
-bool IsVolatileDefault(const PgNode* expr) {
-  if (expr == nullptr) return false;
-  if (expr->node_case == PG_QUERY__NODE__NODE_TYPE_CAST && expr->type_cast) {
-    return IsVolatileDefault(expr->type_cast->arg);
-  }
-  if (expr->node_case != PG_QUERY__NODE__NODE_FUNC_CALL || !expr->func_call) return false;
-  const PgQuery__FuncCall* f = expr->func_call;
-  std::string_view name = f->n_funcname ? StringValue(f->funcname[f->n_funcname - 1]) : std::string_view();
-  // The volatile functions people put in defaults. now(), current_timestamp
-  // and other stable functions are evaluated once for ADD COLUMN (no rewrite
-  // since PostgreSQL 11).
-  static constexpr std::string_view kVolatile[] = {
-      "random",           "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
-      "clock_timestamp",  "timeofday",       "nextval",          "txid_current",
-      "gen_random_bytes", "uuidv7",          "uuid_generate_v7", "random_normal",
+namespace {
+
+// Functions known to be immutable or stable (pg_proc.provolatile 'i' or
+// 's' in PostgreSQL 15) that people put in column defaults. A default that
+// calls only these is evaluated once by ADD COLUMN (PostgreSQL 11+: stored
+// in the catalog, no rewrite). Any other function call, including the
+// application's own functions, counts as volatile: a rewrite claimed wrongly
+// is a warning to read, a rewrite missed locks production.
+bool IsKnownNonVolatile(std::string_view name) {
+  static constexpr std::string_view kKnown[] = {
+      // date and time (stable: evaluated once per statement)
+      "now", "statement_timestamp", "transaction_timestamp", "localtimestamp", "current_timestamp",
+      "current_date", "date_trunc", "date_part", "extract", "timezone", "make_date", "make_time",
+      "make_timestamp", "make_timestamptz", "make_interval", "to_timestamp", "to_date", "to_char",
+      "to_number", "age", "date", "overlaps",
+      // session (stable)
+      "current_setting", "current_user", "session_user", "current_schema", "current_database",
+      "current_role", "user",
+      // text
+      "lower", "upper", "initcap", "trim", "btrim", "ltrim", "rtrim", "length", "char_length", "substr",
+      "substring", "replace", "concat", "concat_ws", "format", "left", "right", "lpad", "rpad", "repeat",
+      "md5", "encode", "decode", "convert_to", "convert_from", "translate", "split_part", "regexp_replace",
+      "quote_ident", "quote_literal", "to_hex", "chr", "ascii", "reverse", "normalize", "sha256", "sha512",
+      // numbers
+      "abs", "ceil", "ceiling", "floor", "round", "trunc", "mod", "power", "sqrt", "greatest", "least",
+      // json, arrays, ranges, misc
+      "to_json", "to_jsonb", "json_build_object", "jsonb_build_object", "json_build_array",
+      "jsonb_build_array", "json_object", "jsonb_object", "array_fill", "array_length", "cardinality",
+      "int4range", "int8range", "numrange", "tsrange", "tstzrange", "daterange", "point", "inet", "cidr",
+      "uuid_nil", "uuid_ns_dns", "uuid_ns_url", "uuid_ns_oid", "uuid_ns_x500", "uuid_generate_v3",
+      "uuid_generate_v5", "nullif", "coalesce", "to_tsvector", "to_tsquery", "bool", "text", "int4",
+      "int8", "numeric", "float8",
   };
-  for (std::string_view v : kVolatile) {
-    if (name == v) return true;
+  for (std::string_view k : kKnown) {
+    if (name == k) return true;
   }
   return false;
+}
+
+bool AnyVolatile(PgNode* const* nodes, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    if (IsVolatileDefault(nodes[i])) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsVolatileDefault(const PgNode* expr) {
+  if (expr == nullptr) return false;
+  switch (expr->node_case) {
+    case PG_QUERY__NODE__NODE_FUNC_CALL: {
+      const PgQuery__FuncCall* f = expr->func_call;
+      if (f == nullptr) return false;
+      std::string_view name = f->n_funcname ? StringValue(f->funcname[f->n_funcname - 1]) : std::string_view();
+      return !IsKnownNonVolatile(name) || AnyVolatile(f->args, f->n_args);
+    }
+    case PG_QUERY__NODE__NODE_TYPE_CAST: return expr->type_cast && IsVolatileDefault(expr->type_cast->arg);
+    case PG_QUERY__NODE__NODE_COLLATE_CLAUSE:
+      return expr->collate_clause && IsVolatileDefault(expr->collate_clause->arg);
+    case PG_QUERY__NODE__NODE_A_EXPR:
+      return expr->a_expr && (IsVolatileDefault(expr->a_expr->lexpr) || IsVolatileDefault(expr->a_expr->rexpr));
+    case PG_QUERY__NODE__NODE_BOOL_EXPR: return expr->bool_expr && AnyVolatile(expr->bool_expr->args, expr->bool_expr->n_args);
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
+      return expr->coalesce_expr && AnyVolatile(expr->coalesce_expr->args, expr->coalesce_expr->n_args);
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
+      return expr->min_max_expr && AnyVolatile(expr->min_max_expr->args, expr->min_max_expr->n_args);
+    case PG_QUERY__NODE__NODE_NULL_TEST: return expr->null_test && IsVolatileDefault(expr->null_test->arg);
+    case PG_QUERY__NODE__NODE_CASE_EXPR:
+      return expr->case_expr && (IsVolatileDefault(expr->case_expr->arg) ||
+                                 AnyVolatile(expr->case_expr->args, expr->case_expr->n_args) ||
+                                 IsVolatileDefault(expr->case_expr->defresult));
+    case PG_QUERY__NODE__NODE_CASE_WHEN:
+      return expr->case_when && (IsVolatileDefault(expr->case_when->expr) || IsVolatileDefault(expr->case_when->result));
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
+      return expr->a_array_expr && AnyVolatile(expr->a_array_expr->elements, expr->a_array_expr->n_elements);
+    case PG_QUERY__NODE__NODE_ROW_EXPR: return expr->row_expr && AnyVolatile(expr->row_expr->args, expr->row_expr->n_args);
+    case PG_QUERY__NODE__NODE_SUB_LINK: return true;  // PostgreSQL refuses it in a default; err on the finding
+    default: return false;  // constants, CURRENT_TIMESTAMP and the other SQL value functions, column refs
+  }
 }
 
 }  // namespace strata::sql

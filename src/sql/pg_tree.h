@@ -91,8 +91,11 @@ std::vector<int> TypeModifiers(const PgQuery__TypeName* type);
 // ("full", "concurrently") to anything but false/off/0.
 bool HasOption(PgNode* const* options, size_t n, std::string_view name);
 
-// True when `expr` calls a volatile function that forces a table rewrite
-// as a column default (random(), gen_random_uuid(), clock_timestamp(), ...).
+// True when `expr`, as a column default, forces ADD COLUMN to rewrite the
+// table: it calls, anywhere inside it, a function not known to be immutable
+// or stable (random(), gen_random_uuid(), clock_timestamp(), nextval(), the
+// application's own functions). now(), CURRENT_TIMESTAMP, constants and
+// casts of constants are not volatile.
 bool IsVolatileDefault(const PgNode* expr);
 
 }  // namespace strata::sql

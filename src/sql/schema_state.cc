@@ -250,12 +250,16 @@ void SchemaState::ApplyAlterTable(const PgQuery__AlterTableStmt* alter) {
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint: {
         auto it = tables_.find(table);
-        if (it != tables_.end() && cmd->name) it->second.foreign_keys.erase(cmd->name);
+        if (it != tables_.end() && cmd->name) {
+          it->second.foreign_keys.erase(cmd->name);
+          it->second.not_valid.erase(cmd->name);
+        }
         break;
       }
       case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint: {
         auto it = tables_.find(table);
         if (it == tables_.end() || !cmd->name) break;
+        it->second.not_valid.erase(cmd->name);
         auto check = it->second.not_valid_checks.find(cmd->name);
         if (check != it->second.not_valid_checks.end()) it->second.not_null_checked.push_back(check->second);
         break;
@@ -287,6 +291,11 @@ void SchemaState::ApplyAlterTable(const PgQuery__AlterTableStmt* alter) {
 
 void SchemaState::ApplyAddConstraint(const std::string& table, const PgQuery__Constraint* c) {
   AddReferences(table, c, "");
+  if (c->skip_validation && c->conname && c->conname[0]) {
+    auto it = tables_.find(table);
+    if (it == tables_.end()) it = tables_.emplace(table, Table{kExisting, {}, {}, {}}).first;
+    it->second.not_valid[c->conname] = gen_;
+  }
   std::string column = NotNullCheckColumn(c);
   if (column.empty()) return;
   auto it = tables_.find(table);
@@ -296,6 +305,13 @@ void SchemaState::ApplyAddConstraint(const std::string& table, const PgQuery__Co
   } else {
     it->second.not_null_checked.push_back(column);
   }
+}
+
+bool SchemaState::IsNewNotValidConstraint(std::string_view table, std::string_view constraint) const {
+  auto it = tables_.find(std::string(table));
+  if (it == tables_.end()) return false;
+  auto c = it->second.not_valid.find(std::string(constraint));
+  return c != it->second.not_valid.end() && c->second == gen_;
 }
 
 bool SchemaState::HasNotNullCheck(std::string_view table, std::string_view column) const {

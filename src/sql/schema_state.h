@@ -49,6 +49,10 @@ class SchemaState {
   // A validated CHECK (column IS NOT NULL) exists on the column, so SET NOT
   // NULL needs no scan (PostgreSQL 12+) and cannot fail.
   bool HasNotNullCheck(std::string_view table, std::string_view column) const;
+  // Constraint `constraint` (a CHECK or FOREIGN KEY) was added NOT VALID by
+  // the current migration and not validated or dropped since: validating it
+  // now, in the same transaction, scans under the lock ADD CONSTRAINT took.
+  bool IsNewNotValidConstraint(std::string_view table, std::string_view constraint) const;
   // The table an index belongs to; "" when the index is unknown.
   std::string TableOfIndex(std::string_view index) const;
   bool IsNewIndex(std::string_view index) const;
@@ -103,6 +107,7 @@ class SchemaState {
     std::vector<std::string> not_null_checked;                      // columns
     std::unordered_map<std::string, std::string> foreign_keys = {};  // constraint -> referenced table
     std::string partition_of = {};
+    std::unordered_map<std::string, int> not_valid = {};  // constraint added NOT VALID -> gen
   };
   struct Index {
     std::string table;

@@ -21,6 +21,22 @@ bool HasValueForExistingRows(const PgQuery__ColumnDef* def) {
          type == "smallserial" || type == "serial4" || type == "serial8" || type == "serial2";
 }
 
+// ADD COLUMN c ... UNIQUE / PRIMARY KEY with a DEFAULT evaluated once gives
+// every existing row the same value: duplicates as soon as there are two.
+void CheckAddUniqueColumn(const std::string& table, const PgQuery__ColumnDef* def, Reporter& out) {
+  bool pk = FindConstraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) != nullptr;
+  if (!pk && !FindConstraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)) return;
+  const PgQuery__Constraint* d = FindConstraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_DEFAULT);
+  const PgNode* value = d ? d->raw_expr : def->raw_default;
+  if (value == nullptr || IsVolatileDefault(value)) return;
+  if (value->node_case == PG_QUERY__NODE__NODE_A_CONST && value->a_const->isnull) return;  // DEFAULT NULL
+  out.Report("add-unique-constraint",
+             "adding " + table + "." + (def->colname ? def->colname : "") + " " + (pk ? "PRIMARY KEY" : "UNIQUE") +
+                 " with a DEFAULT gives every existing row the same value: it fails as soon as " + table +
+                 " has two rows",
+             table);
+}
+
 void CheckAddConstraint(const std::string& table, const PgQuery__Constraint* c, Reporter& out) {
   std::string name = c->conname && c->conname[0] ? std::string(" ") + c->conname : "";
   switch (c->contype) {
@@ -61,6 +77,7 @@ void CheckAlterCmd(const StatementContext& ctx, const std::string& table, const 
                        " without a DEFAULT fails when the table has rows",
                    table);
       }
+      CheckAddUniqueColumn(table, def, out);
       return;
     }
     case PG_QUERY__ALTER_TABLE_TYPE__AT_SetNotNull:

@@ -27,13 +27,90 @@ void CheckAddColumnRewrite(const std::string& table, const PgQuery__ColumnDef* d
   }
 }
 
+std::string Unqualified(const std::string& name) {
+  size_t dot = name.rfind('.');
+  return dot == std::string::npos ? name : name.substr(dot + 1);
+}
+
+// ADD COLUMN c ... UNIQUE / PRIMARY KEY builds the unique index inline, while
+// ADD COLUMN holds ACCESS EXCLUSIVE on the table.
+void CheckAddColumnIndex(const std::string& table, const PgQuery__ColumnDef* def, Reporter& out) {
+  bool pk = FindConstraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) != nullptr;
+  if (!pk && !FindConstraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE)) return;
+  std::string column = def->colname ? def->colname : "";
+  std::string what = pk ? "PRIMARY KEY" : "UNIQUE";
+  // The names PostgreSQL would give them.
+  std::string index = Unqualified(table) + (pk ? "_pkey" : "_" + column + "_key");
+  out.Report("add-index-without-concurrently",
+             "adding " + table + "." + column + " " + what + " builds a unique index on " + table +
+                 " while holding ACCESS EXCLUSIVE (no reads or writes until it is built)",
+             table,
+             "add the column without " + what + (pk ? " (backfill it and make it NOT NULL)" : "") +
+                 "; then, in a migration marked -- strata:no-transaction, CREATE UNIQUE INDEX CONCURRENTLY " + index +
+                 " ON " + table + " (" + column + "); then ALTER TABLE " + table + " ADD CONSTRAINT " + index + " " +
+                 what + " USING INDEX " + index);
+}
+
+// ADD COLUMN c ... REFERENCES other adds a foreign key: SHARE ROW EXCLUSIVE on
+// `other` (its writes wait until the migration commits) besides the ACCESS
+// EXCLUSIVE on the table, and the inline form cannot be NOT VALID.
+void CheckAddColumnReferences(const StatementContext& ctx, const std::string& table, const PgQuery__ColumnDef* def,
+                              Reporter& out) {
+  const PgQuery__Constraint* fk = FindConstraint(def, PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN);
+  if (fk == nullptr) return;
+  std::string other = RelationName(fk->pktable);
+  // A table nobody uses yet, or the table already locked: no one else waits.
+  if (other.empty() || other == table || ctx.state->IsNewTable(other)) return;
+  std::string column = def->colname ? def->colname : "";
+  std::string name = Unqualified(table) + "_" + column + "_fkey";
+  std::string ref_cols;
+  for (size_t i = 0; i < fk->n_pk_attrs; ++i) ref_cols += (i ? ", " : "") + std::string(StringValue(fk->pk_attrs[i]));
+  out.Report("constraint-without-not-valid",
+             "adding " + table + "." + column + " REFERENCES " + other +
+                 " adds a FOREIGN KEY: besides ACCESS EXCLUSIVE on " + table + " it takes SHARE ROW EXCLUSIVE on " +
+                 other + " (writes to " + other + " blocked until the migration commits), and an inline REFERENCES "
+                 "cannot be NOT VALID",
+             table,
+             "add the column without REFERENCES, then ALTER TABLE " + table + " ADD CONSTRAINT " + name +
+                 " FOREIGN KEY (" + column + ") REFERENCES " + other + (ref_cols.empty() ? "" : " (" + ref_cols + ")") +
+                 " NOT VALID (a short lock, no scan); ALTER TABLE " + table + " VALIDATE CONSTRAINT " + name +
+                 " in a later migration");
+}
+
+// VALIDATE CONSTRAINT k in the transaction whose ADD CONSTRAINT k ... NOT
+// VALID still holds its lock: the scan runs under that lock, not under the
+// SHARE UPDATE EXCLUSIVE a VALIDATE on its own takes.
+void CheckValidate(const StatementContext& ctx, const std::string& table, const char* constraint, Reporter& out) {
+  if (constraint == nullptr || ctx.migration->no_transaction ||
+      !ctx.state->IsNewNotValidConstraint(table, constraint)) {
+    return;
+  }
+  std::string other = ctx.state->ReferencedBy(table, constraint);
+  std::string held = other.empty()
+                         ? "the ACCESS EXCLUSIVE lock ADD CONSTRAINT took on " + table + " (reads and writes blocked) is"
+                         : "the SHARE ROW EXCLUSIVE locks ADD CONSTRAINT took on " + table + " and " + other +
+                               " (writes blocked) are";
+  out.Report("constraint-without-not-valid",
+             "VALIDATE CONSTRAINT " + std::string(constraint) + " runs in the transaction that added it NOT VALID: " +
+                 held + " held through the validating scan, so NOT VALID buys nothing",
+             table,
+             "move ALTER TABLE " + table + " VALIDATE CONSTRAINT " + constraint +
+                 " to a later migration (or one marked -- strata:no-transaction): on its own it scans under SHARE "
+                 "UPDATE EXCLUSIVE, which blocks neither reads nor writes");
+}
+
 void CheckAlterCmd(const StatementContext& ctx, const std::string& table, const PgQuery__AlterTableCmd* cmd,
                    Reporter& out) {
   switch (cmd->subtype) {
     case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
       if (cmd->def && cmd->def->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
         CheckAddColumnRewrite(table, cmd->def->column_def, out);
+        CheckAddColumnIndex(table, cmd->def->column_def, out);
+        CheckAddColumnReferences(ctx, table, cmd->def->column_def, out);
       }
+      return;
+    case PG_QUERY__ALTER_TABLE_TYPE__AT_ValidateConstraint:
+      CheckValidate(ctx, table, cmd->name, out);
       return;
     case PG_QUERY__ALTER_TABLE_TYPE__AT_AlterColumnType: {
       if (!cmd->name || !cmd->def || cmd->def->node_case != PG_QUERY__NODE__NODE_COLUMN_DEF) return;
@@ -88,6 +165,41 @@ void CheckAlter(const StatementContext& ctx, Reporter& out) {
   }
 }
 
+// The safe form of a statement that wants CONCURRENTLY, when the rule's
+// hint ("... in a migration marked -- strata:no-transaction") does not fit:
+// the migration is marked already, and the statement either runs on its own
+// (just add CONCURRENTLY) or inside the file's BEGIN ... COMMIT, where
+// PostgreSQL refuses CONCURRENTLY. "" for the rule's hint.
+std::string ConcurrentlyHint(const StatementContext& ctx, const std::string& form) {
+  if (!ctx.migration->no_transaction) return "";
+  if (ctx.info->in_transaction) {
+    return form + " after the file's COMMIT: PostgreSQL refuses CONCURRENTLY inside a transaction block";
+  }
+  return form + " (the migration is already -- strata:no-transaction)";
+}
+
+// A system catalog (or its TOAST table or index), which PostgreSQL never
+// reindexes CONCURRENTLY: "cannot reindex system catalogs concurrently".
+bool IsCatalog(std::string_view name) {
+  return name.rfind("pg_catalog.", 0) == 0 || name.rfind("pg_toast.", 0) == 0 ||
+         (name.rfind("pg_", 0) == 0 && name.find('.') == std::string_view::npos);
+}
+
+void CheckReindex(const StatementContext& ctx, Reporter& out) {
+  const PgQuery__ReindexStmt* r = ctx.node->reindex_stmt;
+  if (HasOption(r->params, r->n_params, "concurrently")) return;
+  std::string name = r->relation ? RelationName(r->relation) : std::string(r->name ? r->name : "");
+  if (ctx.state->IsNewIndex(name) || ctx.state->IsNewTable(name)) return;
+  // Advice PostgreSQL would refuse is a false alarm: SYSTEM and the catalogs
+  // have no CONCURRENTLY form.
+  if (r->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM || IsCatalog(name) ||
+      (r->kind == PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA && (name == "pg_catalog" || name == "pg_toast"))) {
+    return;
+  }
+  out.Report("reindex-without-concurrently", "REINDEX " + name + " without CONCURRENTLY blocks writes until done", {},
+             ConcurrentlyHint(ctx, "REINDEX ... CONCURRENTLY"));
+}
+
 void CheckIndexes(const StatementContext& ctx, Reporter& out) {
   const PgNode* n = ctx.node;
   if (n->node_case == PG_QUERY__NODE__NODE_INDEX_STMT) {
@@ -95,7 +207,7 @@ void CheckIndexes(const StatementContext& ctx, Reporter& out) {
     if (!n->index_stmt->concurrent && ctx.Existing(table)) {
       out.Report("add-index-without-concurrently",
                  "CREATE INDEX on " + table + " without CONCURRENTLY blocks writes to it (SHARE lock) until the index is built",
-                 table);
+                 table, ConcurrentlyHint(ctx, "CREATE INDEX CONCURRENTLY"));
     }
   } else if (n->node_case == PG_QUERY__NODE__NODE_DROP_STMT &&
              n->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && !n->drop_stmt->concurrent) {
@@ -108,14 +220,10 @@ void CheckIndexes(const StatementContext& ctx, Reporter& out) {
       out.Report("drop-index-without-concurrently",
                  "DROP INDEX " + index + " without CONCURRENTLY takes ACCESS EXCLUSIVE on " +
                      (table.empty() ? std::string("its table") : table),
-                 table);
+                 table, ConcurrentlyHint(ctx, "DROP INDEX CONCURRENTLY (one index per statement)"));
     }
-  } else if (n->node_case == PG_QUERY__NODE__NODE_REINDEX_STMT &&
-             !HasOption(n->reindex_stmt->params, n->reindex_stmt->n_params, "concurrently")) {
-    std::string name = n->reindex_stmt->relation ? RelationName(n->reindex_stmt->relation)
-                                                 : std::string(n->reindex_stmt->name ? n->reindex_stmt->name : "");
-    if (ctx.state->IsNewIndex(name) || ctx.state->IsNewTable(name)) return;
-    out.Report("reindex-without-concurrently", "REINDEX " + name + " without CONCURRENTLY blocks writes until done");
+  } else if (n->node_case == PG_QUERY__NODE__NODE_REINDEX_STMT) {
+    CheckReindex(ctx, out);
   }
 }
 
@@ -150,6 +258,14 @@ const char* NeedsNoTransaction(const PgNode* n) {
     case PG_QUERY__NODE__NODE_DROP_STMT:
       return n->drop_stmt->concurrent ? "DROP INDEX CONCURRENTLY" : nullptr;
     case PG_QUERY__NODE__NODE_REINDEX_STMT:
+      // PostgreSQL reindexes SCHEMA, SYSTEM and DATABASE one table per
+      // transaction of its own, so refuses them in a block like CONCURRENTLY.
+      switch (n->reindex_stmt->kind) {
+        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA: return "REINDEX SCHEMA";
+        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM: return "REINDEX SYSTEM";
+        case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_DATABASE: return "REINDEX DATABASE";
+        default: break;
+      }
       return HasOption(n->reindex_stmt->params, n->reindex_stmt->n_params, "concurrently") ? "REINDEX CONCURRENTLY"
                                                                                           : nullptr;
     case PG_QUERY__NODE__NODE_VACUUM_STMT:

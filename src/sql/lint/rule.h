@@ -68,8 +68,11 @@ class Reporter {
   virtual ~Reporter() = default;
   // A finding of rule `id` (declared in rules.cc) at the current statement.
   // `table`: the table whose size makes it worse, for the size note and the
-  // small-table downgrade of locking rules; "" when none.
-  virtual void Report(std::string_view id, std::string message, std::string_view table = {}) = 0;
+  // small-table downgrade of locking rules; "" when none. `hint`: the safe
+  // form for this statement when the rule's general hint (rules.cc) does not
+  // fit it; "" for the rule's.
+  virtual void Report(std::string_view id, std::string message, std::string_view table = {},
+                      std::string hint = {}) = 0;
 };
 
 // Families; each checks one statement. Locking, transactional and the

@@ -59,7 +59,7 @@ const std::vector<RuleInfo>& AllRules() {
       // data-dependent
       {"set-not-null", S::kWarning, "data-dependent", false,
        "SET NOT NULL fails if any row is NULL, and scans the table under ACCESS EXCLUSIVE",
-       "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT c; then SET NOT NULL"},
+       "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; in a later migration VALIDATE CONSTRAINT c, then SET NOT NULL"},
       {"add-not-null-column-without-default", S::kError, "data-dependent", false,
        "a NOT NULL column without a DEFAULT fails on a table that has rows",
        "add a DEFAULT, or add the column nullable, backfill, then set NOT NULL"},
