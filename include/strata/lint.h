@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include <strata/trace.h>
+
 namespace strata {
 
 enum class LintSeverity { kError, kWarning, kInfo };
@@ -37,6 +39,9 @@ struct LintReport {
   int infos = 0;
   int allowed = 0;      // findings silenced by -- strata:allow or --allow
   bool semantic = false;  // the semantic check ran
+  // With LintOptions::trace: what PostgreSQL locked, rewrote and scanned.
+  bool traced = false;
+  TraceReport trace;
   bool ok() const { return errors == 0; }
 };
 
@@ -63,6 +68,13 @@ struct LintOptions {
   // dev_url (kInvalidArgument without). Cost: a dev database and a replay.
   bool semantic = false;
   std::string dev_url;  // PostgreSQL server for the dev database; overrides the environment's dev_url
+  // PostgreSQL: run each reported migration in a dev database (dev_url),
+  // inside a transaction that is rolled back, and check every statement's
+  // predicted locks, rewrites and scans against what PostgreSQL did
+  // (LintReport::trace; each mismatch is a lock-trace-mismatch finding).
+  // Default false. kInvalidArgument without a dev_url. Cost: a dev database,
+  // the migrations replayed, two catalog queries per statement.
+  bool trace = false;
 };
 
 }  // namespace strata

@@ -199,6 +199,15 @@ struct PlanOptions {
   // dev_url. Cost: a dev database and every migration replayed in it.
   bool semantic = true;
   std::string dev_url;  // as DiffOptions::dev_url
+  // PostgreSQL: run the pending migrations inside a transaction that is
+  // rolled back and check every statement's predicted locks, rewrites and
+  // scans against what PostgreSQL did (PlanReport::trace; each mismatch is a
+  // lock-trace-mismatch finding). In a dev database (dev_url: the applied
+  // migrations replayed first) when there is one; otherwise on the target
+  // itself, with lock_timeout (the environment's, else 2s) so that the
+  // trace never queues behind production traffic: its locks are held until
+  // the rollback. Default false. Cost: two catalog queries per statement.
+  bool trace = false;
 };
 
 }  // namespace strata

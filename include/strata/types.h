@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <strata/lint.h>
+#include <strata/trace.h>
 
 namespace strata {
 
@@ -589,6 +590,10 @@ struct PlanReport {
   // Always 0 on SQLite, which has neither.
   int64_t lock_timeout_ms = 0;
   int64_t statement_timeout_ms = 0;
+  // With PlanOptions::trace: what PostgreSQL locked, rewrote and scanned
+  // for each pending statement, against the lock table's prediction.
+  bool traced = false;
+  TraceReport trace;
 };
 
 }  // namespace strata

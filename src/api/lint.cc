@@ -11,6 +11,7 @@
 #include "api/migrator_impl.h"
 #include "api/schema_support.h"
 #include "api/semantic_check.h"
+#include "api/trace_check.h"
 #include "config/url.h"
 #include "source/file_reader.h"
 #include "sql/lint.h"
@@ -266,6 +267,21 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
     auto dev_dialect = *dialect == sql::Dialect::kPostgres ? schema::Dialect::kPostgres : schema::Dialect::kSqlite;
     Status s = AddSemanticFindings(MakeDevTarget(config_, dev_dialect, options.dev_url), inputs, options.allow, &report);
     if (!s.ok()) return Scrub(s);
+  }
+  if (options.trace) {
+    // trace_check.h: each reported file traced in a dev database.
+    if (*dialect != sql::Dialect::kPostgres) {
+      return Scrub(Status::InvalidArgument("--trace reads PostgreSQL's locks; these migrations are linted as SQLite"));
+    }
+    auto dev = DevDatabase::Create(MakeDevTarget(config_, schema::Dialect::kPostgres, options.dev_url));
+    if (!dev.ok()) return Scrub(dev.status());
+    TraceCheckOptions t;
+    t.allow = options.allow;
+    t.where = "dev database " + (*dev)->name() + " (each migration rolled back, then applied)";
+    auto traced = TraceMigrations((*dev)->conn(), inputs, t, &report.findings, &report.allowed);
+    if (!traced.ok()) return Scrub(traced.status());
+    report.traced = true;
+    report.trace = std::move(*traced);
   }
   Count(&report);
   return report;

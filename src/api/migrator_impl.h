@@ -157,6 +157,12 @@ class MigratorImpl : public Migrator {
   Result<ApplyReport> WithOperations(const char* command, bool dry_run,
                                      const std::function<Result<ApplyReport>()>& run);
   void RecordOperationEvents(const std::vector<engine::EventRecord>& records);
+  // plan.cc: `plan --trace` into report->trace, its mismatches into
+  // `findings` (api/trace_check.h). `target`: the planned database;
+  // `dev_url`: where to trace instead, when not empty.
+  Status AddTrace(const source::MigrationSet& set, const std::vector<engine::AppliedRow>& rows,
+                  const std::vector<engine::PlanStep>& steps, const PlanOptions& options, driver::Connection* target,
+                  const std::string& dev_url, PlanReport* report, LintReport* findings);
 
   config::Config config_;
   EventSink* sink_;

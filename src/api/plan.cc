@@ -11,6 +11,7 @@
 #include "api/migrator_impl.h"
 #include "api/schema_support.h"
 #include "api/semantic_check.h"
+#include "api/trace_check.h"
 #include "config/url.h"
 #include "engine/transaction_control.h"
 #include "sql/lint.h"
@@ -122,6 +123,47 @@ bool IsApplied(const source::Migration& m, const std::vector<engine::AppliedRow>
 
 }  // namespace
 
+// --trace (api/trace_check.h): in a dev database when there is a dev_url
+// (the applied migrations replayed first), else on the target itself, in
+// one transaction that is rolled back, under the environment's lock_timeout
+// (2s without one) so that the trace never queues behind production traffic.
+Status MigratorImpl::AddTrace(const source::MigrationSet& set, const std::vector<engine::AppliedRow>& rows,
+                              const std::vector<engine::PlanStep>& steps, const PlanOptions& options,
+                              driver::Connection* target, const std::string& dev_url, PlanReport* report,
+                              LintReport* findings) {
+  std::vector<sql::LintMigration> inputs;
+  for (const auto& m : set.migrations) {
+    if (IsApplied(m, rows)) inputs.push_back(ToLintInput(m, false));
+  }
+  for (const auto& step : steps) inputs.push_back(ToLintInput(*step.migration, true));
+  TraceCheckOptions t;
+  t.allow = options.allow;
+  std::vector<LintFinding> found;
+  int allowed = 0;
+  Result<TraceReport> traced = Status::Internal("not traced");
+  std::unique_ptr<DevDatabase> dev;
+  if (!dev_url.empty()) {
+    auto made = DevDatabase::Create(MakeDevTarget(config_, schema::Dialect::kPostgres, options.dev_url));
+    if (!made.ok()) return made.status();
+    dev = std::move(*made);
+    t.where = "dev database " + dev->name() + " (each migration rolled back, then applied)";
+    traced = TraceMigrations(dev->conn(), inputs, t, &found, &allowed);
+  } else {
+    if (target == nullptr) return Status::Internal("no connection to trace on");
+    t.dev = false;
+    auto ms = config_.env.lock_timeout.count();
+    t.lock_timeout = ms > 0 ? std::to_string(ms) + "ms" : "2s";
+    t.where = "the target database " + redacted_url_ + " (one transaction, rolled back; lock_timeout " + t.lock_timeout + ")";
+    traced = TraceMigrations(*target, inputs, t, &found, &allowed);
+  }
+  if (!traced.ok()) return traced.status();
+  report->traced = true;
+  report->trace = std::move(*traced);
+  findings->allowed += allowed;
+  for (auto& f : found) findings->findings.push_back(std::move(f));
+  return Status::Ok();
+}
+
 Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
@@ -214,6 +256,11 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
     Status s = AddSemanticFindings(MakeDevTarget(config_, dialect, options.dev_url), replay, options.allow, &findings);
     if (!s.ok()) return Scrub(s);
     report.semantic = true;
+  }
+  if (options.trace) {
+    if (!postgres) return Scrub(Status::InvalidArgument("--trace reads PostgreSQL's locks; this environment is SQLite"));
+    Status s = AddTrace(*set, rows, plan->steps, options, conn, dev_url, &report, &findings);
+    if (!s.ok()) return Scrub(s);
   }
 
   report.allowed = findings.allowed;

@@ -22,6 +22,7 @@ struct LintArgs {
   bool table_sizes = false;
   bool semantic = false;
   std::string dev_url;
+  bool trace = false;
 };
 
 std::string Summary(const LintReport& report) {
@@ -98,6 +99,7 @@ Outcome RunLint(const LintArgs& args, Context& ctx) {
   options.use_database = args.table_sizes;
   options.semantic = args.semantic;
   options.dev_url = args.dev_url;
+  options.trace = args.trace;
   auto report = (*migrator)->Lint(options);
   if (!report.ok()) return report.status();
   if (format == "json") {
@@ -106,6 +108,7 @@ Outcome RunLint(const LintArgs& args, Context& ctx) {
     WriteOut(RenderGithub(*report));  // annotations are the point: never --quiet
   } else {
     ctx.Print(RenderText(*report, ctx.style()));
+    if (report->traced) ctx.Print(RenderTrace(report->trace, ctx.style()));
   }
   return report->ok() ? Outcome() : Outcome::Exit(ExitCode(Status::Code::kLint));
 }
@@ -121,7 +124,11 @@ Command AddLint(CLI::App& root) {
       "on PostgreSQL, or cannot run in a transaction. Rules and their safe forms:\n"
       "docs/lint/. Silence a rule in one migration with -- strata:allow RULE.\n"
       "Without FILES, lints every migration in the directory. The dialect comes\n"
-      "from the configured URL (PostgreSQL without one). Exits 4 on any error.");
+      "from the configured URL (PostgreSQL without one). Exits 4 on any error.\n"
+      "--trace (PostgreSQL, needs dev_url or --dev-url) runs each migration in a dev\n"
+      "database inside a transaction that is rolled back, then applies it for the\n"
+      "next, and checks every statement's predicted locks, rewrites and scans\n"
+      "against PostgreSQL's pg_locks and relfilenodes (see `strata plan --help`).");
   sub->add_option("files", args->files, "Up files to lint (default: every migration)")->type_name("FILE");
   sub->add_option("--format", args->format, "Output: text (default), json or github (workflow annotations)")
       ->type_name("FORMAT");
@@ -132,8 +139,11 @@ Command AddLint(CLI::App& root) {
                 "Read table sizes from the database (PostgreSQL); small tables get warnings, not errors");
   sub->add_flag("--semantic", args->semantic,
                 "Also replay the migrations in a dev database and report what each one drops or narrows");
-  sub->add_option("--dev-url", args->dev_url, "PostgreSQL server for the --semantic dev database (default: dev_url)")
+  sub->add_option("--dev-url", args->dev_url,
+                  "PostgreSQL server for the --semantic / --trace dev database (default: dev_url)")
       ->type_name("URL");
+  sub->add_flag("--trace", args->trace,
+                "PostgreSQL: trace each migration's locks in a dev database and check the predictions");
   return {sub, [args](Context& ctx) { return RunLint(*args, ctx); }};
 }
 

@@ -47,6 +47,49 @@ Json FindingJson(const LintFinding& f) {
   return j;
 }
 
+// `plan --trace` / `lint --trace` (docs/json.md); null when not traced.
+Json TraceJson(bool traced, const TraceReport& t) {
+  if (!traced) return Json(nullptr);
+  Json j;
+  j["where"] = t.where;
+  j["migrations"] = Json::array();
+  for (const auto& m : t.migrations) {
+    Json mj;
+    mj["version"] = m.version;
+    mj["name"] = m.name;
+    mj["file"] = m.file;
+    mj["traced"] = m.traced;
+    mj["note"] = StringOrNull(m.note);
+    mj["statements"] = Json::array();
+    for (const auto& s : m.statements) {
+      Json sj;
+      sj["line"] = s.line;
+      sj["kind"] = StringOrNull(s.kind);
+      sj["text"] = s.text;
+      sj["status"] = s.status;
+      sj["forms"] = s.forms;
+      sj["locks"] = Json::array();
+      for (const auto& l : s.locks) {
+        sj["locks"].push_back(Json{{"relation", l.relation},
+                                   {"mode", StringOrNull(l.mode)},
+                                   {"predicted", StringOrNull(l.predicted)},
+                                   {"blocks_reads", l.blocks_reads},
+                                   {"blocks_writes", l.blocks_writes},
+                                   {"verdict", l.verdict}});
+      }
+      sj["rewritten"] = s.rewritten;
+      sj["scanned"] = s.scanned;
+      sj["mismatches"] = s.mismatches;
+      sj["confirmed"] = s.confirmed;
+      mj["statements"].push_back(std::move(sj));
+    }
+    j["migrations"].push_back(std::move(mj));
+  }
+  j["confirmed"] = t.confirmed;
+  j["mismatches"] = t.mismatches;
+  return j;
+}
+
 }  // namespace
 
 std::string ToJson(const LintReport& report) {
@@ -56,6 +99,7 @@ std::string ToJson(const LintReport& report) {
   j["summary"] = {{"errors", report.errors},   {"warnings", report.warnings},     {"infos", report.infos},
                   {"allowed", report.allowed}, {"files", report.files},           {"statements", report.statements},
                   {"dialect", report.dialect}, {"semantic", report.semantic}, {"empty_files", report.empty}};
+  j["trace"] = TraceJson(report.traced, report.trace);
   return Dump(j);
 }
 
@@ -122,6 +166,7 @@ std::string ToJson(const PlanReport& report) {
   j["pooler"] = StringOrNull(report.pooler);
   j["lock_timeout_ms"] = report.lock_timeout_ms;
   j["statement_timeout_ms"] = report.statement_timeout_ms;
+  j["trace"] = TraceJson(report.traced, report.trace);
   j["summary"] = {{"pending", report.migrations.size()}, {"errors", report.errors},   {"warnings", report.warnings},
                   {"infos", report.infos},                {"allowed", report.allowed}, {"lint", report.lint_policy},
                   {"blocked", report.blocked}, {"refused", report.refused}};

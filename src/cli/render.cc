@@ -124,6 +124,30 @@ void Write(std::FILE* f, std::string_view text) {
 void WriteOut(std::string_view text) { Write(stdout, text); }
 void WriteErr(std::string_view text) { Write(stderr, text); }
 
+std::string RenderTrace(const TraceReport& trace, const Style& style) {
+  std::string out = fmt::format("Lock trace ({}):\n", trace.where);
+  for (const auto& m : trace.migrations) {
+    out += fmt::format("  {}  {}", style.Paint(m.version + "_" + m.name, Color::kBold), m.file);
+    out += m.traced && m.note.empty() ? "\n" : fmt::format(" ({})\n", m.note);
+    for (const auto& s : m.statements) {
+      out += fmt::format("  {:>4}  {}  [{}]\n", s.line, s.text, s.status);
+      for (const auto& l : s.locks) {
+        std::string blocks = l.blocks_reads ? "blocks reads and writes" : l.blocks_writes ? "blocks writes" : "blocks neither";
+        std::string mode = l.mode.empty() ? "not taken" : l.mode;
+        std::string predicted = l.predicted.empty() ? "none predicted" : "predicted " + l.predicted;
+        out += fmt::format("        lock: {} on {} ({}; {}): {}\n", mode, l.relation, blocks, predicted,
+                           l.verdict == "mismatch" ? style.Paint(l.verdict, Color::kRed) : l.verdict);
+      }
+      for (const auto& t : s.rewritten) out += fmt::format("        rewritten: {}\n", t);
+      for (const auto& t : s.scanned) out += fmt::format("        scanned: {}\n", t);
+      for (const auto& mm : s.mismatches) out += fmt::format("        {} {}\n", style.Paint("mismatch:", Color::kRed), mm);
+    }
+  }
+  out += fmt::format("Trace: {} confirmed, {}.\n", Plural(trace.confirmed, "prediction"),
+                     Plural(trace.mismatches, "mismatch", "mismatches"));
+  return out;
+}
+
 std::string RenderIssues(const std::vector<ValidationIssue>& issues, const Style& style) {
   std::string out;
   for (const auto& issue : issues) {

@@ -69,4 +69,9 @@ void WriteErr(std::string_view text);
 // Each issue as "file:line: message" (in red) and an indented hint line.
 std::string RenderIssues(const std::vector<ValidationIssue>& issues, const Style& style);
 
+// `plan --trace` / `lint --trace`: per traced statement, the locks PostgreSQL
+// took (which block reads or writes), the tables rewritten and scanned, and
+// each prediction's verdict; untraced migrations with the reason.
+std::string RenderTrace(const TraceReport& trace, const Style& style);
+
 }  // namespace strata::cli
