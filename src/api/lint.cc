@@ -277,7 +277,7 @@ Result<LintReport> MigratorImpl::Lint(const LintOptions& options) {
     if (!dev.ok()) return Scrub(dev.status());
     TraceCheckOptions t;
     t.allow = options.allow;
-    t.where = "dev database " + (*dev)->name() + " (each migration rolled back, then applied)";
+    t.where = "a throwaway dev database on dev_url (each migration rolled back, then applied)";
     auto traced = TraceMigrations((*dev)->conn(), inputs, t, &report.findings, &report.allowed);
     if (!traced.ok()) return Scrub(traced.status());
     report.traced = true;

@@ -146,7 +146,7 @@ Status MigratorImpl::AddTrace(const source::MigrationSet& set, const std::vector
     auto made = DevDatabase::Create(MakeDevTarget(config_, schema::Dialect::kPostgres, options.dev_url));
     if (!made.ok()) return made.status();
     dev = std::move(*made);
-    t.where = "dev database " + dev->name() + " (each migration rolled back, then applied)";
+    t.where = "a throwaway dev database on dev_url (each migration rolled back, then applied)";
     traced = TraceMigrations(dev->conn(), inputs, t, &found, &allowed);
   } else {
     if (target == nullptr) return Status::Internal("no connection to trace on");
