@@ -99,6 +99,7 @@ Result<std::unique_ptr<LockTracer>> LockTracer::Begin(driver::Connection& conn, 
   Status s = conn.Begin();
   if (!s.ok()) return s.With("starting the trace's transaction");
   t->open_ = true;
+  t->lock_timeout_ = lock_timeout;
   if (!lock_timeout.empty()) {
     s = conn.ExecScript("SET LOCAL lock_timeout = '" + lock_timeout + "'");
     if (!s.ok()) return s.With("setting the trace's lock_timeout");
@@ -170,7 +171,11 @@ TraceMigration LockTracer::Trace(const TraceInput& m) {
     } else if (!p.in_transaction) {
       st.status = "not traced: runs outside a transaction";
     } else {
-      Status s = conn_.ExecScript(std::string(text));
+      // Again before every statement: a migration's own SET LOCAL
+      // lock_timeout (even = 0) must not let the trace queue behind traffic.
+      Status s = lock_timeout_.empty() ? Status::Ok()
+                                       : conn_.ExecScript("SET LOCAL lock_timeout = '" + lock_timeout_ + "'");
+      if (s.ok()) s = conn_.ExecScript(std::string(text));
       if (!s.ok()) {
         failed_ = true;
         st.status = "failed: " + s.message();

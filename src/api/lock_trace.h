@@ -82,6 +82,7 @@ class LockTracer {
   Snapshot snapshot_;
   Locks locks_;
   bool open_ = false;
+  std::string lock_timeout_;  // set again before each statement; "" = none
   bool failed_ = false;
 };
 

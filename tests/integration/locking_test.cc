@@ -4,6 +4,7 @@
 // the tracking tables can live in their own schema.
 #include <strata/migrator.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -94,6 +95,44 @@ TEST_P(LockingTest, LockTimeoutIsRetriedWithBackoff) {
   EXPECT_EQ(Rows("SELECT count(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'note'"),
             std::vector<std::string>{"1"});
   EXPECT_EQ(Recorded(), std::vector<std::string>{"0001:clean"});
+}
+
+// plan --trace on the target runs the migration in a rolled-back
+// transaction under lock_timeout; the migration's own SET LOCAL
+// lock_timeout = 0 must not make it queue behind another session.
+TEST_P(LockingTest, TraceOnTheTargetNeverQueuesBehindTraffic) {
+  if (!pg()) GTEST_SKIP() << "the trace is PostgreSQL's";
+  Rows("CREATE TABLE busy (id INTEGER)");
+  Write("0001_alter.up.sql", "SET LOCAL lock_timeout = 0;\nALTER TABLE busy ADD COLUMN note TEXT;\n");
+  auto holder = driver::Open(url(), {});
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE((*holder)->Begin().ok());
+  ASSERT_TRUE((*holder)->ExecScript("LOCK TABLE busy IN ACCESS EXCLUSIVE MODE").ok());
+  std::atomic<bool> done{false};
+  std::thread release([&] {  // without the guard the trace would wait for this
+    for (int i = 0; i < 300 && !done; ++i) std::this_thread::sleep_for(100ms);
+    Status s = (*holder)->Rollback();
+    (void)s;
+  });
+  auto m = OpenWith("lock_timeout = \"300ms\"\n");
+  PlanOptions options;
+  options.semantic = false;
+  options.trace = true;
+  auto start = std::chrono::steady_clock::now();
+  auto r = m->Plan(options);
+  auto waited = std::chrono::steady_clock::now() - start;
+  done = true;
+  release.join();
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->traced);
+  ASSERT_EQ(r->trace.migrations.size(), 1u);
+  const auto& statements = r->trace.migrations[0].statements;
+  ASSERT_EQ(statements.size(), 2u);
+  EXPECT_EQ(statements[1].status.rfind("failed: ", 0), 0u) << statements[1].status;
+  EXPECT_NE(statements[1].status.find("lock timeout"), std::string::npos) << statements[1].status;
+  EXPECT_LT(waited, 20s) << "the trace queued behind the other session";
+  EXPECT_EQ(Rows("SELECT count(*) FROM information_schema.columns WHERE table_name = 'busy' AND column_name = 'note'"),
+            std::vector<std::string>{"0"});
 }
 
 TEST_P(LockingTest, TrackingTablesInTheirOwnSchema) {
