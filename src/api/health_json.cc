@@ -4,20 +4,16 @@
 // values are null).
 #include <cmath>
 
-#include <nlohmann/json.hpp>
 #include <strata/health.h>
+
+#include "util/json_doc.h"
 
 namespace strata {
 namespace {
 
-using Json = nlohmann::ordered_json;
-
-Json StringOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
-
-template <class T>
-Json OrNull(const std::optional<T>& v) {
-  return v ? Json(*v) : Json(nullptr);
-}
+using util::Json;
+using util::OrNull;
+using util::StringOrNull;
 
 // Milliseconds with microsecond precision: 0.412, not 0.41234567.
 double Round3(double ms) { return std::round(ms * 1000.0) / 1000.0; }
@@ -96,7 +92,7 @@ std::string ToJson(const HealthReport& r) {
   b["verified"] = OrNull(r.backup.verified);
   j["backup"] = b;
   // Error messages may carry bytes from the database that are not UTF-8.
-  return j.dump(2, ' ', false, Json::error_handler_t::replace);
+  return util::DumpJson(j);
 }
 
 }  // namespace strata

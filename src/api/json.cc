@@ -2,26 +2,15 @@
 // nlohmann/json is used here and in cli/json.cc (the CLI's other documents).
 #include <strata/json.h>
 
-#include <nlohmann/json.hpp>
+#include "util/json_doc.h"
 
 namespace strata {
 namespace {
 
-// Insertion order keeps documents readable: identity first, details after.
-using Json = nlohmann::ordered_json;
-
-std::string Dump(const Json& j) {
-  // Messages can carry bytes from files or the database that are not UTF-8;
-  // replace them instead of throwing.
-  return j.dump(2, ' ', false, Json::error_handler_t::replace);
-}
-
-template <class T>
-Json OrNull(const std::optional<T>& v) {
-  return v ? Json(*v) : Json(nullptr);
-}
-
-Json StringOrNull(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+using util::Json;
+using util::OrNull;
+using util::StringOrNull;
+std::string Dump(const Json& j) { return util::DumpJson(j); }
 
 Json MigrationJson(const MigrationInfo& m) {
   Json j;

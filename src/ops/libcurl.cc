@@ -5,6 +5,8 @@
 #include <mutex>
 #include <string>
 
+#include "util/dynlib.h"
+
 namespace strata::ops::curl {
 namespace {
 
@@ -13,19 +15,13 @@ Status g_status;
 std::once_flag g_once;
 
 void LoadOnce() {
-  void* lib = nullptr;
-  for (const char* name : {"libcurl.so.4", "libcurl.so"}) {
-    lib = ::dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (lib) break;
-  }
-  if (!lib) {
-    const char* why = ::dlerror();
-    g_status = Status::Unsupported(std::string("alerts need libcurl, which could not be loaded: ") +
-                                   (why ? why : "unknown error"))
-                   .WithHint("install it (Debian: apt-get install libcurl4)");
+  auto loaded = util::LoadSharedLibrary({"libcurl.so.4", "libcurl.so"}, "sending alerts", "libcurl",
+                                        "install it (Debian: apt-get install libcurl4)");
+  if (!loaded.ok()) {
+    g_status = loaded.status();
     return;
   }
-  // The library stays loaded for the life of the process.
+  void* lib = *loaded;
 #define STRATA_CURL_RESOLVE(name)                                                                   \
   g_api.name = reinterpret_cast<decltype(&::name)>(::dlsym(lib, #name));                          \
   if (!g_api.name) {                                                                                \

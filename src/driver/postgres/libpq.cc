@@ -5,6 +5,8 @@
 #include <mutex>
 #include <string>
 
+#include "util/dynlib.h"
+
 namespace strata::driver::pq {
 namespace {
 
@@ -13,19 +15,13 @@ Status g_status;
 std::once_flag g_once;
 
 void LoadOnce() {
-  void* lib = nullptr;
-  for (const char* name : {"libpq.so.5", "libpq.so"}) {
-    lib = ::dlopen(name, RTLD_NOW | RTLD_LOCAL);
-    if (lib) break;
-  }
-  if (!lib) {
-    const char* why = ::dlerror();
-    g_status = Status::Unsupported(std::string("PostgreSQL support needs libpq, which could not be loaded: ") +
-                                   (why ? why : "unknown error"))
-                   .WithHint("install it (Debian: apt-get install libpq5)");
+  auto loaded = util::LoadSharedLibrary({"libpq.so.5", "libpq.so"}, "PostgreSQL support", "libpq",
+                                        "install it (Debian: apt-get install libpq5)");
+  if (!loaded.ok()) {
+    g_status = loaded.status();
     return;
   }
-  // The library stays loaded for the life of the process.
+  void* lib = *loaded;
 #define STRATA_PQ_RESOLVE(name)                                                                    \
   g_api.name = reinterpret_cast<decltype(&::name)>(::dlsym(lib, #name));                         \
   if (!g_api.name) {                                                                               \
