@@ -33,7 +33,8 @@ void AddFindings(const sql::LintMigration& m, const TraceMigration& traced, cons
       f.rule = std::string(kTraceMismatchRule);
       f.severity = LintSeverity::kWarning;
       f.message = mismatch;
-      f.hint = "PostgreSQL's trace is what happens: plan for it, and report the lock table's row (" +
+      f.hint = "PostgreSQL's trace is what happens: plan for it. A lock on a table the statement does not name "
+               "comes from a trigger, rule, foreign key or function it runs; otherwise report the lock table's row (" +
                (st.forms.empty() ? std::string("none") : st.forms[0]) + ") as wrong";
       findings->push_back(std::move(f));
     }

@@ -18,6 +18,8 @@ CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);
 CREATE INDEX users_email ON users (email);
 CREATE UNIQUE INDEX users_email_idx ON users (email);
 CREATE MATERIALIZED VIEW mv AS SELECT id FROM users;
+CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at);
+CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 )sql";
 
 struct Script {
@@ -287,6 +289,25 @@ TEST(LintIssue13Test, AddColumnReferencesSaysItLocksTheOtherTableAndShowsNotVali
             std::string::npos)
       << f->hint;
   EXPECT_NE(f->hint.find("VALIDATE CONSTRAINT orders_owner_id_fkey in a later migration"), std::string::npos) << f->hint;
+}
+
+TEST(LintIssue13Test, PartitionedTableIndexGetsTheOnOnlyRecipeNotConcurrently) {
+  // PostgreSQL: "cannot create index on partitioned table concurrently".
+  LintResult r = LintAfterSetup(Tx("CREATE INDEX events_at ON events (at);"));
+  const Finding* f = FindingOf(r, "add-index-without-concurrently");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->message.find("partitioned table events"), std::string::npos) << f->message;
+  EXPECT_NE(f->hint.find("refuses CONCURRENTLY on a partitioned table"), std::string::npos) << f->hint;
+  EXPECT_NE(f->hint.find("CREATE INDEX events_at ON ONLY events"), std::string::npos) << f->hint;
+  EXPECT_NE(f->hint.find("ALTER INDEX events_at ATTACH PARTITION"), std::string::npos) << f->hint;
+  // ON ONLY is the recipe's first step: no partition is scanned.
+  LintResult only = LintAfterSetup(Tx("CREATE INDEX events_at ON ONLY events (at);"));
+  EXPECT_EQ(FindingOf(only, "add-index-without-concurrently"), nullptr);
+  // A partition itself takes CONCURRENTLY as any table does.
+  LintResult part = LintAfterSetup(Tx("CREATE INDEX events_2026_at ON events_2026 (at);"));
+  f = FindingOf(part, "add-index-without-concurrently");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->hint.find("partitioned"), std::string::npos) << f->hint;
 }
 
 TEST(LintIssue13Test, ConcurrentlyIsNeverAdvisedWherePostgresRefusesIt) {

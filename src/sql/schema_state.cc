@@ -204,6 +204,7 @@ void SchemaState::ApplyCreate(const PgQuery__CreateStmt* create) {
       create->inh_relations[0]->node_case == PG_QUERY__NODE__NODE_RANGE_VAR) {
     t.partition_of = RelationName(create->inh_relations[0]->range_var);
   }
+  t.partitioned = create->partspec != nullptr;
   for (size_t i = 0; i < create->n_table_elts; ++i) {
     const PgNode* e = create->table_elts[i];
     if (e && e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF && e->column_def->colname) {
@@ -434,6 +435,11 @@ std::vector<std::string> SchemaState::References(std::string_view table) const {
 std::string SchemaState::PartitionParentOf(std::string_view table) const {
   auto it = tables_.find(std::string(table));
   return it == tables_.end() ? "" : it->second.partition_of;
+}
+
+bool SchemaState::IsPartitioned(std::string_view table) const {
+  auto it = tables_.find(std::string(table));
+  return it != tables_.end() && it->second.partitioned;
 }
 
 bool SchemaState::DomainHasChecks(std::string_view type) const {

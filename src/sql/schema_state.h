@@ -78,6 +78,9 @@ class SchemaState {
   std::vector<std::string> References(std::string_view table) const;
   // The parent of a partition.
   std::string PartitionParentOf(std::string_view table) const;
+  // Whether a table was created PARTITION BY (PostgreSQL refuses CREATE INDEX
+  // CONCURRENTLY on it).
+  bool IsPartitioned(std::string_view table) const;
   // Whether a domain has CHECK or NOT NULL constraints (adding a column of
   // it checks every row).
   bool DomainHasChecks(std::string_view type) const;
@@ -107,6 +110,7 @@ class SchemaState {
     std::vector<std::string> not_null_checked;                      // columns
     std::unordered_map<std::string, std::string> foreign_keys = {};  // constraint -> referenced table
     std::string partition_of = {};
+    bool partitioned = false;
     std::unordered_map<std::string, int> not_valid = {};  // constraint added NOT VALID -> gen
   };
   struct Index {

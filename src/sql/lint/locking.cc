@@ -200,14 +200,36 @@ void CheckReindex(const StatementContext& ctx, Reporter& out) {
              ConcurrentlyHint(ctx, "REINDEX ... CONCURRENTLY"));
 }
 
+// PostgreSQL refuses CREATE INDEX CONCURRENTLY on a partitioned table
+// ("cannot create index on partitioned table concurrently"), so that advice
+// would be a false alarm. The safe form builds the parent's index ON ONLY
+// (invalid, no partition scanned), each partition's CONCURRENTLY, and attaches
+// them; the parent's index becomes valid with the last one. CREATE INDEX ON
+// ONLY is that first step and is not reported.
+void CheckPartitionedIndex(const PgQuery__IndexStmt* index, const std::string& table, Reporter& out) {
+  if (index->relation && !index->relation->inh) return;  // ON ONLY
+  std::string name = index->idxname ? index->idxname : table + "_idx";
+  out.Report("add-index-without-concurrently",
+             "CREATE INDEX on the partitioned table " + table +
+                 " builds the index on every partition, blocking writes to each (SHARE lock) until all are built",
+             table,
+             "PostgreSQL refuses CONCURRENTLY on a partitioned table: CREATE INDEX " + name + " ON ONLY " + table +
+                 " (...); then, in a migration marked -- strata:no-transaction, CREATE INDEX CONCURRENTLY on each "
+                 "partition; then ALTER INDEX " + name + " ATTACH PARTITION each partition's index");
+}
+
 void CheckIndexes(const StatementContext& ctx, Reporter& out) {
   const PgNode* n = ctx.node;
   if (n->node_case == PG_QUERY__NODE__NODE_INDEX_STMT) {
     std::string table = RelationName(n->index_stmt->relation);
     if (!n->index_stmt->concurrent && ctx.Existing(table)) {
-      out.Report("add-index-without-concurrently",
-                 "CREATE INDEX on " + table + " without CONCURRENTLY blocks writes to it (SHARE lock) until the index is built",
-                 table, ConcurrentlyHint(ctx, "CREATE INDEX CONCURRENTLY"));
+      if (ctx.state->IsPartitioned(table)) {
+        CheckPartitionedIndex(n->index_stmt, table, out);
+      } else {
+        out.Report("add-index-without-concurrently",
+                   "CREATE INDEX on " + table + " without CONCURRENTLY blocks writes to it (SHARE lock) until the index is built",
+                   table, ConcurrentlyHint(ctx, "CREATE INDEX CONCURRENTLY"));
+      }
     }
   } else if (n->node_case == PG_QUERY__NODE__NODE_DROP_STMT &&
              n->drop_stmt->remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_INDEX && !n->drop_stmt->concurrent) {
