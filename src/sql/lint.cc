@@ -262,7 +262,9 @@ class StatementWalker {
         postgres_(options.dialect == Dialect::kPostgres),
         foreign_keys_off_(m.foreign_keys_off || (!m.no_transaction && control.foreign_keys_off)),
         lines_(m.sql),
-        lock_timeout_set_(options.lock_timeout_configured) {}
+        // strata.toml's lock_timeout is a SET LOCAL in the transaction strata
+        // opens; a no-transaction migration has none for it to reach.
+        lock_timeout_set_(options.lock_timeout_configured && !m.no_transaction) {}
 
   // The statements of one parse (the whole script, or one chunk of it).
   void Walk(const std::vector<ParsedStatement>& statements) {
@@ -270,13 +272,32 @@ class StatementWalker {
     if (m_.report) rebuilds = FindRebuilds(statements);
     for (const ParsedStatement& ps : statements) {
       if (m_.report) Check(ps, rebuilds);
-      if (IsSetLockTimeout(ps.node)) lock_timeout_set_ = true;
+      TrackLockTimeout(ps.node);
       TrackTransaction(ps.node, &explicit_tx_);
       state_.Apply(ps.node);
     }
   }
 
  private:
+  // Which SET lock_timeout reaches the statements after it: a plain SET
+  // lasts for the session (strata resets it after the migration); SET LOCAL
+  // lasts for the transaction it runs in: the migration's, the file's own
+  // BEGIN ... COMMIT, or, in a no-transaction migration outside one, none
+  // (PostgreSQL ignores it with a warning).
+  void TrackLockTimeout(const PgNode* n) {
+    if (IsSetLockTimeout(n)) {
+      if (!n->variable_set_stmt->is_local || !m_.no_transaction) {
+        lock_timeout_set_ = true;
+      } else if (explicit_tx_) {
+        local_lock_timeout_ = true;
+      }
+    } else if (n->node_case == PG_QUERY__NODE__NODE_TRANSACTION_STMT && local_lock_timeout_) {
+      bool was = explicit_tx_;
+      TrackTransaction(n, &was);
+      if (!was) local_lock_timeout_ = false;
+    }
+  }
+
   void Check(const ParsedStatement& ps, const std::vector<lint::Rebuild>& rebuilds) {
     StatementInfo info;
     info.offset = ps.offset;
@@ -286,7 +307,8 @@ class StatementWalker {
       DescribeLocks(ps.node, state_, &info);
       if (!info.locks.empty()) info.kind = StatementKind(ps.node);
     }
-    lint::StatementContext ctx{ps.node, &info, &m_, &state_, &options_, postgres_, lock_timeout_set_, &rebuilds};
+    lint::StatementContext ctx{ps.node, &info, &m_, &state_, &options_, postgres_,
+                               lock_timeout_set_ || local_lock_timeout_, &rebuilds};
     ctx.foreign_keys_off = m_.no_transaction ? ForeignKeysOffAt(control_, ps.offset) : foreign_keys_off_;
     reporter_.SetLocation(lines_.At(ps.offset));
     lint::CheckDestructive(ctx, reporter_);
@@ -307,6 +329,7 @@ class StatementWalker {
   LineTracker lines_;
   bool explicit_tx_ = false;
   bool lock_timeout_set_;
+  bool local_lock_timeout_ = false;  // SET LOCAL inside the file's own BEGIN ... COMMIT
 };
 
 void ReportSyntaxError(const LintMigration& m, const Status& error, LineCol at, MigrationReporter& reporter) {

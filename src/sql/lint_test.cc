@@ -291,6 +291,48 @@ TEST(LintIssue13Test, AddColumnReferencesSaysItLocksTheOtherTableAndShowsNotVali
   EXPECT_NE(f->hint.find("VALIDATE CONSTRAINT orders_owner_id_fkey in a later migration"), std::string::npos) << f->hint;
 }
 
+// Which lock_timeout reaches a statement: strata.toml's is a SET LOCAL in the
+// transaction strata opens, so a no-transaction migration gets none from it,
+// nor from a SET LOCAL of its own outside a BEGIN ... COMMIT.
+std::vector<std::string> LockTimeoutFindingLines(const Script& run, bool configured) {
+  std::vector<LintMigration> ms(2);
+  ms[0].version = "0001";
+  ms[0].file = "0001_setup.up.sql";
+  ms[0].sql = kSetup;
+  ms[0].report = false;
+  ms[1].version = "0002";
+  ms[1].file = "0002_change.up.sql";
+  ms[1].sql = run.sql;
+  ms[1].no_transaction = run.no_transaction;
+  LintOptions options;
+  options.lock_timeout_configured = configured;
+  std::vector<std::string> out;
+  for (const Finding& f : Lint(ms, options).findings) {
+    if (f.rule == "missing-lock-timeout") out.push_back(std::to_string(f.line) + ": " + f.hint);
+  }
+  return out;
+}
+
+TEST(LintIssue13Test, NoTransactionMigrationGetsNoLockTimeoutFromConfigOrSetLocal) {
+  // In a transaction, strata.toml's lock_timeout covers the statement.
+  EXPECT_TRUE(LockTimeoutFindingLines(Tx("DROP INDEX users_email;"), true).empty());
+  // Without one, it does not, and the hint says what does.
+  auto lines = LockTimeoutFindingLines(NoTx("DROP INDEX users_email;"), true);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("SET lock_timeout = '5s' at the top of this migration"), std::string::npos) << lines[0];
+  EXPECT_EQ(lines[0].find("SET LOCAL lock_timeout"), std::string::npos) << lines[0];
+  // SET LOCAL outside a transaction block: PostgreSQL ignores it.
+  EXPECT_EQ(LockTimeoutFindingLines(NoTx("SET LOCAL lock_timeout = '5s';\nDROP INDEX users_email;"), true).size(), 1u);
+  // A session SET reaches every statement after it.
+  EXPECT_TRUE(LockTimeoutFindingLines(NoTx("SET lock_timeout = '5s';\nDROP INDEX users_email;"), false).empty());
+  // SET LOCAL inside the file's own BEGIN ... COMMIT lasts until COMMIT.
+  lines = LockTimeoutFindingLines(NoTx("BEGIN;\nSET LOCAL lock_timeout = '5s';\nALTER TABLE users ADD COLUMN x int;\n"
+                                       "COMMIT;\nDROP INDEX users_email;"),
+                                  false);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0].substr(0, 2), "5:") << lines[0];
+}
+
 TEST(LintIssue13Test, PartitionedTableIndexGetsTheOnOnlyRecipeNotConcurrently) {
   // PostgreSQL: "cannot create index on partitioned table concurrently".
   LintResult r = LintAfterSetup(Tx("CREATE INDEX events_at ON events (at);"));

@@ -1,8 +1,11 @@
 -- strata:no-transaction
 -- strata:allow add-index-without-concurrently
+-- strata:allow missing-lock-timeout
 -- Runs outside a transaction, as a large production table would need. On
 -- PostgreSQL you would write CREATE INDEX CONCURRENTLY here; this example
 -- keeps a plain CREATE INDEX so the same file also runs on SQLite (lint's
--- add-index-without-concurrently is allowed above for that reason).
+-- add-index-without-concurrently is allowed above for that reason, and so is
+-- missing-lock-timeout: strata.toml's lock_timeout does not reach a
+-- no-transaction migration, and SQLite has no SET lock_timeout).
 -- One statement per no-transaction file: if it fails, nothing is half done.
 CREATE INDEX orders_user_id_placed_at_idx ON orders (user_id, placed_at);

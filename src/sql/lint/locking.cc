@@ -324,9 +324,16 @@ void CheckLocking(const StatementContext& ctx, Reporter& out) {
   if (!ctx.lock_timeout_set) {
     for (const RelationLock& l : ctx.info->locks) {
       if (!BlocksWrites(l.mode) || ctx.state->IsNewTable(l.relation) || ctx.state->IsNewIndex(l.relation)) continue;
+      std::string hint;
+      if (ctx.migration->no_transaction) {
+        hint = "SET lock_timeout = '5s' at the top of this migration: it runs without a transaction, so neither "
+               "SET LOCAL nor strata.toml's lock_timeout reaches its statements (strata resets the session after "
+               "it; behind a connection pooler this needs direct_url)";
+      }
       out.Report("missing-lock-timeout",
                  ctx.info->kind + " waits for " + std::string(ToString(l.mode)) + " on " + l.relation +
-                     " with no lock_timeout: while it waits, every query on " + l.relation + " queues behind it");
+                     " with no lock_timeout: while it waits, every query on " + l.relation + " queues behind it",
+                 {}, hint);
       break;
     }
   }
