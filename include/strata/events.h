@@ -3,7 +3,9 @@
 // subscribe to. Events are delivered on the thread that runs the command.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include <strata/types.h>
@@ -23,7 +25,7 @@ struct Event {
     kNotice,        // a server notice during a step
     kConnection,    // something about the connection worth knowing (a pooler in between); message says what
     kStatement,     // progress inside a step: index = statements completed, total = statements in it (0: unknown);
-                    // at most every 100 ms
+                    // at most every 100 ms; statements_done counts live between the events
     kWarning,       // something failed beside the run and did not stop it
                     // (an audit log line, an alert or an after hook failed); message says what
     kHookOutput,    // a line a hook printed: name = the hook ("before_up"), message = the line
@@ -36,6 +38,11 @@ struct Event {
   int total = 0;
   int64_t duration_ms = 0;
   std::string message;  // redacted
+  // kStatement: the number of statements of the step completed so far,
+  // updated after every statement while the step runs (the events
+  // themselves come at most every 100 ms, so the last count before a long
+  // statement may arrive only here). Read it from any thread.
+  std::shared_ptr<const std::atomic<int>> statements_done;
 };
 
 class EventSink {

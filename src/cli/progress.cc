@@ -87,12 +87,14 @@ void ProgressPrinter::HandleLocked(const Event& e) {
       next_plain_ = step_start_ + kPlainEvery;
       statements_done_ = 0;
       statements_total_ = 0;
+      live_done_.reset();
       notices_.clear();
       DrawStatus();
       break;
     case Event::Kind::kStatement:
       statements_done_ = e.index;
       statements_total_ = e.total;
+      live_done_ = e.statements_done;
       break;
     case Event::Kind::kStepFinished:
       ++done_;
@@ -152,10 +154,12 @@ void ProgressPrinter::PrintStep(const Event& e, const std::string& outcome) {
 
 std::string ProgressPrinter::RunningText() const {
   double seconds = std::chrono::duration<double>(Clock::now() - step_start_).count();
+  int done = statements_done_;
+  if (live_done_) done = std::max(done, live_done_->load(std::memory_order_relaxed));
   std::string count = statements_total_ > 0
-                          ? fmt::format("statement {} of {}", Grouped(std::min(statements_done_ + 1, statements_total_)),
+                          ? fmt::format("statement {} of {}", Grouped(std::min(done + 1, statements_total_)),
                                         Grouped(statements_total_))
-                          : fmt::format("statement {}", Grouped(statements_done_ + 1));
+                          : fmt::format("statement {}", Grouped(done + 1));
   return fmt::format("{}, {:.1f} s", count, seconds);
 }
 

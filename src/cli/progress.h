@@ -18,8 +18,10 @@
 // is guarded by mu_.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -74,6 +76,8 @@ class ProgressPrinter : public EventSink {
   Clock::time_point next_plain_;     // next plain progress line (not a terminal); GUARDED_BY(mu_)
   int statements_done_ = 0;          // GUARDED_BY(mu_)
   int statements_total_ = 0;         // GUARDED_BY(mu_)
+  std::shared_ptr<const std::atomic<int>> live_done_;  // GUARDED_BY(mu_); the step's live count
+
   std::vector<std::string> notices_;  // of the running step, printed after it; GUARDED_BY(mu_)
 
   std::condition_variable cv_;

@@ -407,16 +407,30 @@ Result<StepResult> Runner::RunWithoutTransaction(const PlanStep& step, int64_t b
 
 Runner::StatementProgress::StatementProgress(Runner& runner, const PlanStep& step) : runner_(runner) {
   if (!runner.sink_) return;
-  runner.Emit(Event::Kind::kStatement, &step, 0, step.statements, 0, "");
+  auto live = std::make_shared<std::atomic<int>>(0);
+  runner.EmitStatements(step, 0, live);
   auto last = std::chrono::steady_clock::now();
-  runner.conn_.SetStatementObserver([&runner, &step, last](int completed) mutable {
+  runner.conn_.SetStatementObserver([&runner, &step, last, live](int completed) mutable {
+    live->store(completed, std::memory_order_relaxed);
     // A data migration runs a million statements; an event each would cost
-    // more than some of them.
+    // more than some of them. The live count carries what is between.
     auto now = std::chrono::steady_clock::now();
     if (now - last < std::chrono::milliseconds(100)) return;
     last = now;
-    runner.Emit(Event::Kind::kStatement, &step, completed, step.statements, 0, "");
+    runner.EmitStatements(step, completed, live);
   });
+}
+
+void Runner::EmitStatements(const PlanStep& step, int completed, const std::shared_ptr<std::atomic<int>>& live) {
+  Event e;
+  e.kind = Event::Kind::kStatement;
+  e.direction = step.direction;
+  e.version = step.version;
+  e.name = step.name;
+  e.index = completed;
+  e.total = step.statements;
+  e.statements_done = live;
+  sink_->OnEvent(e);
 }
 
 Runner::StatementProgress::~StatementProgress() {

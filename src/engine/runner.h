@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <memory>
 
 #include "driver/connection.h"
 #include "engine/history.h"
@@ -84,6 +85,7 @@ class Runner {
    private:
     Runner& runner_;
   };
+  void EmitStatements(const PlanStep& step, int completed, const std::shared_ptr<std::atomic<int>>& live);
   static AppliedRow MakeRow(const PlanStep& step, int64_t batch, int64_t duration_ms, bool dirty);
   void RecordFailure(const PlanStep& step, int64_t batch, const Status& error, int64_t duration_ms);
   Status Failed(const PlanStep& step, Status error);

@@ -190,6 +190,73 @@ TEST_P(GoldenTest, Run) {
 INSTANTIATE_TEST_SUITE_P(Golden, GoldenTest, ::testing::ValuesIn(LoadCases()), CaseName);
 
 // ---------------------------------------------------------------------------
+// The progress line (issue 16): on a terminal, a statement that runs longer
+// than a second shows its number and the time it has run, redrawn in place,
+// and the line is cleared before the step's result is printed.
+
+// Runs `up` on a terminal and returns every "statement N of M, T s" drawn.
+struct Draw {
+  int statement;
+  double seconds;
+};
+std::vector<Draw> ProgressDraws(const std::string& out) {
+  std::vector<Draw> draws;
+  const std::regex draw(R"(\r\x1b\[K  up    0001_slow +statement ([0-9]+) of 3, ([0-9.]+) s)");
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), draw); it != std::sregex_iterator(); ++it) {
+    draws.push_back({std::stoi((*it)[1]), std::stod((*it)[2])});
+  }
+  return draws;
+}
+
+void ExpectResultLineStandsAlone(const std::string& out) {
+  // The status line is cleared before the result line is printed.
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(\r\x1b\[K  up    0001_slow +[0-9.,]+ (ms|s)\n)"))) << out;
+  EXPECT_NE(out.find("Applied 1 migration"), std::string::npos) << out;
+}
+
+TEST(ProgressTest, SqliteLongStatementShowsItsNumberAndElapsedTimeOnATerminal) {
+  TempDir work;
+  // Statement 2 counts to 12 million: a second or more of CPU.
+  work.Write("migrations/0001_slow.up.sql",
+             "CREATE TABLE t (n integer);\n"
+             "INSERT INTO t WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 12000000) "
+             "SELECT count(*) FROM c;\n"
+             "INSERT INTO t VALUES (2);\n");
+  CommandOptions options;
+  options.cwd = fs::weakly_canonical(work.path()).string();
+  CommandResult r = RunOnTerminal({StrataBin(), "--url", "sqlite:test.db", "up"}, "", options);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::vector<Draw> draws = ProgressDraws(r.out);
+  if (draws.empty()) GTEST_SKIP() << "the statement ran in under a second here, so no progress line was due:\n" << r.out;
+  // The running statement's number is the right one from the first draw on,
+  // though statement 1 finished within the first 100 ms (between events).
+  for (const Draw& d : draws) EXPECT_EQ(d.statement, 2) << r.out;
+  EXPECT_GE(draws.front().seconds, 1.0) << r.out;  // shown once the statement has run a second
+  ExpectResultLineStandsAlone(r.out);
+}
+
+TEST(ProgressTest, PostgresLongStatementShowsElapsedTimeOnATerminal) {
+  ScopedPgDatabase pg;
+  ASSERT_TRUE(pg.ok());
+  TempDir work;
+  work.Write("migrations/0001_slow.up.sql", "SELECT 1;\nSELECT pg_sleep(2.5);\nSELECT 2;\n");
+  CommandOptions options;
+  options.cwd = fs::weakly_canonical(work.path()).string();
+  CommandResult r = RunOnTerminal({StrataBin(), "--url", pg.url(), "up"}, "", options);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::vector<Draw> draws = ProgressDraws(r.out);
+  ASSERT_GE(draws.size(), 2u) << r.out;
+  EXPECT_GE(draws.front().seconds, 1.0) << r.out;
+  // Redrawn while the statement runs, the time going up. (The number is the
+  // last one the server reported: PostgreSQL sends a multi-statement script's
+  // results when its output buffer fills or the script ends, so a short
+  // statement before a long one may still show as running.)
+  EXPECT_GT(draws.back().seconds, draws.front().seconds + 0.5) << r.out;
+  for (const Draw& d : draws) EXPECT_LE(d.statement, 2) << r.out;
+  ExpectResultLineStandsAlone(r.out);
+}
+
+// ---------------------------------------------------------------------------
 // The runner's own pieces.
 
 TEST(GoldenRunnerTest, MasksDurationsTimestampsAndVariables) {
