@@ -272,10 +272,13 @@ Status LocateError(Status error, std::optional<int> position, std::string_view s
 Status PostgresConnection::ExecScript(const std::string& sql) {
   // libpq sends a C string: a NUL would silently end the script there.
   if (Status nul = RejectNul(sql); !nul.ok()) return nul;
+  progress_base_ = 0;
+  // In pieces only inside a transaction: outside one, a multi-statement
+  // query is all or nothing, and pieces would each commit on their own.
+  if (sql.size() > kSendPiece && in_transaction()) return ExecInPieces(sql);
   // One round trip: the server runs the statements in order and stops at the
   // first error, so the number of results before it names the statement.
   // The results arrive as the statements complete: progress as it happens.
-  progress_base_ = 0;
   Outcome out = SendAndDrain(sql);
   if (out.error.ok()) return Status::Ok();
   // The splitter only maps the failure to a statement; if it cannot scan the
@@ -287,6 +290,43 @@ Status PostgresConnection::ExecScript(const std::string& sql) {
     failed = &(*statements)[index];
   }
   return LocateError(std::move(out.error), out.position, sql, sql, 0, failed);
+}
+
+// A large script (a data migration of many megabytes) goes in pieces of whole
+// statements of about kSendPiece bytes, one round trip each, in the same
+// transaction: libpq copies what it sends, so sending it whole would hold the
+// script twice more in memory. The server sees the same statements in the
+// same order; the first error stops it, as in one piece.
+Status PostgresConnection::ExecInPieces(const std::string& sql) {
+  std::string_view script(sql);
+  size_t start = 0;                      // of the piece not sent yet
+  std::vector<sql::Statement> pending;  // its statements, to name a failing one
+  Status failure = Status::Ok();
+  auto send = [&](size_t end) {
+    std::string piece(script.substr(start, end - start));
+    Outcome out = SendAndDrain(piece);
+    progress_base_ += out.completed;
+    if (!out.error.ok()) {
+      const sql::Statement* failed =
+          pending.empty() ? nullptr : &pending[std::min(static_cast<size_t>(out.completed), pending.size() - 1)];
+      failure = LocateError(std::move(out.error), out.position, script, piece, start, failed);
+      return false;
+    }
+    start = end;
+    pending.clear();
+    return true;
+  };
+  Status scanned = sql::ForEachStatement(script, sql::Dialect::kPostgres, [&](const sql::Statement& st) {
+    if (st.offset - start >= kSendPiece && !pending.empty() && !send(st.offset)) return false;
+    pending.push_back(st);
+    return true;
+  });
+  if (!failure.ok()) return failure;
+  // The rest; or, where the splitter could not scan the text (an
+  // unterminated quote), everything not sent yet, for the server to judge.
+  (void)scanned;
+  if (start < script.size() && !send(script.size())) return failure;
+  return Status::Ok();
 }
 
 Status PostgresConnection::ExecEach(const std::string& sql) {

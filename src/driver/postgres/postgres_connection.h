@@ -3,8 +3,9 @@
 // Connects with the URL as libpq's dbname (expand_dbname), retrying
 // transient failures with exponential backoff but never authentication
 // failures or a missing database. ExecScript sends a whole migration in one
-// simple-query round trip and maps the server's error position back to a
-// line and column of the script; ExecEach sends statements one by one (for
+// simple-query round trip (inside a transaction, a script over 4 MiB in
+// pieces of whole statements, so that libpq's copy stays small) and maps the
+// server's error position back to a line and column of the script; ExecEach sends statements one by one (for
 // statements that refuse a transaction block, e.g. CREATE INDEX
 // CONCURRENTLY). Server notices are collected for TakeNotices().
 //
@@ -95,6 +96,9 @@ class PostgresConnection final : public Connection {
   // Sends `text` (one or more statements) and reads every result, ending
   // COPY sub-protocols so that the connection is always ready afterwards.
   Outcome SendAndDrain(const std::string& text);
+  Status ExecInPieces(const std::string& sql);
+  // Scripts longer than this are sent in pieces of whole statements.
+  static constexpr size_t kSendPiece = size_t{4} << 20;
   // Runs one statement that returns no rows (BEGIN, SAVEPOINT, ...).
   Status Exec(const std::string& sql);
 

@@ -116,6 +116,52 @@ TEST(PostgresDriver, ErrorPositionCountsCharactersNotBytes) {
   EXPECT_EQ(s.column(), 14) << s.ToString();
 }
 
+// A script over 4 MiB goes in pieces of whole statements inside the
+// transaction: every statement runs once, in order; an error in a later
+// piece names its own line and column (the server's position mapped through
+// the piece) and the statement; statements observed count across pieces.
+TEST(PostgresDriver, LargeScriptInATransactionRunsInPiecesWithLinesOfTheWholeScript) {
+  strata::testing::ScopedPgDatabase db;
+  ASSERT_TRUE(db.ok());
+  auto conn = MustOpen(db.url());
+  ASSERT_NE(conn, nullptr);
+  ASSERT_TRUE(conn->ExecScript("CREATE TABLE big (id integer PRIMARY KEY, note text)").ok());
+  std::string script;
+  const int rows = 50000;  // ~9 MB: three pieces
+  std::string pad(150, 'x');
+  for (int i = 1; i <= rows; ++i) {
+    script += "INSERT INTO big VALUES (" + std::to_string(i) + ", '" + pad + "ü');\n";
+  }
+  ASSERT_GT(script.size(), size_t{8} << 20);
+  int observed = 0;
+  conn->SetStatementObserver([&](int completed) { observed = completed; });
+  ASSERT_TRUE(conn->Begin().ok());
+  ASSERT_TRUE(conn->ExecScript(script).ok());
+  EXPECT_EQ(observed, rows);
+  conn->SetStatementObserver({});
+  ASSERT_TRUE(conn->Commit().ok());
+  EXPECT_EQ(Value0(*conn, "SELECT count(*) FROM big"), std::to_string(rows));
+  EXPECT_EQ(Value0(*conn, "SELECT min(id) || '-' || max(id) FROM big"), "1-" + std::to_string(rows));
+
+  // The same script with a bad column on line 45,000 (in the third piece),
+  // after multi-byte characters: rolled back as a whole.
+  ASSERT_TRUE(conn->ExecScript("TRUNCATE big").ok());
+  std::string bad = script;
+  std::string line = "INSERT INTO big VALUES (45000, '" + pad + "ü');";
+  size_t at = bad.find(line);
+  ASSERT_NE(at, std::string::npos);
+  bad.replace(at, line.size(), "INSERT INTO big (id, nope) VALUES (45000, 'ü');");
+  ASSERT_TRUE(conn->Begin().ok());
+  Status s = conn->ExecScript(bad);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.sqlstate(), "42703") << s.ToString();
+  EXPECT_EQ(s.line(), 45000) << s.ToString();
+  EXPECT_EQ(s.column(), 22) << s.ToString();
+  EXPECT_NE(s.ToString().find("INSERT INTO big (id, nope)"), std::string::npos) << s.ToString();
+  EXPECT_TRUE(conn->Rollback().ok());
+  EXPECT_EQ(Value0(*conn, "SELECT count(*) FROM big"), "0");
+}
+
 TEST(PostgresDriver, CopyLeavesTheConnectionUsable) {
   strata::testing::ScopedPgDatabase db;
   ASSERT_TRUE(db.ok());
