@@ -87,7 +87,22 @@ Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off
 }
 
 Status ApplyTransactionControl(PlanStep* step, sql::Dialect dialect) {
-  if (step->no_transaction) return Status::Ok();
+  if (step->no_transaction) {
+    // It runs statement by statement, so it must split into statements, here,
+    // before anything is recorded or run: a file that does not split would
+    // otherwise be marked dirty having run nothing (or, split wrongly, run
+    // part of itself).
+    auto control = sql::AnalyzeControl(step->sql(), dialect);
+    if (!control.ok()) {
+      return Status::Validation(step->version + (step->name.empty() ? "" : "_" + step->name) +
+                                " is a no-transaction migration, run statement by statement, and strata cannot split "
+                                "it into statements: " + control.status().message())
+          .At(step->file, control.status().line(), control.status().column())
+          .WithHint("fix the SQL there; nothing has run");
+    }
+    step->statements = control->statements;
+    return Status::Ok();
+  }
   auto prepared = PrepareScript(step->sql(), step->foreign_keys_off, dialect, step->file,
                                 step->version + (step->name.empty() ? "" : "_" + step->name));
   if (!prepared.ok()) return prepared.status();

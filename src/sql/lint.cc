@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "sql/lint/rule.h"
+#include "sql/literal_insert.h"
 #include "sql/lock_table.h"
 #include "sql/parsed_migration.h"
 #include "sql/pg_tree.h"
@@ -399,6 +400,13 @@ void LintOne(const LintMigration& m, const LintOptions& options, SchemaState& st
     chunk_start = std::string_view::npos;
   };
   Status s = ForEachStatement(m.sql, options.dialect, [&](const Statement& st) {
+    // Seed data: a literal INSERT changes no schema, takes no lock that
+    // blocks and fires no rule, so it skips the parse (literal_insert.h).
+    if (IsLiteralInsert(st.text)) {
+      flush();
+      ++result->statements;
+      return true;
+    }
     if (chunk_start == std::string_view::npos) chunk_start = st.offset;
     chunk_end = st.offset + st.text.size();
     if (chunk_end - chunk_start >= kChunkBytes) flush();

@@ -333,6 +333,37 @@ TEST(LintIssue13Test, NoTransactionMigrationGetsNoLockTimeoutFromConfigOrSetLoca
   EXPECT_EQ(lines[0].substr(0, 2), "5:") << lines[0];
 }
 
+// A data migration over the 256 KiB chunk: literal INSERTs skip the parse
+// (literal_insert.h), everything else is linted as in a small file, at the
+// right line, in order, and every statement counts.
+TEST(LintLargeFileTest, LiteralInsertsSkipTheParseAndTheRestIsLintedInOrder) {
+  std::string big;
+  int line = 0;
+  auto add = [&](const std::string& statement) {
+    big += statement + "\n";
+    return ++line;
+  };
+  for (int i = 0; i < 3000; ++i) add("INSERT INTO users (id, email) VALUES (" + std::to_string(i) + ", 'u" +
+                                     std::to_string(i) + "@example.com'), (-1, NULL);");
+  int drop_line = add("DROP TABLE orders;");
+  for (int i = 0; i < 3000; ++i) add("INSERT INTO users VALUES (" + std::to_string(i) + ", 'x', 'y', 1, 2.5);");
+  int update_line = add("UPDATE users SET email = NULL;");
+  for (int i = 0; i < 3000; ++i) add("INSERT INTO users VALUES (" + std::to_string(i) + ", 'x', 'y', 1, 2.5);");
+  int syntax_line = add("INSERT INTO users VALUES (1, 'x';");
+  ASSERT_GT(big.size(), size_t{256 * 1024});
+  LintResult r = LintAfterSetup(Tx(big));
+  EXPECT_EQ(r.statements, 9004 + 5) << "setup's 5 statements, then every statement of the file";
+  const Finding* drop = FindingOf(r, "drop-table");
+  ASSERT_NE(drop, nullptr);
+  EXPECT_EQ(drop->line, drop_line);
+  const Finding* update = FindingOf(r, "update-without-where");
+  ASSERT_NE(update, nullptr);
+  EXPECT_EQ(update->line, update_line);
+  const Finding* syntax = FindingOf(r, "syntax-error");
+  ASSERT_NE(syntax, nullptr);
+  EXPECT_EQ(syntax->line, syntax_line);
+}
+
 TEST(LintIssue13Test, PartitionedTableIndexGetsTheOnOnlyRecipeNotConcurrently) {
   // PostgreSQL: "cannot create index on partitioned table concurrently".
   LintResult r = LintAfterSetup(Tx("CREATE INDEX events_at ON events (at);"));

@@ -3,6 +3,7 @@
 #include <pg_query.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <string>
@@ -164,7 +165,33 @@ bool ContainsAtomic(std::string_view script) {
   return util::ToLower(script).find("atomic") != std::string::npos;
 }
 
-Result<std::vector<Statement>> SplitPostgres(std::string_view script) {
+// Where the text libpg_query's scanner split left out starts, or npos. The
+// scanner ends a statement only at a ';' outside parentheses and emits
+// nothing for text whose parentheses never balance again ("VALUES (1;", "1)"):
+// that statement and every one after it would silently be lost.
+size_t LostTail(std::string_view script, size_t covered) {
+  size_t i = covered;
+  while (i < script.size()) {
+    char c = script[i];
+    if (c == ';' || std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (script.compare(i, 2, "--") == 0) {
+      size_t nl = script.find('\n', i);
+      i = nl == std::string_view::npos ? script.size() : nl + 1;
+    } else if (script.compare(i, 2, "/*") == 0) {
+      i = SkipBlockComment(script, i, true);
+    } else {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The statements, and in *lost where the text the scanner left out starts
+// (npos when none); that text is appended as one last statement, so that a
+// window of a larger script that ends inside a statement keeps its tail.
+Result<std::vector<Statement>> SplitPostgresRaw(std::string_view script, size_t* lost) {
+  *lost = std::string_view::npos;
   std::string text(script);  // libpg_query wants a NUL-terminated string
   SplitResultPtr result(new PgQuerySplitResult(pg_query_split_with_scanner(text.c_str())));
   if (result->error != nullptr) {
@@ -181,13 +208,32 @@ Result<std::vector<Statement>> SplitPostgres(std::string_view script) {
     if (parsed->error == nullptr) result = std::move(parsed);
   }
   std::vector<Statement> out;
+  size_t covered = 0;
   for (int i = 0; i < result->n_stmts; ++i) {
     const PgQuerySplitStmt* s = result->stmts[i];
     size_t from = static_cast<size_t>(s->stmt_location);
     size_t to = from + static_cast<size_t>(s->stmt_len);
     if (from > script.size() || to > script.size()) continue;  // defensive: never read past the script
     AddStatement(script, from, to, Dialect::kPostgres, &out);
+    covered = std::max(covered, to);
   }
+  *lost = LostTail(script, covered);
+  if (*lost != std::string_view::npos) AddStatement(script, *lost, script.size(), Dialect::kPostgres, &out);
+  return out;
+}
+
+Status UnbalancedAt(std::string_view script, size_t lost) {
+  LineCol at = LocateOffset(script, lost);
+  return Status::Parse("this statement does not end: its parentheses do not balance, so no ';' after it ends it")
+      .At("", at.line, at.column)
+      .WithHint("check the parentheses of the statement that starts here; as written, PostgreSQL would read it and "
+                "everything after it as one statement");
+}
+
+Result<std::vector<Statement>> SplitPostgres(std::string_view script) {
+  size_t lost = std::string_view::npos;
+  auto out = SplitPostgresRaw(script, &lost);
+  if (out.ok() && lost != std::string_view::npos) return UnbalancedAt(script, lost);
   return out;
 }
 
@@ -205,7 +251,10 @@ Status ForEachStatement(std::string_view script, Dialect dialect, const std::fun
   while (from < script.size()) {
     const bool last = from + size >= script.size();
     std::string_view part = script.substr(from, last ? std::string_view::npos : size);
-    auto split = Split(part, dialect);
+    // A window that ends inside a statement leaves it unbalanced: its tail is
+    // the last statement, and the next window starts there.
+    size_t lost = std::string_view::npos;
+    auto split = dialect == Dialect::kSqlite ? Split(part, dialect) : SplitPostgresRaw(part, &lost);
     if (last) {
       if (!split.ok()) {
         LineCol base = LocateOffset(script, from);
@@ -214,7 +263,9 @@ Status ForEachStatement(std::string_view script, Dialect dialect, const std::fun
         int column = line == 1 ? base.column + (s.column() > 0 ? s.column() : 1) - 1 : s.column();
         return Status::Parse(s.message()).At("", base.line + line - 1, column);
       }
+      // The statements before one that does not end, then the error.
       for (Statement st : *split) {
+        if (st.offset == lost) return UnbalancedAt(script, from + lost);
         st.offset += from;
         if (!each(st)) return Status::Ok();
       }

@@ -129,6 +129,40 @@ TEST(SplitTest, PostgresScannerErrorIsParseWithLine) {
   EXPECT_EQ(dollar.status().line(), 1);
 }
 
+// libpg_query's scanner ends a statement only at a ';' outside parentheses
+// and emits nothing for text whose parentheses never balance again: without
+// a check, that statement and every one after it were silently dropped (a
+// no-transaction migration then ran only the statements before it).
+TEST(SplitTest, PostgresUnbalancedParenthesesAreAnErrorNotLostStatements) {
+  for (const char* script : {"select 1;\n  insert into t values (1, 'x';\ncreate table c (id int);\n",
+                             "select 1;\n  select 1);\nselect 2;\n", "select 1;\n  select ((1);\n"}) {
+    auto r = Split(script, Dialect::kPostgres);
+    ASSERT_FALSE(r.ok()) << script;
+    EXPECT_EQ(r.status().code(), Status::Code::kParse);
+    EXPECT_EQ(r.status().line(), 2) << script;
+    EXPECT_EQ(r.status().column(), 3) << script;
+    EXPECT_NE(r.status().message().find("parentheses do not balance"), std::string::npos);
+  }
+  // Balanced ones, ';' inside them, and parentheses in strings and comments.
+  EXPECT_EQ(Texts("select (1); select ')' /* ( */; select f((2), '(')", Dialect::kPostgres),
+            (V{"select (1)", "select ')'", "select f((2), '(')"}));
+  // A script of many windows: the statements before the broken one arrive,
+  // then the error at its line; a window that ends inside a statement's
+  // parentheses is not an error.
+  std::string big;
+  for (int i = 0; i < 20000; ++i) big += "insert into t values (" + std::to_string(i) + ", 'a;b');\n";
+  size_t count = 0;
+  ASSERT_TRUE(ForEachStatement(big, Dialect::kPostgres, [&](const Statement&) { return ++count, true; }, 4096).ok());
+  EXPECT_EQ(count, 20000u);
+  std::string broken = big + "insert into t values (1;\n" + big;
+  count = 0;
+  Status s = ForEachStatement(broken, Dialect::kPostgres, [&](const Statement&) { return ++count, true; }, 4096);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.line(), 20001);
+  EXPECT_EQ(s.column(), 1);
+  EXPECT_EQ(count, 20000u);
+}
+
 TEST(SplitTest, OffsetsAreBytes) {
   std::string_view script = "select 'é'; select 2";
   auto r = Split(script, Dialect::kPostgres);
