@@ -471,7 +471,27 @@ Status AnalyzeWith(std::string_view script, bool no_transaction, SchemaState& st
     }
     chunk_start = std::string_view::npos;
   };
+  std::string table;
   Status s = ForEachStatement(script, Dialect::kPostgres, [&](const Statement& st) {
+    // Seed data skips the parse: a literal INSERT takes ROW EXCLUSIVE on its
+    // table and changes no schema (literal_insert.h), as its lock table row
+    // says.
+    if (IsLiteralInsert(st.text, &table)) {
+      flush();
+      if (!error.ok()) return false;
+      StatementInfo info;
+      info.offset = st.offset;
+      info.length = st.text.size();
+      LineCol at = lines.At(info.offset);
+      info.line = at.line;
+      info.column = at.column;
+      info.kind = "INSERT";
+      info.locks.push_back({table, LockMode::kRowExclusive});
+      info.forms = {"insert"};
+      info.in_transaction = !no_transaction || explicit_tx;
+      each(std::move(info));
+      return true;
+    }
     if (chunk_start == std::string_view::npos) chunk_start = st.offset;
     chunk_end = st.offset + st.text.size();
     if (chunk_end - chunk_start >= kChunkBytes) flush();

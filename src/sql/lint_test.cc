@@ -364,6 +364,41 @@ TEST(LintLargeFileTest, LiteralInsertsSkipTheParseAndTheRestIsLintedInOrder) {
   EXPECT_EQ(syntax->line, syntax_line);
 }
 
+// plan's analysis of a large file: a literal INSERT that skips the parse is
+// described exactly as the parse describes it (kind, locks, lock table row,
+// place), and the other statements are parsed as before.
+TEST(LintLargeFileTest, AnalyzeDescribesSkippedInsertsAsTheParseDoes) {
+  std::string big = "CREATE TABLE \"Mixed\" (id int);\n";
+  for (int i = 0; i < 6000; ++i) {
+    big += i % 3 == 0   ? "INSERT INTO App.Users (id) VALUES (" + std::to_string(i) + ");\n"
+           : i % 3 == 1 ? "INSERT INTO \"Mixed\" VALUES (" + std::to_string(i) + "), (-1);\n"
+                        : "insert into users values (" + std::to_string(i) + ", 'a', 'b', 1, 2.5);\n";
+  }
+  big += "ALTER TABLE users ADD COLUMN z int;\n";
+  ASSERT_GT(big.size(), size_t{256 * 1024});
+  std::vector<StatementInfo> infos;
+  ASSERT_TRUE(AnalyzePostgres(big, false, [&](StatementInfo&& info) { infos.push_back(std::move(info)); }).ok());
+  ASSERT_EQ(infos.size(), 6002u);
+  EXPECT_EQ(infos.back().kind, "ALTER TABLE");
+  EXPECT_EQ(infos.back().line, 6002);
+  for (size_t i = 1; i + 1 < infos.size(); i += 97) {
+    const StatementInfo& fast = infos[i];
+    auto parsed = AnalyzePostgres(big.substr(fast.offset, fast.length), false);
+    ASSERT_TRUE(parsed.ok() && parsed->size() == 1u);
+    const StatementInfo& slow = (*parsed)[0];
+    EXPECT_EQ(fast.kind, slow.kind);
+    ASSERT_EQ(fast.locks.size(), slow.locks.size());
+    EXPECT_EQ(fast.locks[0].relation, slow.locks[0].relation);
+    EXPECT_EQ(fast.locks[0].mode, slow.locks[0].mode);
+    EXPECT_EQ(fast.forms, slow.forms);
+    EXPECT_EQ(fast.rewrites, slow.rewrites);
+    EXPECT_EQ(fast.scans, slow.scans);
+    EXPECT_EQ(fast.line, static_cast<int>(i) + 1);
+    EXPECT_EQ(fast.column, 1);
+    EXPECT_TRUE(fast.in_transaction);
+  }
+}
+
 TEST(LintIssue13Test, PartitionedTableIndexGetsTheOnOnlyRecipeNotConcurrently) {
   // PostgreSQL: "cannot create index on partitioned table concurrently".
   LintResult r = LintAfterSetup(Tx("CREATE INDEX events_at ON events (at);"));

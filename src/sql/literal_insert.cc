@@ -104,7 +104,13 @@ class Scanner {
     while (IdentCont(i_)) ++i_;
     std::string_view word = s_.substr(start, i_ - start);
     if (IsReservedKeyword(word)) return false;
-    if (out) *out = std::string(word);
+    if (out) {
+      // As PostgreSQL folds an unquoted name: ASCII letters to lower case.
+      *out = std::string(word);
+      for (char& c : *out) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+    }
     return true;
   }
 

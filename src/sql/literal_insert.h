@@ -13,7 +13,9 @@
 //     TRUE, FALSE, each optionally negative (numbers); no casts, functions,
 //     DEFAULT, E'' / $$ strings, ON CONFLICT or RETURNING;
 //   - comments (-- and non-nested /* */) and whitespace between tokens.
-// `table` (if not null) receives the table as written, quotes removed.
+// `table` (if not null) receives the table as PostgreSQL names it: unquoted
+// names folded to lower case, quoted ones as written without the quotes,
+// "schema.table" when qualified.
 #pragma once
 
 #include <string>

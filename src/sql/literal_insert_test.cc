@@ -17,7 +17,7 @@ TEST(LiteralInsertTest, AcceptsSeedDataShapes) {
   std::string table;
   EXPECT_TRUE(IsLiteralInsert("INSERT INTO users VALUES (1, 'ann')", &table));
   EXPECT_EQ(table, "users");
-  EXPECT_TRUE(IsLiteralInsert("insert into app.users (id, name) values (1, 'it''s'), (-2, NULL)", &table));
+  EXPECT_TRUE(IsLiteralInsert("insert into App.Users (id, name) values (1, 'it''s'), (-2, NULL)", &table));
   EXPECT_EQ(table, "app.users");
   EXPECT_TRUE(IsLiteralInsert("INSERT INTO \"Order Items\" (\"Qty\") VALUES (1.5e-3)", &table));
   EXPECT_EQ(table, "Order Items");
