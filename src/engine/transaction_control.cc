@@ -32,6 +32,21 @@ std::string Refusal(const sql::ControlStatement& c) {
   }
 }
 
+// A script the engine's scanner cannot split (an unterminated quote,
+// dollar quote or comment) is refused before anything runs: on the server
+// it would fail only after every earlier migration of the run was applied,
+// and SQLite takes an unterminated /* comment as a comment to the end of the
+// file, silently skipping the statements in it.
+Status Unsplittable(const Status& parse, const std::string& file, const std::string& label) {
+  bool unterminated = parse.message().find("unterminated") != std::string::npos ||
+                      parse.message().find("incomplete") != std::string::npos;
+  return Status::Validation(label + ": " + parse.message())
+      .At(file, parse.line(), parse.column())
+      .WithHint(unterminated ? "close it where it should end: the database would read the rest of the file as part of "
+                               "it; nothing was applied"
+                             : "fix the file at that position; nothing was applied");
+}
+
 }  // namespace
 
 Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off, sql::Dialect dialect,
@@ -39,11 +54,13 @@ Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off
   PreparedScript out;
   out.foreign_keys_off = foreign_keys_off;
   auto control = sql::AnalyzeControl(sql, dialect);
-  // A script that does not split fails on the server with its own error,
-  // inside strata's transaction: nothing to decide here.
   out.original = sql;
-  if (control.ok()) out.statements = control->statements;
-  if (!control.ok() || control->all.empty()) return out;
+  if (!control.ok()) {
+    if (control.status().code() == Status::Code::kParse) return Unsplittable(control.status(), file, label);
+    return out;  // anything else: the server reports it, inside strata's transaction
+  }
+  out.statements = control->statements;
+  if (control->all.empty()) return out;
   if (!control->refused.empty()) {
     // The statement that breaks the file: the COMMIT in the middle rather
     // than the BEGIN before it.
@@ -87,9 +104,14 @@ Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off
 }
 
 Status ApplyTransactionControl(PlanStep* step, sql::Dialect dialect) {
-  if (step->no_transaction) return Status::Ok();
-  auto prepared = PrepareScript(step->sql(), step->foreign_keys_off, dialect, step->file,
-                                step->version + (step->name.empty() ? "" : "_" + step->name));
+  std::string label = step->version + (step->name.empty() ? "" : "_" + step->name);
+  if (step->no_transaction) {
+    // Run as written, but not if it cannot even be split.
+    Status split = sql::ForEachStatement(step->sql(), dialect, [](const sql::Statement&) { return true; });
+    if (split.code() == Status::Code::kParse) return Unsplittable(split, step->file, label);
+    return Status::Ok();
+  }
+  auto prepared = PrepareScript(step->sql(), step->foreign_keys_off, dialect, step->file, label);
   if (!prepared.ok()) return prepared.status();
   if (prepared->stripped) step->rewritten = std::move(*prepared->stripped);
   step->statements = prepared->statements;

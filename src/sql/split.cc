@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "util/strings.h"
@@ -19,7 +20,7 @@ bool IsTagChar(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x8
 // Index just past a quoted run that opened at s[i] with `quote`; a doubled
 // quote is an escaped one. `backslash`: E'' strings, where \x escapes x.
 // Unterminated runs end at the end of the text: the engine reports those.
-size_t SkipQuoted(std::string_view s, size_t i, char quote, bool backslash) {
+size_t SkipQuoted(std::string_view s, size_t i, char quote, bool backslash, bool* closed = nullptr) {
   for (++i; i < s.size(); ++i) {
     if (backslash && s[i] == '\\') {
       ++i;
@@ -27,16 +28,18 @@ size_t SkipQuoted(std::string_view s, size_t i, char quote, bool backslash) {
       if (i + 1 < s.size() && s[i + 1] == quote) {
         ++i;
       } else {
+        if (closed) *closed = true;
         return i + 1;
       }
     }
   }
+  if (closed) *closed = false;
   return s.size();
 }
 
 // Index just past a block comment that opened at s[i]. PostgreSQL nests
 // them; SQLite does not.
-size_t SkipBlockComment(std::string_view s, size_t i, bool nested) {
+size_t SkipBlockComment(std::string_view s, size_t i, bool nested, bool* closed = nullptr) {
   int depth = 0;
   while (i < s.size()) {
     if (s.compare(i, 2, "/*") == 0) {
@@ -45,17 +48,21 @@ size_t SkipBlockComment(std::string_view s, size_t i, bool nested) {
       if (!nested && depth > 1) depth = 1;
     } else if (s.compare(i, 2, "*/") == 0) {
       i += 2;
-      if (--depth == 0) return i;
+      if (--depth == 0) {
+        if (closed) *closed = true;
+        return i;
+      }
     } else {
       ++i;
     }
   }
+  if (closed) *closed = false;
   return s.size();
 }
 
 // PostgreSQL $tag$...$tag$ starting at s[i] == '$': index past the closing
 // tag, or 0 when s[i] does not open a dollar quote ($1 is a parameter).
-size_t SkipDollarQuote(std::string_view s, size_t i) {
+size_t SkipDollarQuote(std::string_view s, size_t i, bool* closed = nullptr) {
   size_t j = i + 1;
   if (j < s.size() && s[j] != '$') {
     if (!IsTagStart(static_cast<unsigned char>(s[j]))) return 0;
@@ -65,6 +72,7 @@ size_t SkipDollarQuote(std::string_view s, size_t i) {
   if (j >= s.size()) return 0;
   std::string_view tag = s.substr(i, j - i + 1);
   size_t close = s.find(tag, j + 1);
+  if (closed) *closed = close != std::string_view::npos;
   return close == std::string_view::npos ? s.size() : close + tag.size();
 }
 
@@ -125,7 +133,79 @@ void AddStatement(std::string_view script, size_t from, size_t to, Dialect diale
   if (b < e) out->push_back(Statement{from + b, raw.substr(b, e - b)});
 }
 
-std::vector<Statement> SplitSqlite(std::string_view script) {
+// Where `s` opens a quoted run or a block comment that it never closes, and
+// what it is, for a message; nullopt when every run is closed. The same
+// lexer as SignificantSpan.
+struct Unclosed {
+  size_t offset = 0;
+  const char* what = "";
+};
+std::optional<Unclosed> FindUnclosed(std::string_view s, Dialect dialect) {
+  const bool pg = dialect == Dialect::kPostgres;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    const size_t open = i;
+    bool closed = true;
+    const char* what = "";
+    if (s.compare(i, 2, "--") == 0) {
+      size_t nl = s.find('\n', i);
+      i = nl == std::string_view::npos ? s.size() : nl + 1;
+      continue;
+    }
+    if (s.compare(i, 2, "/*") == 0) {
+      i = SkipBlockComment(s, i, pg, &closed);
+      what = "/* comment";
+    } else if (c == '\'' || c == '"' || (!pg && c == '`')) {
+      i = SkipQuoted(s, i, static_cast<char>(c), false, &closed);
+      what = c == '\'' ? "quoted string" : "quoted identifier";
+    } else if (pg && (c == 'E' || c == 'e') && i + 1 < s.size() && s[i + 1] == '\'') {
+      i = SkipQuoted(s, i + 1, '\'', true, &closed);
+      what = "quoted string";
+    } else if (!pg && c == '[') {
+      size_t close = s.find(']', i);
+      closed = close != std::string_view::npos;
+      i = closed ? close + 1 : s.size();
+      what = "[quoted identifier]";
+    } else if (pg && c == '$' && SkipDollarQuote(s, i) != 0) {
+      i = SkipDollarQuote(s, i, &closed);
+      what = "dollar-quoted string";
+    } else if (IsIdentChar(c)) {
+      while (i < s.size() && IsIdentChar(static_cast<unsigned char>(s[i]))) ++i;
+    } else {
+      ++i;
+    }
+    if (!closed) return Unclosed{open, what};
+  }
+  return std::nullopt;
+}
+
+// A script whose last statement never ends (an unterminated quote or
+// comment, CREATE TRIGGER without END): SQLite would run the part it can,
+// or treat an unterminated comment as a comment to the end of the file and
+// silently skip the statements in it. kParse at where it opens.
+Status CheckSqliteTail(std::string_view script, size_t start) {
+  std::string_view tail = script.substr(start);
+  std::string probe(tail);
+  probe += "\n;";
+  if (sqlite3_complete(probe.c_str())) return Status::Ok();
+  auto unclosed = FindUnclosed(tail, Dialect::kSqlite);
+  size_t at = start;
+  std::string message;
+  if (unclosed) {
+    at += unclosed->offset;
+    message = std::string("unterminated ") + unclosed->what;
+  } else {
+    at += SignificantSpan(tail, Dialect::kSqlite).first;
+    message = "incomplete statement at the end of the file (a CREATE TRIGGER without END?)";
+  }
+  LineCol lc = LocateOffset(script, at);
+  return Status::Parse(message).At("", lc.line, lc.column);
+}
+
+// `final`: `script` ends where the file ends (not a window cut in the middle
+// of a statement), so an unfinished last statement is an error.
+Result<std::vector<Statement>> SplitSqlite(std::string_view script, bool final) {
   std::vector<Statement> out;
   std::string pending;  // NUL-terminated copy for sqlite3_complete
   size_t start = 0;
@@ -136,6 +216,10 @@ std::vector<Statement> SplitSqlite(std::string_view script) {
     if (!sqlite3_complete(pending.c_str())) continue;
     AddStatement(script, start, semi, Dialect::kSqlite, &out);
     start = semi + 1;
+  }
+  if (final) {
+    Status tail = CheckSqliteTail(script, start);
+    if (!tail.ok()) return tail;
   }
   AddStatement(script, start, script.size(), Dialect::kSqlite, &out);
   return out;
@@ -194,7 +278,7 @@ Result<std::vector<Statement>> SplitPostgres(std::string_view script) {
 }  // namespace
 
 Result<std::vector<Statement>> Split(std::string_view script, Dialect dialect) {
-  if (dialect == Dialect::kSqlite) return SplitSqlite(script);
+  if (dialect == Dialect::kSqlite) return SplitSqlite(script, true);
   return SplitPostgres(script);
 }
 
@@ -205,7 +289,7 @@ Status ForEachStatement(std::string_view script, Dialect dialect, const std::fun
   while (from < script.size()) {
     const bool last = from + size >= script.size();
     std::string_view part = script.substr(from, last ? std::string_view::npos : size);
-    auto split = Split(part, dialect);
+    auto split = dialect == Dialect::kSqlite ? SplitSqlite(part, last) : SplitPostgres(part);
     if (last) {
       if (!split.ok()) {
         LineCol base = LocateOffset(script, from);
