@@ -3,6 +3,7 @@
 #include <pg_query.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 #include <optional>
@@ -140,42 +141,57 @@ struct Unclosed {
   size_t offset = 0;
   const char* what = "";
 };
+// The quoted run or block comment that opens at s[i], if one does: sets
+// *what, and returns the index just past its end (s.size() when it never
+// closes, with *closed false). 0 when nothing opens at s[i].
+size_t SkipRun(std::string_view s, size_t i, bool pg, const char** what, bool* closed) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  *closed = true;
+  if (s.compare(i, 2, "/*") == 0) {
+    *what = "/* comment";
+    return SkipBlockComment(s, i, pg, closed);
+  }
+  if (c == '\'' || c == '"' || (!pg && c == '`')) {
+    *what = c == '\'' ? "quoted string" : "quoted identifier";
+    return SkipQuoted(s, i, static_cast<char>(c), false, closed);
+  }
+  if (pg && (c == 'E' || c == 'e') && i + 1 < s.size() && s[i + 1] == '\'') {
+    *what = "quoted string";
+    return SkipQuoted(s, i + 1, '\'', true, closed);
+  }
+  if (!pg && c == '[') {
+    *what = "[quoted identifier]";
+    size_t close = s.find(']', i);
+    *closed = close != std::string_view::npos;
+    return *closed ? close + 1 : s.size();
+  }
+  if (pg && c == '$' && SkipDollarQuote(s, i) != 0) {
+    *what = "dollar-quoted string";
+    return SkipDollarQuote(s, i, closed);
+  }
+  return 0;
+}
+
 std::optional<Unclosed> FindUnclosed(std::string_view s, Dialect dialect) {
   const bool pg = dialect == Dialect::kPostgres;
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    const size_t open = i;
-    bool closed = true;
-    const char* what = "";
     if (s.compare(i, 2, "--") == 0) {
       size_t nl = s.find('\n', i);
       i = nl == std::string_view::npos ? s.size() : nl + 1;
       continue;
     }
-    if (s.compare(i, 2, "/*") == 0) {
-      i = SkipBlockComment(s, i, pg, &closed);
-      what = "/* comment";
-    } else if (c == '\'' || c == '"' || (!pg && c == '`')) {
-      i = SkipQuoted(s, i, static_cast<char>(c), false, &closed);
-      what = c == '\'' ? "quoted string" : "quoted identifier";
-    } else if (pg && (c == 'E' || c == 'e') && i + 1 < s.size() && s[i + 1] == '\'') {
-      i = SkipQuoted(s, i + 1, '\'', true, &closed);
-      what = "quoted string";
-    } else if (!pg && c == '[') {
-      size_t close = s.find(']', i);
-      closed = close != std::string_view::npos;
-      i = closed ? close + 1 : s.size();
-      what = "[quoted identifier]";
-    } else if (pg && c == '$' && SkipDollarQuote(s, i) != 0) {
-      i = SkipDollarQuote(s, i, &closed);
-      what = "dollar-quoted string";
+    const char* what = "";
+    bool closed = true;
+    if (size_t end = SkipRun(s, i, pg, &what, &closed); end != 0) {
+      if (!closed) return Unclosed{i, what};
+      i = end;
     } else if (IsIdentChar(c)) {
       while (i < s.size() && IsIdentChar(static_cast<unsigned char>(s[i]))) ++i;
     } else {
       ++i;
     }
-    if (!closed) return Unclosed{open, what};
   }
   return std::nullopt;
 }
@@ -213,7 +229,20 @@ Result<std::vector<Statement>> SplitSqlite(std::string_view script, bool final) 
     // sqlite3_complete knows strings, comments and CREATE TRIGGER ... BEGIN
     // ... END, whose inner ';' do not end the statement.
     pending.assign(script.substr(start, semi + 1 - start));
-    if (!sqlite3_complete(pending.c_str())) continue;
+    if (!sqlite3_complete(pending.c_str())) {
+      // Inside a quote or comment: no ';' before its end ends the
+      // statement, so go on from there. Checking each ';' inside it would
+      // copy and rescan from `start` every time: quadratic, hours for an
+      // unterminated quote near the top of a data migration.
+      if (auto open = FindUnclosed(script.substr(start, semi + 1 - start), Dialect::kSqlite)) {
+        const char* what = "";
+        bool closed = true;
+        size_t end = SkipRun(script, start + open->offset, false, &what, &closed);
+        if (!closed) break;  // never closes: the rest is the last statement
+        semi = end - 1;      // the next find starts at `end`
+      }
+      continue;
+    }
     AddStatement(script, start, semi, Dialect::kSqlite, &out);
     start = semi + 1;
   }
@@ -248,6 +277,21 @@ bool ContainsAtomic(std::string_view script) {
   return util::ToLower(script).find("atomic") != std::string::npos;
 }
 
+// The scanner's message quotes the text "at or near" the error, which for an
+// unterminated quote is the whole rest of the script (megabytes in a data
+// migration): keep its first line, at most 40 bytes of it.
+std::string ShortScannerMessage(std::string_view message) {
+  constexpr std::string_view kNear = " at or near \"";
+  size_t near = message.find(kNear);
+  if (near == std::string_view::npos) return std::string(message);
+  std::string_view token = message.substr(near + kNear.size());
+  if (!token.empty() && token.back() == '"') token.remove_suffix(1);
+  size_t cut = std::min<size_t>(token.find('\n'), 40);
+  if (cut >= token.size()) return std::string(message);
+  while (cut > 0 && (static_cast<unsigned char>(token[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return std::string(message.substr(0, near + kNear.size())) + std::string(token.substr(0, cut)) + "...\"";
+}
+
 Result<std::vector<Statement>> SplitPostgres(std::string_view script) {
   std::string text(script);  // libpg_query wants a NUL-terminated string
   SplitResultPtr result(new PgQuerySplitResult(pg_query_split_with_scanner(text.c_str())));
@@ -255,7 +299,7 @@ Result<std::vector<Statement>> SplitPostgres(std::string_view script) {
     size_t offset = result->error->cursorpos > 0 ? CharPositionToOffset(script, result->error->cursorpos)
                                                  : script.size();
     LineCol at = LocateOffset(script, offset);
-    return Status::Parse(result->error->message).At("", at.line, at.column);
+    return Status::Parse(ShortScannerMessage(result->error->message)).At("", at.line, at.column);
   }
   // The scanner alone splits SQL-standard function bodies (BEGIN ATOMIC ...
   // END) at their inner ';'. The parser does not, but it fails on any syntax
