@@ -37,14 +37,18 @@ std::string Refusal(const sql::ControlStatement& c) {
 // it would fail only after every earlier migration of the run was applied,
 // and SQLite takes an unterminated /* comment as a comment to the end of the
 // file, silently skipping the statements in it.
-Status Unsplittable(const Status& parse, const std::string& file, const std::string& label) {
+std::string UnsplittableHint(const Status& parse) {
   bool unterminated = parse.message().find("unterminated") != std::string::npos ||
                       parse.message().find("incomplete") != std::string::npos;
+  return unterminated ? "close it where it should end: the database would read the rest of the file as part of it; "
+                        "nothing was applied"
+                      : "fix the file at that position; nothing was applied";
+}
+
+Status Unsplittable(const Status& parse, const std::string& file, const std::string& label) {
   return Status::Validation(label + ": " + parse.message())
       .At(file, parse.line(), parse.column())
-      .WithHint(unterminated ? "close it where it should end: the database would read the rest of the file as part of "
-                               "it; nothing was applied"
-                             : "fix the file at that position; nothing was applied");
+      .WithHint(UnsplittableHint(parse));
 }
 
 }  // namespace
@@ -131,9 +135,17 @@ Status ApplyTransactionControl(Plan* plan, sql::Dialect dialect) {
 std::vector<ValidationIssue> TransactionControlIssues(const source::MigrationSet& set, sql::Dialect dialect) {
   std::vector<ValidationIssue> issues;
   for (const auto& m : set.migrations) {
-    if (m.up_annotations.no_transaction) continue;
+    // A file the scanner cannot split: `up` refuses it (see Unsplittable).
     auto control = sql::AnalyzeControl(m.up_sql, dialect);
-    if (!control.ok()) continue;
+    if (!control.ok()) {
+      if (control.status().code() == Status::Code::kParse) {
+        issues.push_back({"bad_file", m.version, m.up_path, control.status().line(),
+                          m.version + "_" + m.name + ": " + control.status().message(),
+                          UnsplittableHint(control.status())});
+      }
+      continue;
+    }
+    if (m.up_annotations.no_transaction) continue;
     for (const auto& c : control->refused) {
       issues.push_back({"transaction_control", m.version, m.up_path, c.line,
                         m.version + "_" + m.name + ": " + Refusal(c), kWaysOut});
