@@ -711,7 +711,9 @@ Result<toml::table> ParseToml(const std::string& content, const std::string& pat
   } catch (const toml::parse_error& e) {
     const toml::source_position& pos = e.source().begin;
     return Status::Parse(std::string(e.description()))
-        .At(path, static_cast<int>(pos.line), static_cast<int>(pos.column));
+        .At(path, static_cast<int>(pos.line), static_cast<int>(pos.column))
+        .WithHint("fix the TOML syntax at that line and column (a [table] header closed with ], a string in double "
+                  "quotes on one line); docs/config.md shows every setting");
   }
 }
 

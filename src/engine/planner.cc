@@ -233,7 +233,7 @@ Result<Plan> PlanUp(const source::MigrationSet& set, const std::vector<AppliedRo
   if (options.to && std::none_of(set.migrations.begin(), set.migrations.end(), [&](const source::Migration& m) {
         return CompareVersions(m.version, *options.to) == 0;
       })) {
-    return Status::NotFound("--to " + *options.to + ": no migration has this version")
+    return Status::Validation("--to " + *options.to + ": no migration has this version")
         .WithHint("run `strata status` to list the versions");
   }
   Plan plan;
@@ -303,7 +303,7 @@ Result<Plan> PlanDown(const source::MigrationSet& set, const std::vector<Applied
       }) && std::none_of(set.migrations.begin(), set.migrations.end(), [&](const source::Migration& m) {
         return CompareVersions(m.version, *options.to) == 0;
       })) {
-    return Status::NotFound("--to " + *options.to + ": no migration has this version")
+    return Status::Validation("--to " + *options.to + ": no migration has this version")
         .WithHint("run `strata status` to list the versions");
   }
   // Newest first. Rows are sorted by version; roll back in reverse version

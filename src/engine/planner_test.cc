@@ -77,7 +77,7 @@ TEST(PlannerTest, UpAppliesPendingInNumericOrderUpToTarget) {
   ASSERT_TRUE(plan.ok());
   EXPECT_EQ(Versions(*plan), (std::vector<std::string>{"9", "10"}));
   to.to = "12";
-  EXPECT_EQ(PlanUp(set, {}, to).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(PlanUp(set, {}, to).status().code(), Status::Code::kValidation);
 }
 
 TEST(PlannerTest, UpRefusesOutOfOrderUnlessAllowed) {

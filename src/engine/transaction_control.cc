@@ -32,6 +32,26 @@ std::string Refusal(const sql::ControlStatement& c) {
   }
 }
 
+// A script the engine's scanner cannot split (an unterminated quote,
+// dollar quote or comment) is refused before anything runs: on the server
+// it would fail only after every earlier migration of the run was applied,
+// and SQLite takes an unterminated /* comment as a comment to the end of the
+// file, silently skipping the statements in it.
+std::string UnsplittableHint(const Status& parse) {
+  if (!parse.hint().empty()) return parse.hint() + "; nothing was applied";
+  bool unterminated = parse.message().find("unterminated") != std::string::npos ||
+                      parse.message().find("incomplete") != std::string::npos;
+  return unterminated ? "close it where it should end: the database would read the rest of the file as part of it; "
+                        "nothing was applied"
+                      : "fix the file at that position; nothing was applied";
+}
+
+Status Unsplittable(const Status& parse, const std::string& file, const std::string& label) {
+  return Status::Validation(label + ": " + parse.message())
+      .At(file, parse.line(), parse.column())
+      .WithHint(UnsplittableHint(parse));
+}
+
 }  // namespace
 
 Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off, sql::Dialect dialect,
@@ -39,11 +59,13 @@ Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off
   PreparedScript out;
   out.foreign_keys_off = foreign_keys_off;
   auto control = sql::AnalyzeControl(sql, dialect);
-  // A script that does not split fails on the server with its own error,
-  // inside strata's transaction: nothing to decide here.
   out.original = sql;
-  if (control.ok()) out.statements = control->statements;
-  if (!control.ok() || control->all.empty()) return out;
+  if (!control.ok()) {
+    if (control.status().code() == Status::Code::kParse) return Unsplittable(control.status(), file, label);
+    return out;  // anything else: the server reports it, inside strata's transaction
+  }
+  out.statements = control->statements;
+  if (control->all.empty()) return out;
   if (!control->refused.empty()) {
     // The statement that breaks the file: the COMMIT in the middle rather
     // than the BEGIN before it.
@@ -87,24 +109,21 @@ Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off
 }
 
 Status ApplyTransactionControl(PlanStep* step, sql::Dialect dialect) {
+  std::string label = step->version + (step->name.empty() ? "" : "_" + step->name);
   if (step->no_transaction) {
-    // It runs statement by statement, so it must split into statements, here,
-    // before anything is recorded or run: a file that does not split would
-    // otherwise be marked dirty having run nothing (or, split wrongly, run
-    // part of itself).
+    // Run as written, statement by statement, so it must split into
+    // statements, here, before anything is recorded or run: a file that does
+    // not would otherwise be marked dirty having run nothing (or, split
+    // wrongly, run part of itself).
     auto control = sql::AnalyzeControl(step->sql(), dialect);
     if (!control.ok()) {
-      return Status::Validation(step->version + (step->name.empty() ? "" : "_" + step->name) +
-                                " is a no-transaction migration, run statement by statement, and strata cannot split "
-                                "it into statements: " + control.status().message())
-          .At(step->file, control.status().line(), control.status().column())
-          .WithHint("fix the SQL there; nothing has run");
+      if (control.status().code() == Status::Code::kParse) return Unsplittable(control.status(), step->file, label);
+      return Status::Ok();
     }
     step->statements = control->statements;
     return Status::Ok();
   }
-  auto prepared = PrepareScript(step->sql(), step->foreign_keys_off, dialect, step->file,
-                                step->version + (step->name.empty() ? "" : "_" + step->name));
+  auto prepared = PrepareScript(step->sql(), step->foreign_keys_off, dialect, step->file, label);
   if (!prepared.ok()) return prepared.status();
   if (prepared->stripped) step->rewritten = std::move(*prepared->stripped);
   step->statements = prepared->statements;
@@ -124,9 +143,17 @@ Status ApplyTransactionControl(Plan* plan, sql::Dialect dialect) {
 std::vector<ValidationIssue> TransactionControlIssues(const source::MigrationSet& set, sql::Dialect dialect) {
   std::vector<ValidationIssue> issues;
   for (const auto& m : set.migrations) {
-    if (m.up_annotations.no_transaction) continue;
+    // A file the scanner cannot split: `up` refuses it (see Unsplittable).
     auto control = sql::AnalyzeControl(m.up_sql, dialect);
-    if (!control.ok()) continue;
+    if (!control.ok()) {
+      if (control.status().code() == Status::Code::kParse) {
+        issues.push_back({"bad_file", m.version, m.up_path, control.status().line(),
+                          m.version + "_" + m.name + ": " + control.status().message(),
+                          UnsplittableHint(control.status())});
+      }
+      continue;
+    }
+    if (m.up_annotations.no_transaction) continue;
     for (const auto& c : control->refused) {
       issues.push_back({"transaction_control", m.version, m.up_path, c.line,
                         m.version + "_" + m.name + ": " + Refusal(c), kWaysOut});

@@ -56,7 +56,8 @@ Status ApplyTransactionControl(PlanStep* step, sql::Dialect dialect);
 Status ApplyTransactionControl(Plan* plan, sql::Dialect dialect);
 
 // For `validate`: a "transaction_control" issue for each refused statement of
-// each transactional up file in `set`.
+// each transactional up file in `set`, and a "bad_file" issue for each up
+// file the engine's scanner cannot split (an unterminated quote or comment).
 std::vector<ValidationIssue> TransactionControlIssues(const source::MigrationSet& set, sql::Dialect dialect);
 
 }  // namespace strata::engine

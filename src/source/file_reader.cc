@@ -38,11 +38,19 @@ Status Errno(const std::string& path, const char* what, int err) {
     // stat() follows links: a link whose target is gone lands here too.
     struct stat link {};
     if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
-      return Status::Validation("symbolic link to a missing file").At(path);
+      return Status::Validation("symbolic link to a missing file")
+          .At(path)
+          .WithHint("point the link at the migration file (ls -l shows where it points), or remove it");
     }
     return Status::NotFound("no such file").At(path);
   }
-  return Status::Validation(std::string(what) + ": " + std::strerror(err)).At(path);
+  Status s = Status::Validation(std::string(what) + ": " + std::strerror(err)).At(path);
+  if (err == EACCES) {
+    s.WithHint("make the file readable by the user that runs strata (its owner and mode: ls -l), or remove it");
+  } else if (err == ELOOP) {
+    s.WithHint("the symbolic link leads back to itself: point it at the migration file, or remove it");
+  }
+  return s;
 }
 
 // Reads the whole of `fd` (a regular file) into *out.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "util/strings.h"
@@ -20,7 +21,7 @@ bool IsTagChar(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x8
 // Index just past a quoted run that opened at s[i] with `quote`; a doubled
 // quote is an escaped one. `backslash`: E'' strings, where \x escapes x.
 // Unterminated runs end at the end of the text: the engine reports those.
-size_t SkipQuoted(std::string_view s, size_t i, char quote, bool backslash) {
+size_t SkipQuoted(std::string_view s, size_t i, char quote, bool backslash, bool* closed = nullptr) {
   for (++i; i < s.size(); ++i) {
     if (backslash && s[i] == '\\') {
       ++i;
@@ -28,16 +29,18 @@ size_t SkipQuoted(std::string_view s, size_t i, char quote, bool backslash) {
       if (i + 1 < s.size() && s[i + 1] == quote) {
         ++i;
       } else {
+        if (closed) *closed = true;
         return i + 1;
       }
     }
   }
+  if (closed) *closed = false;
   return s.size();
 }
 
 // Index just past a block comment that opened at s[i]. PostgreSQL nests
 // them; SQLite does not.
-size_t SkipBlockComment(std::string_view s, size_t i, bool nested) {
+size_t SkipBlockComment(std::string_view s, size_t i, bool nested, bool* closed = nullptr) {
   int depth = 0;
   while (i < s.size()) {
     if (s.compare(i, 2, "/*") == 0) {
@@ -46,17 +49,21 @@ size_t SkipBlockComment(std::string_view s, size_t i, bool nested) {
       if (!nested && depth > 1) depth = 1;
     } else if (s.compare(i, 2, "*/") == 0) {
       i += 2;
-      if (--depth == 0) return i;
+      if (--depth == 0) {
+        if (closed) *closed = true;
+        return i;
+      }
     } else {
       ++i;
     }
   }
+  if (closed) *closed = false;
   return s.size();
 }
 
 // PostgreSQL $tag$...$tag$ starting at s[i] == '$': index past the closing
 // tag, or 0 when s[i] does not open a dollar quote ($1 is a parameter).
-size_t SkipDollarQuote(std::string_view s, size_t i) {
+size_t SkipDollarQuote(std::string_view s, size_t i, bool* closed = nullptr) {
   size_t j = i + 1;
   if (j < s.size() && s[j] != '$') {
     if (!IsTagStart(static_cast<unsigned char>(s[j]))) return 0;
@@ -66,6 +73,7 @@ size_t SkipDollarQuote(std::string_view s, size_t i) {
   if (j >= s.size()) return 0;
   std::string_view tag = s.substr(i, j - i + 1);
   size_t close = s.find(tag, j + 1);
+  if (closed) *closed = close != std::string_view::npos;
   return close == std::string_view::npos ? s.size() : close + tag.size();
 }
 
@@ -126,7 +134,94 @@ void AddStatement(std::string_view script, size_t from, size_t to, Dialect diale
   if (b < e) out->push_back(Statement{from + b, raw.substr(b, e - b)});
 }
 
-std::vector<Statement> SplitSqlite(std::string_view script) {
+// Where `s` opens a quoted run or a block comment that it never closes, and
+// what it is, for a message; nullopt when every run is closed. The same
+// lexer as SignificantSpan.
+struct Unclosed {
+  size_t offset = 0;
+  const char* what = "";
+};
+// The quoted run or block comment that opens at s[i], if one does: sets
+// *what, and returns the index just past its end (s.size() when it never
+// closes, with *closed false). 0 when nothing opens at s[i].
+size_t SkipRun(std::string_view s, size_t i, bool pg, const char** what, bool* closed) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  *closed = true;
+  if (s.compare(i, 2, "/*") == 0) {
+    *what = "/* comment";
+    return SkipBlockComment(s, i, pg, closed);
+  }
+  if (c == '\'' || c == '"' || (!pg && c == '`')) {
+    *what = c == '\'' ? "quoted string" : "quoted identifier";
+    return SkipQuoted(s, i, static_cast<char>(c), false, closed);
+  }
+  if (pg && (c == 'E' || c == 'e') && i + 1 < s.size() && s[i + 1] == '\'') {
+    *what = "quoted string";
+    return SkipQuoted(s, i + 1, '\'', true, closed);
+  }
+  if (!pg && c == '[') {
+    *what = "[quoted identifier]";
+    size_t close = s.find(']', i);
+    *closed = close != std::string_view::npos;
+    return *closed ? close + 1 : s.size();
+  }
+  if (pg && c == '$' && SkipDollarQuote(s, i) != 0) {
+    *what = "dollar-quoted string";
+    return SkipDollarQuote(s, i, closed);
+  }
+  return 0;
+}
+
+std::optional<Unclosed> FindUnclosed(std::string_view s, Dialect dialect) {
+  const bool pg = dialect == Dialect::kPostgres;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (s.compare(i, 2, "--") == 0) {
+      size_t nl = s.find('\n', i);
+      i = nl == std::string_view::npos ? s.size() : nl + 1;
+      continue;
+    }
+    const char* what = "";
+    bool closed = true;
+    if (size_t end = SkipRun(s, i, pg, &what, &closed); end != 0) {
+      if (!closed) return Unclosed{i, what};
+      i = end;
+    } else if (IsIdentChar(c)) {
+      while (i < s.size() && IsIdentChar(static_cast<unsigned char>(s[i]))) ++i;
+    } else {
+      ++i;
+    }
+  }
+  return std::nullopt;
+}
+
+// A script whose last statement never ends (an unterminated quote or
+// comment, CREATE TRIGGER without END): SQLite would run the part it can,
+// or treat an unterminated comment as a comment to the end of the file and
+// silently skip the statements in it. kParse at where it opens.
+Status CheckSqliteTail(std::string_view script, size_t start) {
+  std::string_view tail = script.substr(start);
+  std::string probe(tail);
+  probe += "\n;";
+  if (sqlite3_complete(probe.c_str())) return Status::Ok();
+  auto unclosed = FindUnclosed(tail, Dialect::kSqlite);
+  size_t at = start;
+  std::string message;
+  if (unclosed) {
+    at += unclosed->offset;
+    message = std::string("unterminated ") + unclosed->what;
+  } else {
+    at += SignificantSpan(tail, Dialect::kSqlite).first;
+    message = "incomplete statement at the end of the file (a CREATE TRIGGER without END?)";
+  }
+  LineCol lc = LocateOffset(script, at);
+  return Status::Parse(message).At("", lc.line, lc.column);
+}
+
+// `final`: `script` ends where the file ends (not a window cut in the middle
+// of a statement), so an unfinished last statement is an error.
+Result<std::vector<Statement>> SplitSqlite(std::string_view script, bool final) {
   std::vector<Statement> out;
   std::string pending;  // NUL-terminated copy for sqlite3_complete
   size_t start = 0;
@@ -134,9 +229,26 @@ std::vector<Statement> SplitSqlite(std::string_view script) {
     // sqlite3_complete knows strings, comments and CREATE TRIGGER ... BEGIN
     // ... END, whose inner ';' do not end the statement.
     pending.assign(script.substr(start, semi + 1 - start));
-    if (!sqlite3_complete(pending.c_str())) continue;
+    if (!sqlite3_complete(pending.c_str())) {
+      // Inside a quote or comment: no ';' before its end ends the
+      // statement, so go on from there. Checking each ';' inside it would
+      // copy and rescan from `start` every time: quadratic, hours for an
+      // unterminated quote near the top of a data migration.
+      if (auto open = FindUnclosed(script.substr(start, semi + 1 - start), Dialect::kSqlite)) {
+        const char* what = "";
+        bool closed = true;
+        size_t end = SkipRun(script, start + open->offset, false, &what, &closed);
+        if (!closed) break;  // never closes: the rest is the last statement
+        semi = end - 1;      // the next find starts at `end`
+      }
+      continue;
+    }
     AddStatement(script, start, semi, Dialect::kSqlite, &out);
     start = semi + 1;
+  }
+  if (final) {
+    Status tail = CheckSqliteTail(script, start);
+    if (!tail.ok()) return tail;
   }
   AddStatement(script, start, script.size(), Dialect::kSqlite, &out);
   return out;
@@ -163,6 +275,21 @@ using SplitResultPtr = std::unique_ptr<PgQuerySplitResult, SplitResultFree>;
 
 bool ContainsAtomic(std::string_view script) {
   return util::ToLower(script).find("atomic") != std::string::npos;
+}
+
+// The scanner's message quotes the text "at or near" the error, which for an
+// unterminated quote is the whole rest of the script (megabytes in a data
+// migration): keep its first line, at most 40 bytes of it.
+std::string ShortScannerMessage(std::string_view message) {
+  constexpr std::string_view kNear = " at or near \"";
+  size_t near = message.find(kNear);
+  if (near == std::string_view::npos) return std::string(message);
+  std::string_view token = message.substr(near + kNear.size());
+  if (!token.empty() && token.back() == '"') token.remove_suffix(1);
+  size_t cut = std::min<size_t>(token.find('\n'), 40);
+  if (cut >= token.size()) return std::string(message);
+  while (cut > 0 && (static_cast<unsigned char>(token[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  return std::string(message.substr(0, near + kNear.size())) + std::string(token.substr(0, cut)) + "...\"";
 }
 
 // Where the text libpg_query's scanner split left out starts, or npos. The
@@ -198,7 +325,7 @@ Result<std::vector<Statement>> SplitPostgresRaw(std::string_view script, size_t*
     size_t offset = result->error->cursorpos > 0 ? CharPositionToOffset(script, result->error->cursorpos)
                                                  : script.size();
     LineCol at = LocateOffset(script, offset);
-    return Status::Parse(result->error->message).At("", at.line, at.column);
+    return Status::Parse(ShortScannerMessage(result->error->message)).At("", at.line, at.column);
   }
   // The scanner alone splits SQL-standard function bodies (BEGIN ATOMIC ...
   // END) at their inner ';'. The parser does not, but it fails on any syntax
@@ -240,7 +367,7 @@ Result<std::vector<Statement>> SplitPostgres(std::string_view script) {
 }  // namespace
 
 Result<std::vector<Statement>> Split(std::string_view script, Dialect dialect) {
-  if (dialect == Dialect::kSqlite) return SplitSqlite(script);
+  if (dialect == Dialect::kSqlite) return SplitSqlite(script, true);
   return SplitPostgres(script);
 }
 
@@ -254,7 +381,7 @@ Status ForEachStatement(std::string_view script, Dialect dialect, const std::fun
     // A window that ends inside a statement leaves it unbalanced: its tail is
     // the last statement, and the next window starts there.
     size_t lost = std::string_view::npos;
-    auto split = dialect == Dialect::kSqlite ? Split(part, dialect) : SplitPostgresRaw(part, &lost);
+    auto split = dialect == Dialect::kSqlite ? SplitSqlite(part, last) : SplitPostgresRaw(part, &lost);
     if (last) {
       if (!split.ok()) {
         LineCol base = LocateOffset(script, from);

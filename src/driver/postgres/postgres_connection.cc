@@ -55,7 +55,18 @@ Status FromPgResult(const PGresult* res, const PGconn* conn) {
   Status status = sqlstate == "55P03" || sqlstate == "40P01" ? Status::Locked(std::move(message))
                                                              : Status::Database(std::move(message));
   if (!sqlstate.empty()) status.WithSqlState(sqlstate);
-  if (const char* hint = pq::api().PQresultErrorField(res, PG_DIAG_MESSAGE_HINT)) status.WithHint(hint);
+  if (const char* hint = pq::api().PQresultErrorField(res, PG_DIAG_MESSAGE_HINT)) {
+    status.WithHint(hint);
+  } else if (sqlstate == "25006") {
+    // read_only_sql_transaction: the server says what it refused, not why.
+    status.WithHint(
+        "the database is read-only: a hot standby (connect to the primary) or default_transaction_read_only is on "
+        "(SHOW default_transaction_read_only; ALTER DATABASE ... RESET default_transaction_read_only)");
+  } else if (sqlstate == "53100") {
+    // disk_full
+    status.WithHint("free space on the disk that holds the database (or the table's tablespace) and run the command "
+                    "again; a migration that failed was rolled back");
+  }
   return status;
 }
 
@@ -159,8 +170,22 @@ Status ConnectFailure(const config::Url& url, const std::string& libpq_error, in
     // The server answered: it is up, it just does not offer TLS.
     status.WithHint("the server is running but does not offer TLS (SSL), and the URL's sslmode requires it: enable "
                     "ssl on the server, or use sslmode=prefer (or disable) where the network is trusted");
+  } else if (libpq_error.find("database \"") != std::string::npos &&
+             libpq_error.find("\" does not exist") != std::string::npos) {
+    // The server answered: the database part of the URL names nothing.
+    status.WithHint("check the database name in the URL, or create the database (createdb NAME, or CREATE DATABASE "
+                    "NAME as a user that may)");
   } else if (attempts > 1) {
     status.WithHint("gave up after " + std::to_string(attempts) + " attempts; is the server running and reachable?");
+  } else if (libpq_error.find("role \"") != std::string::npos &&
+             libpq_error.find("\" does not exist") != std::string::npos) {
+    status.WithHint("check the user name in the URL");
+  } else if (libpq_error.find("Connection refused") != std::string::npos ||
+             libpq_error.find("timeout expired") != std::string::npos ||
+             libpq_error.find("could not translate host name") != std::string::npos ||
+             libpq_error.find("No route to host") != std::string::npos) {
+    status.WithHint("is the server running and reachable at that host and port? connect_retries in strata.toml "
+                    "retries with backoff");
   }
   return status;
 }
