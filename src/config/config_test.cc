@@ -158,6 +158,23 @@ TEST_F(ConfigTest, MalformedTomlGivesFileLineColumn) {
   EXPECT_GT(c.status().column(), 0);
 }
 
+// Found by fuzz/config_fuzz.cc: a NUL where toml++ expects a key ("[\0")
+// failed an assertion inside toml++ 3.3 and aborted builds without NDEBUG.
+TEST_F(ConfigTest, NulByteIsAParseErrorRegressionFuzzConfig) {
+  for (const std::string& text : {std::string("[\0", 2), std::string("dir = \"m\"\n[env.d\0ev]\n", 21)}) {
+    Options o = WithFile(text);
+    Result<Config> c = Load(o, FakeEnv({}), /*need_url=*/false);
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.status().code(), Status::Code::kParse);
+    EXPECT_EQ(c.status().file(), o.config_path);
+    EXPECT_NE(c.status().message().find("NUL byte"), std::string::npos) << c.status().message();
+  }
+  Result<Config> c = Load(WithFile(std::string("dir = \"m\"\n[env.d\0ev]\n", 21)), FakeEnv({}), false);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().line(), 2);
+  EXPECT_EQ(c.status().column(), 7);
+}
+
 TEST_F(ConfigTest, FormatFromFileAndCommandLine) {
   Options o = WithFile("format = \"flyway\"\n[env.dev]\nurl = \"sqlite:dev.db\"\n");
   Result<Config> c = Load(o, FakeEnv({}));

@@ -237,15 +237,31 @@ Result<std::vector<Statement>> SplitPostgres(std::string_view script) {
   return out;
 }
 
+// kParse at the first NUL byte of `script`, or OK. Both engines read SQL as
+// a C string (sqlite3_complete, libpg_query) and would stop there: the
+// statements after it would be dropped without a word, and splitting in
+// windows (ForEachStatement) would not even agree with splitting the whole.
+// Found by fuzz/sql_split_fuzz.cc.
+Status CheckNoNul(std::string_view script) {
+  size_t nul = script.find('\0');
+  if (nul == std::string_view::npos) return Status::Ok();
+  LineCol at = LocateOffset(script, nul);
+  return Status::Parse("the SQL holds a NUL byte; SQLite and PostgreSQL stop reading at it")
+      .At("", at.line, at.column)
+      .WithHint("remove the NUL byte (SQL text never holds one; the file may be binary or UTF-16)");
+}
+
 }  // namespace
 
 Result<std::vector<Statement>> Split(std::string_view script, Dialect dialect) {
+  if (Status s = CheckNoNul(script); !s.ok()) return s;
   if (dialect == Dialect::kSqlite) return SplitSqlite(script);
   return SplitPostgres(script);
 }
 
 Status ForEachStatement(std::string_view script, Dialect dialect, const std::function<bool(const Statement&)>& each,
                         size_t window) {
+  if (Status s = CheckNoNul(script); !s.ok()) return s;
   size_t from = 0;
   size_t size = window;
   while (from < script.size()) {

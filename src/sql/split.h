@@ -23,7 +23,8 @@ struct Statement {
 };
 
 // The statements of `script`. kParse when the PostgreSQL scanner rejects the
-// text (unterminated quote, ...), with the line.
+// text (unterminated quote, ...), with the line, and in both dialects when
+// the script holds a NUL byte (the engines would stop reading there).
 Result<std::vector<Statement>> Split(std::string_view script, Dialect dialect);
 
 // Split, one statement at a time, for scripts of any size: the script is

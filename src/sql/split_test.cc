@@ -163,6 +163,30 @@ TEST(SplitTest, PostgresUnbalancedParenthesesAreAnErrorNotLostStatements) {
   EXPECT_EQ(count, 20000u);
 }
 
+// Found by fuzz/sql_split_fuzz.cc: sqlite3_complete and libpg_query read the
+// script as a C string, so a NUL byte hid every statement after it from Split,
+// while ForEachStatement's later windows (which start past the NUL) split
+// them: the two disagreed, and the engine would have dropped the rest.
+TEST(SplitTest, NulByteIsAParseErrorAtItsPlaceRegressionFuzzSplit) {
+  const std::string script("CRE ;\n/* \0\0*/;\n-*", 17);
+  for (Dialect d : {Dialect::kSqlite, Dialect::kPostgres}) {
+    auto r = Split(script, d);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), Status::Code::kParse);
+    EXPECT_EQ(r.status().line(), 2);
+    EXPECT_EQ(r.status().column(), 4);
+    EXPECT_NE(r.status().message().find("NUL byte"), std::string::npos) << r.status().message();
+    std::vector<std::string> seen;
+    Status each = ForEachStatement(script, d, [&](const Statement& s) {
+      seen.emplace_back(s.text);
+      return true;
+    }, 4);
+    EXPECT_EQ(each.code(), Status::Code::kParse);
+    EXPECT_EQ(each.line(), 2);
+    EXPECT_TRUE(seen.empty());
+  }
+}
+
 TEST(SplitTest, OffsetsAreBytes) {
   std::string_view script = "select 'é'; select 2";
   auto r = Split(script, Dialect::kPostgres);
