@@ -175,6 +175,18 @@ TEST_F(ConfigTest, NulByteIsAParseErrorRegressionFuzzConfig) {
   EXPECT_EQ(c.status().column(), 7);
 }
 
+// Found by fuzz/config_fuzz.cc: '[' followed by a line break failed an
+// assertion inside toml++ 3.3 (parse_key) and aborted Debug and sanitizer
+// builds; it is a syntax error at the header.
+TEST_F(ConfigTest, TableHeaderWithoutKeyIsAParseErrorRegressionFuzzConfig) {
+  Options o = WithFile("default_env = \"production\"\n[\nprotected = true\n");
+  Result<Config> c = Load(o, FakeEnv({}), /*need_url=*/false);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), Status::Code::kParse);
+  EXPECT_EQ(c.status().file(), o.config_path);
+  EXPECT_EQ(c.status().line(), 2);
+}
+
 TEST_F(ConfigTest, FormatFromFileAndCommandLine) {
   Options o = WithFile("format = \"flyway\"\n[env.dev]\nurl = \"sqlite:dev.db\"\n");
   Result<Config> c = Load(o, FakeEnv({}));

@@ -187,6 +187,27 @@ TEST(SplitTest, NulByteIsAParseErrorAtItsPlaceRegressionFuzzSplit) {
   }
 }
 
+// Found by fuzz/sql_split_fuzz.cc: a window of ForEachStatement ends inside a
+// statement, so libpg_query's parser failed on it and the scanner split the
+// BEGIN ATOMIC body at its inner ';' (4 statements; Split gives 2).
+TEST(SplitTest, ForEachStatementKeepsBeginAtomicBodyWholeRegressionFuzzSplit) {
+  const std::string script =
+      "CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql\n"
+      "BEGIN ATOMIC\n  SELECT a + b;\n  SELECT 1;\nEND;\nCREATE TABLE tablename (id int, name text);\n";
+  for (size_t window : {size_t{4}, size_t{16}, size_t{64}, size_t{256 * 1024}}) {
+    std::vector<std::string> seen;
+    Status s = ForEachStatement(script, Dialect::kPostgres, [&](const Statement& st) {
+      EXPECT_EQ(st.text.data(), script.data() + st.offset);
+      seen.emplace_back(st.text);
+      return true;
+    }, window);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(seen, Texts(script, Dialect::kPostgres)) << "window " << window;
+    ASSERT_EQ(seen.size(), 2u) << "window " << window;
+    EXPECT_EQ(seen[1], "CREATE TABLE tablename (id int, name text)");
+  }
+}
+
 TEST(SplitTest, OffsetsAreBytes) {
   std::string_view script = "select 'é'; select 2";
   auto r = Split(script, Dialect::kPostgres);
