@@ -208,6 +208,22 @@ TEST(SplitTest, ForEachStatementKeepsBeginAtomicBodyWholeRegressionFuzzSplit) {
   }
 }
 
+// Found by fuzz/sql_split_fuzz.cc: the statement after "C;" started at the
+// vertical tab for sqlite3_complete (so not a CREATE TRIGGER, complete at its
+// ';'), but Split trimmed the tab and ForEachStatement restarted its window at
+// "CREATE TRIGGER;", which sqlite3_complete reads as an unfinished trigger.
+TEST(SplitTest, VerticalTabIsNotWhitespaceRegressionFuzzSplit) {
+  const std::string script = "C;\vCREATE TRIGGER;";
+  EXPECT_EQ(Texts(script, Dialect::kSqlite), (V{"C", "\vCREATE TRIGGER"}));
+  std::vector<std::string> seen;
+  Status s = ForEachStatement(script, Dialect::kSqlite, [&](const Statement& st) {
+    seen.emplace_back(st.text);
+    return true;
+  }, 2);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(seen, Texts(script, Dialect::kSqlite));
+}
+
 TEST(SplitTest, OffsetsAreBytes) {
   std::string_view script = "select 'é'; select 2";
   auto r = Split(script, Dialect::kPostgres);
