@@ -25,6 +25,7 @@
 
 #include <strata/redact.h>
 
+#include "config/toml_precheck.h"
 #include "config/url.h"
 #include <strata/redact.h>
 #include "util/fs.h"
@@ -715,14 +716,11 @@ Status ApplyTopLevelAudit(const TopLevel& top, const Ctx& ctx, const EnvRead& re
 }
 
 Result<toml::table> ParseToml(const std::string& content, const std::string& path) {
-  // TOML allows no control character but tab outside comments and strings,
-  // and none but tab inside them. toml++ 3.3 reports most, but a NUL where a
-  // key starts ("[\0") fails an assertion in its parser (parse_key), which
-  // aborts a build without NDEBUG (the asan preset); refuse NUL here, first.
-  // Found by fuzz/config_fuzz.cc.
-  if (size_t nul = content.find('\0'); nul != std::string::npos) {
+  // What toml++ 3.3 would misread (an assertion, undefined behaviour) is
+  // refused first; config/toml_precheck.h lists it.
+  if (TomlProblem p = PrecheckToml(content); p.offset != std::string_view::npos) {
     int line = 1, column = 1;
-    for (size_t i = 0; i < nul; ++i) {
+    for (size_t i = 0; i < p.offset; ++i) {
       if (content[i] == '\n') {
         ++line;
         column = 1;
@@ -730,9 +728,7 @@ Result<toml::table> ParseToml(const std::string& content, const std::string& pat
         ++column;
       }
     }
-    return Status::Parse("NUL byte: TOML allows no control characters other than tab")
-        .At(path, line, column)
-        .WithHint("remove the NUL byte; save the file as UTF-8 text (not UTF-16)");
+    return Status::Parse(p.what).At(path, line, column).WithHint("save strata.toml as UTF-8 text and quote non-ASCII values");
   }
   // toml++ reports syntax errors only by exception; it must not escape this file.
   try {
