@@ -158,6 +158,62 @@ TEST_F(ConfigTest, MalformedTomlGivesFileLineColumn) {
   EXPECT_GT(c.status().column(), 0);
 }
 
+// Found by fuzz/config_fuzz.cc: a NUL where toml++ expects a key ("[\0")
+// failed an assertion inside toml++ 3.3 and aborted builds without NDEBUG.
+TEST_F(ConfigTest, NulByteIsAParseErrorRegressionFuzzConfig) {
+  for (const std::string& text : {std::string("[\0", 2), std::string("dir = \"m\"\n[env.d\0ev]\n", 21)}) {
+    Options o = WithFile(text);
+    Result<Config> c = Load(o, FakeEnv({}), /*need_url=*/false);
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.status().code(), Status::Code::kParse);
+    EXPECT_EQ(c.status().file(), o.config_path);
+    EXPECT_NE(c.status().message().find("NUL byte"), std::string::npos) << c.status().message();
+  }
+  Result<Config> c = Load(WithFile(std::string("dir = \"m\"\n[env.d\0ev]\n", 21)), FakeEnv({}), false);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().line(), 2);
+  EXPECT_EQ(c.status().column(), 7);
+}
+
+// Found by fuzz/config_fuzz.cc: '[' followed by a line break failed an
+// assertion inside toml++ 3.3 (parse_key) and aborted Debug and sanitizer
+// builds; it is a syntax error at the header.
+TEST_F(ConfigTest, TableHeaderWithoutKeyIsAParseErrorRegressionFuzzConfig) {
+  Options o = WithFile("default_env = \"production\"\n[\nprotected = true\n");
+  Result<Config> c = Load(o, FakeEnv({}), /*need_url=*/false);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), Status::Code::kParse);
+  EXPECT_EQ(c.status().file(), o.config_path);
+  EXPECT_EQ(c.status().line(), 2);
+}
+
+// Found by fuzz/config_fuzz.cc: toml++ 3.3 reaches __builtin_unreachable()
+// (undefined behaviour, in release builds too) when it asks whether a
+// character like U+01AA is whitespace, which it does for any character
+// outside strings. Such a character is refused first; inside strings and
+// comments non-ASCII text still loads.
+TEST_F(ConfigTest, NonAsciiOutsideStringsIsAParseErrorRegressionFuzzConfig) {
+  for (const std::string& text : {std::string("\xC6\xAA"), std::string("dir = \"m\"\n\xC3\xA9t\xC3\xA9 = 1\n"),
+                                  std::string("a = \"\"\"x\\\n  \xC6\xAA\"\"\"\n")}) {
+    Options o = WithFile(text);
+    Result<Config> c = Load(o, FakeEnv({}), /*need_url=*/false);
+    ASSERT_FALSE(c.ok()) << text;
+    EXPECT_EQ(c.status().code(), Status::Code::kParse);
+    EXPECT_EQ(c.status().file(), o.config_path);
+  }
+  Result<Config> c = Load(WithFile("dir = \"m\"\n\xC3\xA9t\xC3\xA9 = 1\n"), FakeEnv({}), false);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().line(), 2);
+  EXPECT_EQ(c.status().column(), 1);
+  Result<Config> ok = Load(WithFile("# caf\xC3\xA9 \xC6\xAA\ndir = \"migr\xC3\xA9\xC6\xAA\" # \xC6\xAA\n"
+                                    "schema = 'sch\xC3\xA9ma.sql'\nimpact_notes = \"\"\"n\xC6\xAA\"\"\"\n"
+                                    "[env.dev]\nurl = \"sqlite:d\xC3\xA9v.db\"\n"),
+                           FakeEnv({}));
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_NE(ok->dir.find("migr\xC3\xA9\xC6\xAA"), std::string::npos);
+  EXPECT_EQ(ok->env.url, "sqlite:d\xC3\xA9v.db");
+}
+
 TEST_F(ConfigTest, FormatFromFileAndCommandLine) {
   Options o = WithFile("format = \"flyway\"\n[env.dev]\nurl = \"sqlite:dev.db\"\n");
   Result<Config> c = Load(o, FakeEnv({}));

@@ -14,6 +14,14 @@
 namespace strata::sql {
 namespace {
 
+// Whitespace as both engines' tokenizers read it. Not std::isspace: a
+// vertical tab is no whitespace to SQLite (nor to PostgreSQL 15's scanner),
+// and skipping it made a statement look as if it started at the next word:
+// "\vCREATE TRIGGER" is no trigger to sqlite3_complete, "CREATE TRIGGER" is,
+// so ForEachStatement (which restarts a window at a statement's first word)
+// split differently from Split. Found by fuzz/sql_split_fuzz.cc.
+bool IsSqlSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
 bool IsIdentChar(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
 bool IsTagStart(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
 bool IsTagChar(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
@@ -86,7 +94,7 @@ std::pair<size_t, size_t> SignificantSpan(std::string_view s, Dialect dialect) {
   size_t begin = std::string_view::npos, end = 0, i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (std::isspace(c)) {
+    if (IsSqlSpace(c)) {
       ++i;
       continue;
     }
@@ -273,8 +281,13 @@ struct SplitResultFree {
 };
 using SplitResultPtr = std::unique_ptr<PgQuerySplitResult, SplitResultFree>;
 
+// Whether "atomic" appears in any case; no copy (the script may be 100 MB).
 bool ContainsAtomic(std::string_view script) {
-  return util::ToLower(script).find("atomic") != std::string::npos;
+  constexpr std::string_view kWord = "atomic";
+  auto it = std::search(script.begin(), script.end(), kWord.begin(), kWord.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == b;
+  });
+  return it != script.end();
 }
 
 // The scanner's message quotes the text "at or near" the error, which for an
@@ -300,7 +313,7 @@ size_t LostTail(std::string_view script, size_t covered) {
   size_t i = covered;
   while (i < script.size()) {
     char c = script[i];
-    if (c == ';' || std::isspace(static_cast<unsigned char>(c))) {
+    if (c == ';' || IsSqlSpace(static_cast<unsigned char>(c))) {
       ++i;
     } else if (script.compare(i, 2, "--") == 0) {
       size_t nl = script.find('\n', i);
@@ -364,15 +377,37 @@ Result<std::vector<Statement>> SplitPostgres(std::string_view script) {
   return out;
 }
 
+// kParse at the first NUL byte of `script`, or OK. Both engines read SQL as
+// a C string (sqlite3_complete, libpg_query) and would stop there: the
+// statements after it would be dropped without a word, and splitting in
+// windows (ForEachStatement) would not even agree with splitting the whole.
+// Found by fuzz/sql_split_fuzz.cc.
+Status CheckNoNul(std::string_view script) {
+  size_t nul = script.find('\0');
+  if (nul == std::string_view::npos) return Status::Ok();
+  LineCol at = LocateOffset(script, nul);
+  return Status::Parse("the SQL holds a NUL byte; SQLite and PostgreSQL stop reading at it")
+      .At("", at.line, at.column)
+      .WithHint("remove the NUL byte (SQL text never holds one; the file may be binary or UTF-16)");
+}
+
 }  // namespace
 
 Result<std::vector<Statement>> Split(std::string_view script, Dialect dialect) {
+  if (Status s = CheckNoNul(script); !s.ok()) return s;
   if (dialect == Dialect::kSqlite) return SplitSqlite(script, true);
   return SplitPostgres(script);
 }
 
 Status ForEachStatement(std::string_view script, Dialect dialect, const std::function<bool(const Statement&)>& each,
                         size_t window) {
+  if (Status s = CheckNoNul(script); !s.ok()) return s;
+  // A window cut short is never valid SQL, so Split's parser pass (which
+  // keeps a BEGIN ATOMIC body whole) fails on it and the scanner splits the
+  // body at its inner ';': statements that Split over the whole script keeps
+  // as one came out in pieces. Such scripts are split whole. Found by
+  // fuzz/sql_split_fuzz.cc.
+  if (dialect == Dialect::kPostgres && ContainsAtomic(script)) window = script.size();
   size_t from = 0;
   size_t size = window;
   while (from < script.size()) {

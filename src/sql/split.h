@@ -23,7 +23,8 @@ struct Statement {
 };
 
 // The statements of `script`. kParse when the PostgreSQL scanner rejects the
-// text (unterminated quote, ...), with the line.
+// text (unterminated quote, ...), with the line, and in both dialects when
+// the script holds a NUL byte (the engines would stop reading there).
 Result<std::vector<Statement>> Split(std::string_view script, Dialect dialect);
 
 // Split, one statement at a time, for scripts of any size: the script is
@@ -31,6 +32,8 @@ Result<std::vector<Statement>> Split(std::string_view script, Dialect dialect);
 // boundaries, so memory stays bounded by the window whatever the script's
 // size (a 100 MB data migration is 1.7 million statements). `each` returns
 // false to stop. Statements arrive in order with offsets into `script`.
+// PostgreSQL scripts with "atomic" in them (BEGIN ATOMIC bodies need the
+// parser, which needs whole statements) are split whole, as Split does.
 // kParse as Split, located in the whole script.
 Status ForEachStatement(std::string_view script, Dialect dialect,
                         const std::function<bool(const Statement&)>& each, size_t window = 256 * 1024);

@@ -220,6 +220,67 @@ TEST(SplitTest, PostgresScannerMessageDoesNotEchoTheScript) {
       << r.status().message();
 }
 
+// Found by fuzz/sql_split_fuzz.cc: sqlite3_complete and libpg_query read the
+// script as a C string, so a NUL byte hid every statement after it from Split,
+// while ForEachStatement's later windows (which start past the NUL) split
+// them: the two disagreed, and the engine would have dropped the rest.
+TEST(SplitTest, NulByteIsAParseErrorAtItsPlaceRegressionFuzzSplit) {
+  const std::string script("CRE ;\n/* \0\0*/;\n-*", 17);
+  for (Dialect d : {Dialect::kSqlite, Dialect::kPostgres}) {
+    auto r = Split(script, d);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), Status::Code::kParse);
+    EXPECT_EQ(r.status().line(), 2);
+    EXPECT_EQ(r.status().column(), 4);
+    EXPECT_NE(r.status().message().find("NUL byte"), std::string::npos) << r.status().message();
+    std::vector<std::string> seen;
+    Status each = ForEachStatement(script, d, [&](const Statement& s) {
+      seen.emplace_back(s.text);
+      return true;
+    }, 4);
+    EXPECT_EQ(each.code(), Status::Code::kParse);
+    EXPECT_EQ(each.line(), 2);
+    EXPECT_TRUE(seen.empty());
+  }
+}
+
+// Found by fuzz/sql_split_fuzz.cc: a window of ForEachStatement ends inside a
+// statement, so libpg_query's parser failed on it and the scanner split the
+// BEGIN ATOMIC body at its inner ';' (4 statements; Split gives 2).
+TEST(SplitTest, ForEachStatementKeepsBeginAtomicBodyWholeRegressionFuzzSplit) {
+  const std::string script =
+      "CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql\n"
+      "BEGIN ATOMIC\n  SELECT a + b;\n  SELECT 1;\nEND;\nCREATE TABLE tablename (id int, name text);\n";
+  for (size_t window : {size_t{4}, size_t{16}, size_t{64}, size_t{256 * 1024}}) {
+    std::vector<std::string> seen;
+    Status s = ForEachStatement(script, Dialect::kPostgres, [&](const Statement& st) {
+      EXPECT_EQ(st.text.data(), script.data() + st.offset);
+      seen.emplace_back(st.text);
+      return true;
+    }, window);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_EQ(seen, Texts(script, Dialect::kPostgres)) << "window " << window;
+    ASSERT_EQ(seen.size(), 2u) << "window " << window;
+    EXPECT_EQ(seen[1], "CREATE TABLE tablename (id int, name text)");
+  }
+}
+
+// Found by fuzz/sql_split_fuzz.cc: the statement after "C;" started at the
+// vertical tab for sqlite3_complete (so not a CREATE TRIGGER, complete at its
+// ';'), but Split trimmed the tab and ForEachStatement restarted its window at
+// "CREATE TRIGGER;", which sqlite3_complete reads as an unfinished trigger.
+TEST(SplitTest, VerticalTabIsNotWhitespaceRegressionFuzzSplit) {
+  const std::string script = "C;\vCREATE TRIGGER;";
+  EXPECT_EQ(Texts(script, Dialect::kSqlite), (V{"C", "\vCREATE TRIGGER"}));
+  std::vector<std::string> seen;
+  Status s = ForEachStatement(script, Dialect::kSqlite, [&](const Statement& st) {
+    seen.emplace_back(st.text);
+    return true;
+  }, 2);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(seen, Texts(script, Dialect::kSqlite));
+}
+
 TEST(SplitTest, OffsetsAreBytes) {
   std::string_view script = "select 'é'; select 2";
   auto r = Split(script, Dialect::kPostgres);

@@ -1,5 +1,7 @@
 #include <strata/redact.h>
 
+#include "util/redact_testing.h"
+
 #include <mutex>
 #include <set>
 #include <string>
@@ -59,6 +61,11 @@ void RegisterSecret(std::string_view secret) {
   Secrets().insert(std::string(secret));
   std::string decoded = PercentDecode(secret);
   if (decoded.size() >= 3) Secrets().insert(decoded);
+}
+
+void ForgetSecretsForTesting() {
+  std::lock_guard<std::mutex> lock(Mu());
+  Secrets().clear();
 }
 
 std::string Redact(std::string_view text) {

@@ -1,0 +1,1 @@
+g int GENERATED ALWAYS AS (id * 2) STORED COLLATE "C")

@@ -1,0 +1,1 @@
+WITH (fillfactor = 70) TABLESPACE pg_default

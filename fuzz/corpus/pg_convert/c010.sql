@@ -1,0 +1,1 @@
+CREATE FOREIGN TABLE f (a int OPTIONS (column_name 'b')) SERVER s OPTIONS (table_name 'x')

@@ -1,0 +1,1 @@
+ALTER INDEX ix RENAME TO iy

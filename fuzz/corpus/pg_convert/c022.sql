@@ -1,0 +1,1 @@
+(a + 1) text_pattern_ops) INCLUDE (c) WITH (deduplicate_items = off) WHERE deleted_at IS NULL

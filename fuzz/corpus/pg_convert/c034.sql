@@ -1,0 +1,1 @@
+VACUUM (FULL, ANALYZE, PARALLEL 2) t (a, b), u

@@ -1,0 +1,1 @@
+SELECT * INTO TEMP x FROM t

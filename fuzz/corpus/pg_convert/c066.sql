@@ -1,0 +1,1 @@
+CREATE VIEW v (a, b) WITH (security_barrier) AS SELECT 1, 2 WITH LOCAL CHECK OPTION

@@ -1,0 +1,1 @@
+CREATE TABLE ctas AS SELECT * FROM t

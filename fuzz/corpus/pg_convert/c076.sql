@@ -1,0 +1,1 @@
+CREATE TYPE r AS RANGE (subtype = float8, subtype_diff = float8mi)

@@ -1,0 +1,1 @@
+SET search_path = pg_catalog AS $$ BEGIN RETURN; END $$

@@ -1,0 +1,1 @@
+CREATE AGGREGATE agg (int) (sfunc = int4pl, stype = int, initcond = '0')

@@ -1,0 +1,1 @@
+CREATE OPERATOR === (leftarg = int, rightarg = int, function = int4eq, commutator = ===)

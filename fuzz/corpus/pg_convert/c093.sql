@@ -1,0 +1,1 @@
+CREATE STATISTICS IF NOT EXISTS st (ndistinct, dependencies) ON a, (b + c) FROM t

@@ -1,0 +1,1 @@
+CREATE SUBSCRIPTION sub CONNECTION 'dbname=x' PUBLICATION pub WITH (enabled = false)

@@ -1,0 +1,1 @@
+ALTER ROLE r SET work_mem = '64MB'

@@ -1,0 +1,1 @@
+COMMENT ON COLUMN t.a IS 'the a'

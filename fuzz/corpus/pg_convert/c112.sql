@@ -1,0 +1,1 @@
+CREATE COLLATION c (provider = icu, locale = 'und-u-ks-level2', deterministic = false)

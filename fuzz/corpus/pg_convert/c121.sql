@@ -1,0 +1,1 @@
+ALTER TABLE t ALTER COLUMN a SET (n_distinct = 100)

@@ -1,0 +1,1 @@
+LISTEN ch; NOTIFY ch, 'payload'; UNLISTEN *

@@ -1,0 +1,1 @@
+REASSIGN OWNED BY a TO b

@@ -1,0 +1,1 @@
+ALTER SYSTEM SET work_mem = '1MB'

@@ -1,0 +1,1 @@
+p "char", q int[][] , r s.custom)

@@ -1,0 +1,3 @@
+SELECT 1; -- comment
+/* block /* nested */ */ SELECT 2;
+

@@ -1,0 +1,6 @@
+CREATE FUNCTION add(a int, b int) RETURNS int LANGUAGE sql
+BEGIN ATOMIC
+  SELECT a + b;
+  SELECT 1;
+END;
+CREATE TABLE t (id int);

@@ -1,0 +1,2 @@
+SELECT E'it\'s;', 'a''b;', "q;""x"; /* outer /* nested; */ still; */ SELECT 2;
+-- trailing; comment

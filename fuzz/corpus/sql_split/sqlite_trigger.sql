@@ -1,0 +1,6 @@
+CREATE TABLE t (a, b);
+CREATE TRIGGER tr AFTER INSERT ON t BEGIN
+  UPDATE t SET b = 1 WHERE a = NEW.a;
+  SELECT 'x;y';
+END;
+SELECT [col;name], `q;`;

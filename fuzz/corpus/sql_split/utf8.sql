@@ -1,0 +1,1 @@
+SELECT 'é;ü' AS "naïve"; SELECT '日本';

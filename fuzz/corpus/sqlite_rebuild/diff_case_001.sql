@@ -1,0 +1,2 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, age INT);
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INT REFERENCES users (id), total REAL);

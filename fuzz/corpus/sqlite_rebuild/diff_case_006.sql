@@ -1,0 +1,3 @@
+CREATE TABLE a (x INT);
+CREATE TABLE b (y TEXT);
+CREATE TABLE keep (k INT);

@@ -1,0 +1,3 @@
+CREATE TABLE c (x INT, z BLOB);
+CREATE TABLE d (w REAL);
+CREATE TABLE keep (k INT);

@@ -1,0 +1,1 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT, name TEXT NOT NULL, age INT);

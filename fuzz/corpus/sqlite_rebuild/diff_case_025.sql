@@ -1,0 +1,1 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, age INT CHECK (age >= 0), n INT);

@@ -1,0 +1,1 @@
+CREATE TABLE t (a INT, c REAL, d TEXT, e INT DEFAULT 7);

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, price REAL, qty INT, total REAL AS (price * qty) STORED);

@@ -1,0 +1,1 @@
+CREATE TABLE t (id INTEGER PRIMARY KEY, a INT, b INT AS (a + 1));

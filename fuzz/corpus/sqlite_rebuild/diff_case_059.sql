@@ -1,0 +1,1 @@
+CREATE TABLE m (a INT, b INT, c TEXT, PRIMARY KEY (a, b));

@@ -1,0 +1,1 @@
+CREATE TABLE t (a INT, b INT, c INT, UNIQUE (a, b, c), UNIQUE (c));

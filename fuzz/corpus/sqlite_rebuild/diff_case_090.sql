@@ -1,0 +1,2 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, age INT);
+CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INT REFERENCES users (id), body TEXT);

@@ -1,0 +1,3 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, age INT);
+CREATE INDEX users_age ON users (age);
+CREATE UNIQUE INDEX users_name ON users (name);

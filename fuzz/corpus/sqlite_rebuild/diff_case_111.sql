@@ -1,0 +1,2 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, age INTEGER CHECK (age >= 0));
+CREATE VIEW adults AS SELECT id, name FROM users WHERE age >= 18;

@@ -1,0 +1,1 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE, age INT);CREATE VIEW names AS SELECT id, name FROM users;CREATE TRIGGER names_insert INSTEAD OF INSERT ON names BEGIN INSERT INTO users (id, name) VALUES (new.id, new.name); END;

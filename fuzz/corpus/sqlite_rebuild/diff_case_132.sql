@@ -1,0 +1,2 @@
+CREATE TABLE people (id INTEGER PRIMARY KEY, label TEXT NOT NULL, age TEXT);
+CREATE VIEW v AS SELECT label FROM people;

@@ -1,0 +1,1 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, age INT);CREATE TABLE legacy (id INTEGER PRIMARY KEY, user_id INT REFERENCES users (id), note TEXT);CREATE INDEX legacy_note ON legacy (note); CREATE VIEW legacy_notes AS SELECT note FROM legacy;CREATE TRIGGER users_legacy AFTER DELETE ON users BEGIN DELETE FROM legacy WHERE user_id = old.id; END;

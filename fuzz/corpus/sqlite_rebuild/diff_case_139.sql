@@ -1,0 +1,2 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, age INT);
+CREATE TABLE new_users (x INT);

@@ -1,0 +1,1 @@
+CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, years INT); CREATE TABLE log (msg TEXT);CREATE TRIGGER age_log AFTER UPDATE OF years ON users WHEN new.years > 100 BEGIN INSERT INTO log VALUES (new.years); END;

@@ -1,0 +1,164 @@
+// libFuzzer target: the SQLite rebuild planner's input. A schema file is
+// loaded the way `strata diff` / `generate` load one (api::SchemaOfFile):
+// annotations parsed, the script applied with engine::ApplyScript to an
+// in-memory SQLite database, the result inspected into a canonical
+// schema::Schema (driver/sqlite/sqlite_inspect.cc); then the SQLite planner
+// (schema/diff_sqlite.cc: ALTER TABLE or the 12-step table rebuild) plans
+// both ways against a fixed base schema, and the migrations are rendered.
+//
+// Only schema statements are tried (CREATE, ALTER, DROP; not CREATE TABLE
+// ... AS SELECT): anything else would make the fuzzer measure SQLite's query
+// engine (a recursive CTE runs forever by design), not strata.
+//
+// With STRATA_FUZZ_REBUILD_CHECK=1 it also checks the plan: the rendered
+// base -> input migration, applied to a database holding the base, must
+// succeed and leave exactly the input's schema (an empty diff).
+#include <sqlite3.h>
+
+#include <cctype>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "driver/open.h"
+#include "engine/foreign_keys.h"
+#include "schema/diff.h"
+#include "source/migration.h"
+#include "sql/split.h"
+#include "util/redact_testing.h"
+
+namespace {
+
+using strata::Result;
+using strata::Status;
+using strata::schema::Schema;
+
+constexpr const char* kBase = R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  email TEXT NOT NULL UNIQUE,
+  name TEXT DEFAULT 'anon',
+  age INT CHECK (age >= 0)
+);
+CREATE TABLE orders (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  total NUMERIC(10,2) NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'paid'))
+);
+CREATE INDEX orders_user_idx ON orders (user_id);
+CREATE UNIQUE INDEX users_lower_email ON users (lower(email));
+CREATE VIEW big_orders AS SELECT o.id, u.email FROM orders o JOIN users u ON u.id = o.user_id WHERE o.total > 100;
+CREATE TRIGGER orders_touch AFTER UPDATE ON orders BEGIN UPDATE users SET age = age WHERE id = NEW.user_id; END;
+)sql";
+
+[[noreturn]] void Fail(const std::string& what) {
+  std::fprintf(stderr, "sqlite_rebuild_fuzz: %s\n", what.c_str());
+  std::abort();
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Whether every statement is schema DDL that SQLite runs in bounded time.
+bool OnlySchemaStatements(std::string_view script) {
+  auto statements = strata::sql::Split(script, strata::sql::Dialect::kSqlite);
+  if (!statements.ok()) return false;
+  for (const auto& s : *statements) {
+    std::string text = Upper(s.text);
+    std::string_view t = text;
+    // Leading comments are not part of a statement; a comment inside is fine.
+    if (t.starts_with("CREATE")) {
+      size_t paren = t.find('(');
+      size_t select = t.find("SELECT");
+      bool view_or_trigger = t.find("VIEW") < paren || t.find("TRIGGER") < paren;
+      if (select != std::string::npos && !view_or_trigger) return false;  // CREATE TABLE ... AS SELECT
+    } else if (!t.starts_with("ALTER") && !t.starts_with("DROP")) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Result<std::unique_ptr<strata::driver::Connection>> OpenMemory() {
+  strata::driver::ConnectOptions options;
+  options.connect_retries = 0;
+  return strata::driver::Open("sqlite::memory:", options);
+}
+
+// What api::SchemaOfFile does, on an in-memory database.
+Result<Schema> Load(strata::driver::Connection& conn, std::string_view sql) {
+  auto annotations = strata::source::ParseAnnotations(sql, "schema.sql");
+  if (!annotations.ok()) return annotations.status();
+  Status s = strata::engine::ApplyScript(conn, sql, *annotations);
+  if (!s.ok()) return s;
+  return conn.InspectSchema({});
+}
+
+const Schema& Base() {
+  static const Schema* base = [] {
+    auto conn = OpenMemory();
+    if (!conn.ok()) Fail("cannot open SQLite: " + conn.status().ToString());
+    auto schema = Load(**conn, kBase);
+    if (!schema.ok()) Fail("the base schema does not load: " + schema.status().ToString());
+    return new Schema(std::move(*schema));
+  }();
+  return *base;
+}
+
+// The rendered migration base -> `want`, applied to the base, must give `want`.
+void CheckPlan(const strata::schema::Diff& diff, const Schema& want, const std::string& input) {
+  auto conn = OpenMemory();
+  if (!conn.ok()) Fail("cannot open SQLite: " + conn.status().ToString());
+  if (!Load(**conn, kBase).ok()) Fail("the base schema does not load");
+  std::string migration = strata::schema::RenderMigration(diff);
+  auto got = Load(**conn, migration);
+  if (!got.ok()) {
+    Fail("the planned migration fails: " + got.status().ToString() + "\n--- input\n" + input + "\n--- migration\n" +
+         migration);
+  }
+  auto rest = strata::schema::DiffSchemas(*got, want, strata::schema::Dialect::kSqlite);
+  if (!rest.empty()) {
+    Fail("the planned migration leaves a difference:\n" + strata::schema::RenderStatements(rest) + "--- input\n" +
+         input + "\n--- migration\n" + migration);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  // Keep a statement that asks for a gigabyte (zeroblob, a huge default)
+  // from ending the run as an out-of-memory: SQLite then fails it instead.
+  sqlite3_hard_heap_limit64(256 << 20);
+  (void)Base();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view sql(reinterpret_cast<const char*>(data), size);
+  if (!OnlySchemaStatements(sql)) return -1;  // not added to the corpus
+  strata::ForgetSecretsForTesting();
+  auto conn = OpenMemory();
+  if (!conn.ok()) Fail("cannot open SQLite: " + conn.status().ToString());
+  auto schema = Load(**conn, sql);
+  if (!schema.ok()) {
+    if (schema.status().message().empty()) Fail("a failed load has no message");
+    return 0;
+  }
+  using strata::schema::Dialect;
+  strata::schema::Diff up = strata::schema::DiffSchemas(Base(), *schema, Dialect::kSqlite);
+  strata::schema::Diff down = strata::schema::DiffSchemas(*schema, Base(), Dialect::kSqlite);
+  (void)strata::schema::RenderMigration(up);
+  (void)strata::schema::RenderMigration(down);
+  (void)strata::schema::DiffSchemas(*schema, *schema, Dialect::kSqlite);
+  static const bool check = [] {
+    const char* v = std::getenv("STRATA_FUZZ_REBUILD_CHECK");
+    return v != nullptr && std::string(v) == "1";
+  }();
+  if (check) CheckPlan(up, *schema, std::string(sql));
+  return 0;
+}

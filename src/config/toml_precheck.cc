@@ -1,0 +1,69 @@
+#include "config/toml_precheck.h"
+
+namespace strata::config {
+namespace {
+
+// The code point of the UTF-8 sequence at text[i] (0xFFFD when malformed;
+// toml++ reports those itself).
+char32_t DecodeAt(std::string_view text, size_t i) {
+  unsigned char c = static_cast<unsigned char>(text[i]);
+  if (c < 0x80) return c;
+  size_t n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+  if (n == 0 || i + n >= text.size()) return 0xFFFD;
+  char32_t cp = c & (0x3F >> n);
+  for (size_t k = 1; k <= n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+  return cp;
+}
+
+// Where toml++ 3.3's is_non_ascii_horizontal_whitespace reaches
+// __builtin_unreachable (its table's children 0, 11 and 63 without a case).
+bool TomlppUnreachable(char32_t c) {
+  if (c < 0xA0 || c > 0xFEFF || c == 0xA0 || c == 0x3000 || c == 0xFEFF) return false;
+  unsigned child = static_cast<unsigned>((c - 0xA0) / 0x3FA);
+  return child == 0 || child == 11 || child == 63;
+}
+
+bool StartsWith(std::string_view text, size_t i, std::string_view s) { return text.substr(i, s.size()) == s; }
+
+}  // namespace
+
+TomlProblem PrecheckToml(std::string_view text) {
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    return {nul, "NUL byte: TOML allows no control characters other than tab"};
+  }
+  size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    if (c == '#') {  // a comment, to the end of the line
+      size_t nl = text.find('\n', i);
+      i = nl == std::string_view::npos ? text.size() : nl + 1;
+    } else if (StartsWith(text, i, "\"\"\"")) {  // multi-line basic string
+      for (i += 3; i < text.size() && !StartsWith(text, i, "\"\"\""); ++i) {
+        if (text[i] != '\\') continue;
+        // A line-ending backslash: toml++ trims the whitespace after it.
+        size_t j = i + 1;
+        while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n')) ++j;
+        if (j > i + 1 && j < text.size() && TomlppUnreachable(DecodeAt(text, j))) {
+          return {j, "this character cannot start the line after a line-ending backslash (toml++ misreads it)"};
+        }
+        ++i;  // the escaped character
+      }
+      i += 3;
+    } else if (StartsWith(text, i, "'''")) {  // multi-line literal string
+      size_t end = text.find("'''", i + 3);
+      i = end == std::string_view::npos ? text.size() : end + 3;
+    } else if (c == '"' || c == '\'') {  // basic or literal string, one line
+      for (++i; i < text.size() && text[i] != c && text[i] != '\n'; ++i) {
+        if (c == '"' && text[i] == '\\') ++i;
+      }
+      ++i;
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      return {i, "non-ASCII character outside a string or comment: TOML keys and values are ASCII unless quoted"};
+    } else {
+      ++i;
+    }
+  }
+  return {};
+}
+
+}  // namespace strata::config
