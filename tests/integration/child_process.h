@@ -54,6 +54,7 @@ class Child {
     return running;
   }
   void Signal(int signo) const { ::kill(pid_, signo); }
+  pid_t pid() const { return pid_; }  // -1 once reaped
   // The exit code, or -1 when a signal ended it.
   int Wait() {
     int status = 0;
