@@ -213,7 +213,22 @@ ScopedPgServer::ScopedPgServer() {
     }
     return;
   }
-  url_ = std::string(util::Trim(ReadFileForTest(base_ + "/pg/url")));
+  std::string url(util::Trim(ReadFileForTest(base_ + "/pg/url")));
+  // pg_server turns synchronous_commit off for speed; then an immediate
+  // restart loses commits from the last few hundred milliseconds, which a
+  // crash test must not mistake for strata's doing.
+  auto conn = driver::Open(url, {});
+  if (!conn.ok()) {
+    ADD_FAILURE() << "cannot connect to the test's PostgreSQL server: " << conn.status().ToString();
+    return;
+  }
+  auto set = (*conn)->Query("ALTER SYSTEM SET synchronous_commit = on");
+  auto reload = (*conn)->Query("SELECT pg_reload_conf()");
+  if (!set.ok() || !reload.ok()) {
+    ADD_FAILURE() << "cannot turn synchronous_commit on";
+    return;
+  }
+  url_ = url;
 }
 
 ScopedPgServer::~ScopedPgServer() {
