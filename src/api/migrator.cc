@@ -317,6 +317,12 @@ Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool 
   // the database byte for byte as it was, and works on a read-only one.
   // Nothing to do is not an error, and writes nothing either.
   Status s;
+  // A dirty migration while another run holds the lock is, most likely, that
+  // run's no-transaction migration in progress (recorded dirty before it
+  // starts, clean when it ends): refusing at once would fail every runner
+  // that starts while it runs (16 at once on a deploy). Such a run waits for
+  // the lock like any other and checks everything again under it.
+  bool check_under_lock = false;
   {
     std::vector<engine::AppliedRow> rows;
     driver::Connection* read = conn;
@@ -332,13 +338,19 @@ Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool 
       rows = std::move(*loaded);
     }
     auto checked = plan(rows, read, /*precheck=*/true);
-    if (!checked.ok()) return Scrub(checked.status());
-    s = CheckPoolerSafe(*checked);
-    if (!s.ok()) return Scrub(s);
-    if (checked->steps.empty()) {
-      ApplyReport nothing;
-      nothing.dry_run = dry_run;
-      return nothing;
+    if (!checked.ok()) {
+      if (checked.status().code() != Status::Code::kDirty || !read || scratch) return Scrub(checked.status());
+      auto holder = engine::ReadLease(*read, Tables());
+      if (!holder.ok() || !*holder || (*holder)->expired) return Scrub(checked.status());
+      check_under_lock = true;
+    } else {
+      s = CheckPoolerSafe(*checked);
+      if (!s.ok()) return Scrub(s);
+      if (checked->steps.empty()) {
+        ApplyReport nothing;
+        nothing.dry_run = dry_run;
+        return nothing;
+      }
     }
   }
 
@@ -354,6 +366,22 @@ Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool 
   s = lock->Acquire();
   if (!s.ok()) return Scrub(s);
   engine::LockGuard guard(*lock);
+  if (check_under_lock) {
+    // The checks above, again, now that the other run is done (or gone):
+    // a migration still dirty is refused here, with the lock released.
+    engine::History fresh(*conn, Tables(), config_.env.name);
+    auto rows = fresh.Load();
+    if (!rows.ok()) return Scrub(rows.status());
+    auto checked = plan(*rows, conn, /*precheck=*/true);
+    if (!checked.ok()) return Scrub(checked.status());
+    s = CheckPoolerSafe(*checked);
+    if (!s.ok()) return Scrub(s);
+    if (checked->steps.empty()) {
+      ApplyReport nothing;
+      nothing.dry_run = dry_run;
+      return nothing;
+    }
+  }
   EventSink* sink = operations_ ? static_cast<EventSink*>(operations_) : sink_;
   engine::Runner runner(*conn, history, *lock, sink, MakeRunnerOptions());
   {

@@ -36,6 +36,11 @@ Result<std::string> Connection::DropAllScript(const std::vector<std::pair<std::s
 
 std::string QuoteIdent(std::string_view ident) { return Quote(ident, '"'); }
 
+bool IsConnectionLost(const Status& status) {
+  const std::string& state = status.sqlstate();
+  return state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03";
+}
+
 std::string QuoteLiteral(std::string_view text) { return Quote(text, '\''); }
 
 // "statement: <first 200 characters>", whitespace runs folded to one space

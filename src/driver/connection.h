@@ -199,5 +199,11 @@ std::string StatementContext(std::string_view text);
 // silently drop everything after a NUL, so the drivers refuse such SQL before
 // sending any of it.
 Status RejectNul(std::string_view sql);
+// True when `status` says the connection to the server is gone (SQLSTATE
+// class 08, or 57P01/57P02/57P03: the server shut down, crashed or is
+// restarting): the server rolls back whatever transaction was open, and the
+// connection cannot run anything more. The PostgreSQL driver reports a
+// connection that libpq found closed as 08006.
+bool IsConnectionLost(const Status& status);
 
 }  // namespace strata::driver

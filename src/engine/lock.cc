@@ -155,9 +155,16 @@ class LeaseLock : public MigrationLock {
   // a process on this host that no longer exists.
   Result<bool> TryTake(std::string* holder) {
     Status s = EnsureTable();
+    // SQLite: another writer held the file for all of busy_timeout, while we
+    // created the lock table on a fresh database (16 runners starting at
+    // once) or began the lease transaction. Lock held, like any other.
+    if (s.code() == Status::Code::kLocked && !postgres_) {
+      *holder = "another process writing to the database file (" + s.message() + ")";
+      return false;
+    }
     if (!s.ok()) return s;
     s = conn_.Begin();
-    if (s.code() == Status::Code::kLocked) {  // SQLite: another writer held the file for all of busy_timeout
+    if (s.code() == Status::Code::kLocked) {
       *holder = "another process writing to the database file (" + s.message() + ")";
       return false;
     }

@@ -14,6 +14,9 @@
 namespace strata::engine {
 namespace {
 
+// What loses a connection in the middle of a run, for the hints.
+constexpr const char* kLostCauses = "the server restarted, crashed or failed over, or the network dropped";
+
 std::string Label(const PlanStep& step) { return step.name.empty() ? step.version : step.version + "_" + step.name; }
 
 // A step's error once the run was interrupted (RunnerOptions::stop): the same
@@ -313,7 +316,7 @@ Result<StepResult> Runner::RunInTransaction(const PlanStep& step, int64_t batch)
     if (s.ok()) {
       s = conn_.Commit();
       // A full disk shows up here on SQLite: name the migration and file.
-      if (!s.ok()) s = Failed(step, std::move(s).With("COMMIT"));
+      if (!s.ok()) s = Failed(step, std::move(s).With("COMMIT"), /*at_commit=*/true);
     }
     if (s.ok()) {
       guard.Release();
@@ -386,8 +389,11 @@ Result<StepResult> Runner::RunWithoutTransaction(const PlanStep& step, int64_t b
   RestoreSession();
   if (!s.ok()) {
     Status error = Failed(step, std::move(s));
-    error.WithHint(Label(step) + " ran without a transaction and is now marked dirty: statements before the failing "
-                   "one stay applied. Fix the database by hand, then `strata repair " + step.version +
+    std::string lost = driver::IsConnectionLost(error) ? "the connection to the database server was lost while " +
+                                                             Label(step) + " ran (" + kLostCauses + "). "
+                                                       : "";
+    error.WithHint(lost + Label(step) + " ran without a transaction and is now marked dirty: statements before the "
+                   "failing one stay applied. Fix the database by hand, then `strata repair " + step.version +
                    "` (or `strata repair --retry " + step.version + "` to run it again)");
     RecordFailure(step, batch, error, result.duration_ms);
     return error;
@@ -480,8 +486,24 @@ void Runner::RecordFailure(const PlanStep& step, int64_t batch, const Status& er
   (void)s;
 }
 
-Status Runner::Failed(const PlanStep& step, Status error) {
+Status Runner::Failed(const PlanStep& step, Status error, bool at_commit) {
   error.At(step.file).With(Verb(step) + " " + Label(step));
+  // The server restarted, crashed or failed over under us. libpq's words
+  // ("server closed the connection unexpectedly") do not say what became of
+  // the migration; this does. (A no-transaction step adds its own hint.)
+  if (driver::IsConnectionLost(error) && !step.no_transaction) {
+    std::string was = step.direction == Direction::kUp ? "applied" : "rolled back";
+    error.WithHint(
+        at_commit
+            ? "the connection to the database server was lost during the COMMIT of " + Label(step) + " (" +
+                  kLostCauses + "), so whether it was " + was + " is not known. When the server accepts connections "
+                  "again, `strata status` shows it; then run `strata " + (step.direction == Direction::kUp ? "up" : "down") +
+                  "` again if needed"
+            : "the connection to the database server was lost while " + Label(step) + " ran (" + kLostCauses +
+                  "): the server rolled back its transaction, so " + Label(step) + " was not " + was +
+                  ", and nothing after it ran. When the server accepts connections again, run `strata status`, then "
+                  "the same command again");
+  }
   // 57014 is also a Cancel() (Ctrl-C); only a timeout names the setting.
   if (error.sqlstate() == "57014" && options_.statement_timeout.count() > 0 && !stopped() &&
       error.message().find("statement timeout") != std::string::npos) {

@@ -88,7 +88,7 @@ class Runner {
   void EmitStatements(const PlanStep& step, int completed, const std::shared_ptr<std::atomic<int>>& live);
   static AppliedRow MakeRow(const PlanStep& step, int64_t batch, int64_t duration_ms, bool dirty);
   void RecordFailure(const PlanStep& step, int64_t batch, const Status& error, int64_t duration_ms);
-  Status Failed(const PlanStep& step, Status error);
+  Status Failed(const PlanStep& step, Status error, bool at_commit = false);
   bool stopped() const { return options_.stop && options_.stop->load(); }
   void Emit(Event::Kind kind, const PlanStep* step, int index, int total, int64_t duration_ms, std::string message);
 

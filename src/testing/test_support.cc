@@ -106,7 +106,13 @@ ScopedPgDatabase::ScopedPgDatabase() {
     ADD_FAILURE() << "no test PostgreSQL: run through ctest (which starts one) or set STRATA_TEST_PG_URL";
     return;
   }
-  server_url_ = *server;
+  Init(*server);
+}
+
+ScopedPgDatabase::ScopedPgDatabase(const std::string& server_url) { Init(server_url); }
+
+void ScopedPgDatabase::Init(const std::string& server_url) {
+  server_url_ = server_url;
   name_ = "strata_test_" + std::to_string(::getpid()) + "_" + std::to_string(g_db_counter++);
   auto conn = driver::Open(server_url_, {});
   if (!conn.ok()) {
@@ -182,6 +188,60 @@ std::vector<std::string> AsPostgresUser(std::vector<std::string> argv) {
 }
 
 }  // namespace
+
+ScopedPgServer::ScopedPgServer() {
+  if (const char* given = std::getenv("STRATA_TEST_PG_URL"); given && *given) {
+    skip_reason_ = "STRATA_TEST_PG_URL names a server this test does not own, and it restarts its server";
+    return;
+  }
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/strata-pgserver-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (::mkdtemp(buf.data()) == nullptr) {
+    ADD_FAILURE() << "mkdtemp failed";
+    return;
+  }
+  base_ = buf.data();
+  ::chmod(base_.c_str(), 0755);  // the server runs as postgres when we are root
+  CommandResult started = Run({SourceDir() + "/tests/support/pg_server", "start", base_ + "/pg"});
+  if (started.exit_code != 0) {
+    if (started.err.find("no PostgreSQL server binaries") != std::string::npos) {
+      skip_reason_ = "no PostgreSQL server binaries (run scripts/setup)";
+    } else {
+      ADD_FAILURE() << "pg_server start failed: " << started.err << started.out;
+    }
+    return;
+  }
+  std::string url(util::Trim(ReadFileForTest(base_ + "/pg/url")));
+  // pg_server turns synchronous_commit off for speed; then an immediate
+  // restart loses commits from the last few hundred milliseconds, which a
+  // crash test must not mistake for strata's doing.
+  auto conn = driver::Open(url, {});
+  if (!conn.ok()) {
+    ADD_FAILURE() << "cannot connect to the test's PostgreSQL server: " << conn.status().ToString();
+    return;
+  }
+  auto set = (*conn)->Query("ALTER SYSTEM SET synchronous_commit = on");
+  auto reload = (*conn)->Query("SELECT pg_reload_conf()");
+  if (!set.ok() || !reload.ok()) {
+    ADD_FAILURE() << "cannot turn synchronous_commit on";
+    return;
+  }
+  url_ = url;
+}
+
+ScopedPgServer::~ScopedPgServer() {
+  if (base_.empty()) return;
+  CommandResult stopped = Run({SourceDir() + "/tests/support/pg_server", "stop", base_ + "/pg"});
+  (void)stopped;
+  std::error_code ec;
+  if (!std::getenv("STRATA_KEEP_TEMP")) fs::remove_all(base_, ec);
+}
+
+CommandResult ScopedPgServer::RestartImmediate() const {
+  return Run({SourceDir() + "/tests/support/pg_server", "restart", base_ + "/pg"});
+}
 
 ScopedPgBouncer::ScopedPgBouncer(int pool_size) {
   std::string binary;

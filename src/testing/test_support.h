@@ -36,6 +36,8 @@ std::optional<std::string> PgServerUrl();
 class ScopedPgDatabase {
  public:
   ScopedPgDatabase();  // ADD_FAILURE()s when the server is unreachable
+  // The same on another server (e.g. a ScopedPgServer's url()).
+  explicit ScopedPgDatabase(const std::string& server_url);
   ~ScopedPgDatabase();
   ScopedPgDatabase(const ScopedPgDatabase&) = delete;
   ScopedPgDatabase& operator=(const ScopedPgDatabase&) = delete;
@@ -44,8 +46,37 @@ class ScopedPgDatabase {
   const std::string& name() const { return name_; }
 
  private:
+  void Init(const std::string& server_url);
   std::string server_url_;
   std::string name_;
+  std::string url_;
+};
+
+struct CommandResult;
+
+// A PostgreSQL server of the test's own, started by tests/support/pg_server
+// (the script the CTest fixture uses) in a fresh directory and stopped on
+// destruction: for tests that restart or stop the server, which they must
+// not do to the server every other test shares. ok() is false with
+// skip_reason() set when $STRATA_TEST_PG_URL names a server (that one is not
+// ours to restart) or the server binaries are missing.
+class ScopedPgServer {
+ public:
+  ScopedPgServer();
+  ~ScopedPgServer();
+  ScopedPgServer(const ScopedPgServer&) = delete;
+  ScopedPgServer& operator=(const ScopedPgServer&) = delete;
+  bool ok() const { return !url_.empty(); }
+  const std::string& skip_reason() const { return skip_reason_; }
+  const std::string& url() const { return url_; }  // postgres://postgres@127.0.0.1:PORT/postgres
+  // `pg_ctl restart -m immediate`: every backend ends at once without a
+  // checkpoint, and the server recovers from its WAL. Returns the script's
+  // result (exit 0 once the server accepts connections again).
+  CommandResult RestartImmediate() const;
+
+ private:
+  std::string base_;
+  std::string skip_reason_;
   std::string url_;
 };
 

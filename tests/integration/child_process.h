@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,21 @@ class Child {
     return running;
   }
   void Signal(int signo) const { ::kill(pid_, signo); }
+  pid_t pid() const { return pid_; }  // -1 once reaped
+  // Like Wait(), but SIGKILLs it after `timeout` and returns -2 then.
+  int WaitFor(std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    int status = 0;
+    while (::waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        Kill();
+        return -2;
+      }
+      ::usleep(20000);
+    }
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
   // The exit code, or -1 when a signal ended it.
   int Wait() {
     int status = 0;

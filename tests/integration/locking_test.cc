@@ -72,6 +72,32 @@ TEST_P(LockingTest, LiveLeaseMakesTheRunnerWaitThenFailNamingTheHolder) {
   EXPECT_FALSE(HasTable("a"));
 }
 
+// Regression (issue 11, found by SixteenConcurrentRunners on SQLite): on a
+// database without strata's tables yet, a run that found the file
+// write-locked by another process for all of lock_wait while it created the
+// lock table failed with SQLite's bare "database is locked" instead of the
+// documented lock-held error that names lock_wait.
+TEST_P(LockingTest, Issue11FileLockedWhileCreatingTheLockTableIsTheLockHeldError) {
+  if (pg()) GTEST_SKIP() << "SQLite's database file lock";
+  Write("0001_a.up.sql", "CREATE TABLE a (id INTEGER);\n");
+  auto holder = driver::Open(url(), {});
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE((*holder)->Begin().ok());
+  ASSERT_TRUE((*holder)->ExecScript("CREATE TABLE other (id INTEGER)").ok());
+  auto m = OpenWith("lock_wait = \"1s\"\n", nullptr);
+  auto r = m->Up({});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kLocked) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("the migration lock is held by another process writing to the database file"),
+            std::string::npos)
+      << r.status().ToString();
+  EXPECT_NE(r.status().message().find("waited lock_wait = 1 s"), std::string::npos) << r.status().ToString();
+  ASSERT_TRUE((*holder)->Rollback().ok());
+  auto again = m->Up({});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(Recorded(), std::vector<std::string>{"0001:clean"});
+}
+
 TEST_P(LockingTest, LockTimeoutIsRetriedWithBackoff) {
   if (!pg()) GTEST_SKIP() << "lock_timeout is a PostgreSQL setting";
   Rows("CREATE TABLE busy (id INTEGER)");

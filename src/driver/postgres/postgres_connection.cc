@@ -39,11 +39,23 @@ std::string OneLine(std::string_view message) {
   return out;
 }
 
+// A connection libpq found closed under it (the server restarted, crashed,
+// or the network went): say so first, and mark it 08006 (connection_failure)
+// when the server had no chance to send an SQLSTATE, so that callers can
+// tell (driver::IsConnectionLost) without reading libpq's wording.
+Status ConnectionLost(Status status, const PGconn* conn) {
+  if (conn == nullptr || pq::api().PQstatus(conn) != CONNECTION_BAD) return status;
+  Status lost(status.code(), "lost the connection to the database server: " + status.message());
+  lost.WithSqlState(status.sqlstate().empty() ? "08006" : status.sqlstate());
+  if (!status.hint().empty()) lost.WithHint(status.hint());
+  return lost;
+}
+
 // The one place libpq errors become a Status. A lock timeout (55P03) and a
 // deadlock (40P01) are kLocked: the runner retries those with backoff.
 // `res` may be null (out of memory, lost connection): then `conn` explains.
 Status FromPgResult(const PGresult* res, const PGconn* conn) {
-  if (res == nullptr) return Status::Database(OneLine(pq::api().PQerrorMessage(conn)));
+  if (res == nullptr) return ConnectionLost(Status::Database(OneLine(pq::api().PQerrorMessage(conn))), conn);
   const char* primary = pq::api().PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
   std::string message = primary != nullptr ? primary : OneLine(pq::api().PQresultErrorMessage(res));
   if (message.empty()) message = OneLine(pq::api().PQerrorMessage(conn));
@@ -67,7 +79,7 @@ Status FromPgResult(const PGresult* res, const PGconn* conn) {
     status.WithHint("free space on the disk that holds the database (or the table's tablespace) and run the command "
                     "again; a migration that failed was rolled back");
   }
-  return status;
+  return ConnectionLost(std::move(status), conn);
 }
 
 
