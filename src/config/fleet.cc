@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <string_view>
+#include <vector>
 
 #include "config/internal.h"
 #include "util/fs.h"
@@ -35,12 +36,20 @@ std::string KeyList() {
   return out;
 }
 
+// Levenshtein distance <= 2: enough for typos.
 bool Near(std::string_view a, std::string_view b) {
-  // Same length +-1 and at most two differing characters: enough for typos.
-  if (a.size() + 1 < b.size() || b.size() + 1 < a.size()) return false;
-  size_t diff = 0;
-  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) diff += a[i] != b[i];
-  return diff + (a.size() > b.size() ? a.size() - b.size() : b.size() - a.size()) <= 2;
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()] <= 2;
 }
 
 // Keys and types of one [fleet.NAME]; ${VAR} is not expanded here.

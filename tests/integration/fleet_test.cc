@@ -5,14 +5,16 @@
 //
 // The CI sample is small; the full proof (3 clusters x 20 databases + 20
 // SQLite files) runs with
-//   STRATA_FLEET_CLUSTERS=3 STRATA_FLEET_DATABASES=20 STRATA_FLEET_SQLITE=20 \
-//     ctest --preset default -R FleetTest.ClustersAndSqlite
+//   STRATA_FLEET_CLUSTERS=3 STRATA_FLEET_DATABASES=20 STRATA_FLEET_SQLITE=20
+//   ctest --preset default -R FleetTest.ClustersAndSqlite   (same shell, variables exported)
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -76,9 +78,6 @@ std::string HostPort(const std::string& server_url) {
   return server_url.substr(at + 1, slash - at - 1);
 }
 
-std::string WithDatabase(const std::string& server_url, const std::string& db) {
-  return server_url.substr(0, server_url.rfind('/') + 1) + db;
-}
 
 void Exec(const std::string& url, const std::string& sql) { QueryRows(url, sql); }
 
@@ -93,7 +92,10 @@ class FleetTest : public ::testing::Test {
     dir_.Write("migrations/0003_audit.up.sql", "CREATE TABLE audit (id integer PRIMARY KEY, what text);\n");
   }
   void TearDown() override {
-    for (const auto& [server, db] : databases_) Exec(server, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    // Databases on the extra clusters go with their cluster (extra_).
+    for (const auto& [server, db] : databases_) {
+      if (server == server_) Exec(server, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    }
   }
 
   // A new database on `server` owned by the password role; its URL with the
@@ -125,6 +127,7 @@ class FleetTest : public ::testing::Test {
   std::string server_;
   TempDir dir_;
   std::vector<std::pair<std::string, std::string>> databases_;  // (server url, name) to drop
+  std::vector<std::unique_ptr<ExtraCluster>> extra_;  // stopped after TearDown
 };
 
 // The proof: clusters x databases + SQLite files, one database broken (a
@@ -134,9 +137,9 @@ class FleetTest : public ::testing::Test {
 // a rerun applies only the broken one; a third run changes nothing.
 TEST_F(FleetTest, ClustersAndSqliteOneBroken) {
   const int clusters = EnvInt("STRATA_FLEET_CLUSTERS", 3);
-  const int per_cluster = EnvInt("STRATA_FLEET_DATABASES", 3);
-  const int sqlite = EnvInt("STRATA_FLEET_SQLITE", 5);
-  std::vector<std::unique_ptr<ExtraCluster>> extra;
+  const int per_cluster = EnvInt("STRATA_FLEET_DATABASES", 2);
+  const int sqlite = EnvInt("STRATA_FLEET_SQLITE", 4);
+  std::vector<std::unique_ptr<ExtraCluster>>& extra = extra_;
   for (int i = 1; i < clusters; ++i) extra.push_back(std::make_unique<ExtraCluster>(i));
   {
     std::vector<std::thread> starting;
@@ -207,7 +210,7 @@ TEST_F(FleetTest, ClustersAndSqliteOneBroken) {
   int applied = 0;
   for (const auto& t : again["targets"]) {
     EXPECT_EQ(t["result"], "ok") << t.dump();
-    applied += static_cast<int>(t["report"]["applied"].size());
+    applied += static_cast<int>(t["report"]["steps"].size());
   }
   EXPECT_EQ(applied, 1);
   EXPECT_EQ(Versions(broken), "0001 0002 0003 ");
@@ -321,6 +324,31 @@ TEST_F(FleetTest, EachTargetHasItsOwnBackupFolder) {
   }
 }
 
+// Each target's own lease lock: two fleets started together on the same
+// databases (and a single `up` on one of them) apply each migration once.
+TEST_F(FleetTest, TwoFleetsAtOnceApplyEachMigrationOnce) {
+  std::string file;
+  for (int i = 0; i < 6; ++i) file += "sqlite:c" + std::to_string(i) + ".db\n";
+  dir_.Write("targets.txt", file);
+  CommandResult a, b, single;
+  std::thread ta([&] { a = Strata({"up", "--targets", "targets.txt", "--parallel", "3"}); });
+  std::thread tb([&] { b = Strata({"up", "--targets", "targets.txt", "--parallel", "2"}); });
+  std::thread tc([&] { single = Strata({"up", "--url", "sqlite:c3.db"}); });
+  ta.join();
+  tb.join();
+  tc.join();
+  EXPECT_EQ(a.exit_code, 0) << a.out << a.err;
+  EXPECT_EQ(b.exit_code, 0) << b.out << b.err;
+  EXPECT_EQ(single.exit_code, 0) << single.out << single.err;
+  for (int i = 0; i < 6; ++i) {
+    std::string url = "sqlite:" + dir_.Path("c" + std::to_string(i) + ".db");
+    EXPECT_EQ(Versions(url), "0001 0002 0003 ") << url;
+    EXPECT_EQ(QueryRows(url, "SELECT count(*) FROM strata_events WHERE kind = 'apply' AND outcome = 'success'"),
+              std::vector<std::string>{"3"})
+        << url;
+  }
+}
+
 // A bad line names the file and line and runs nothing; fleet flags without
 // a fleet are usage errors; --url and --targets exclude each other.
 TEST_F(FleetTest, BadInputNamesTheLine) {
@@ -331,7 +359,9 @@ TEST_F(FleetTest, BadInputNamesTheLine) {
   EXPECT_FALSE(std::filesystem::exists(dir_.Path("a.db")));
 
   dir_.Write("unset.txt", "postgres://u:${FLEET_UNSET_VAR}@h/db\n");
-  CommandResult unset = Strata({"status", "--targets", "unset.txt"}, {.unset_env = {"FLEET_UNSET_VAR"}});
+  CommandOptions no_var;
+  no_var.unset_env = {"FLEET_UNSET_VAR"};
+  CommandResult unset = Strata({"status", "--targets", "unset.txt"}, no_var);
   EXPECT_EQ(unset.exit_code, 2);
   EXPECT_NE(unset.err.find("unset.txt:1"), std::string::npos) << unset.err;
   EXPECT_NE(unset.err.find("FLEET_UNSET_VAR is not set"), std::string::npos) << unset.err;
