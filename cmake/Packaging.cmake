@@ -14,7 +14,7 @@ include(CMakePackageConfigHelpers)
 # strata's subsystems are separate static libraries (their link lines keep
 # the dependency rules honest). An application gets them as one archive.
 set(STRATA_ARCHIVE_PARTS strata_util strata_config strata_source strata_sql strata_schema strata_driver
-    strata_engine strata_ops strata_ops_audit strata_ops_backup strata_lib strata_capi)
+    strata_engine strata_ops strata_ops_audit strata_ops_backup strata_lib strata_fleet strata_capi)
 set(objects)
 foreach(part ${STRATA_ARCHIVE_PARTS})
   list(APPEND objects $<TARGET_OBJECTS:${part}>)

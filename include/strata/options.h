@@ -32,6 +32,15 @@ struct Options {
   // folder; docs/migrations.md). Overrides `format` in strata.toml.
   // Default "": the file's `format`, else "auto".
   std::string format;
+  // PostgreSQL schema of strata's tracking tables; overrides the
+  // environment's `schema`. Fleets set it (with the URL's search_path) to
+  // give each tenant schema its own history and lock. Default "": the
+  // environment's, else current_schema(). Must be a plain identifier.
+  std::string schema;
+  // Where backups go; overrides the environment's `backup_dir` (relative to
+  // the working directory). Fleets give each target its own folder below
+  // the environment's. Default "": the environment's.
+  std::string backup_dir;
 };
 
 struct UpOptions {

@@ -6,7 +6,8 @@
 
 namespace strata::api {
 
-AuditTrail::AuditTrail(ops::AuditOptions options, EventSink* sink) : log_(std::move(options)), sink_(sink) {}
+AuditTrail::AuditTrail(ops::AuditOptions options, EventSink* sink, std::string database)
+    : log_(std::move(options)), sink_(sink), database_(std::move(database)) {}
 
 void AuditTrail::OnEventRow(const engine::EventRow& row, bool in_transaction) {
   if (in_transaction) {
@@ -30,6 +31,7 @@ void AuditTrail::Write(const engine::EventRow& row) {
   r.outcome = row.record.outcome;
   r.environment = row.environment;
   r.command = command_;
+  r.database = database_;
   r.version = row.record.version;
   r.name = row.record.name;
   r.batch = row.record.batch;

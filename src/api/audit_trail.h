@@ -26,7 +26,8 @@ namespace strata::api {
 class AuditTrail : public engine::EventObserver {
  public:
   // `sink` (may be null) hears about lines that could not be written.
-  AuditTrail(ops::AuditOptions options, EventSink* sink);
+  // `database`: the redacted URL each line names.
+  AuditTrail(ops::AuditOptions options, EventSink* sink, std::string database = "");
 
   // The command whose events follow ("up", "restore", ...).
   void set_command(std::string command) { command_ = std::move(command); }
@@ -43,6 +44,7 @@ class AuditTrail : public engine::EventObserver {
   ops::AuditLog log_;
   EventSink* sink_;
   std::string command_;
+  std::string database_;
   std::vector<engine::EventRow> pending_;  // written in the open transaction
 };
 

@@ -48,7 +48,7 @@ MigratorImpl::MigratorImpl(config::Config config, EventSink* sink)
     : config_(std::move(config)), sink_(sink), redacted_url_(RedactUrl(config_.env.url)) {
   if (!config_.env.audit_log.empty()) {
     audit_ = std::make_unique<AuditTrail>(
-        ops::AuditOptions{config_.env.audit_log, config_.env.audit_log_max, config_.env.audit_log_keep}, sink_);
+        ops::AuditOptions{config_.env.audit_log, config_.env.audit_log_max, config_.env.audit_log_keep}, sink_, redacted_url_);
   }
 }
 

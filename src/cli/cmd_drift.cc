@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/fleet.h"
 #include "cli/json.h"
 
 namespace strata::cli {
@@ -13,6 +14,7 @@ namespace strata::cli {
 namespace {
 struct DriftArgs {
   DriftOptions options;
+  FleetFlags fleet;
 };
 
 std::string Indent(const std::string& text) {
@@ -28,6 +30,13 @@ std::string Indent(const std::string& text) {
 }
 
 Outcome RunDrift(const DriftArgs& args, Context& ctx) {
+  if (Status s = CheckFleetFlags(args.fleet); !s.ok()) return s;
+  if (args.fleet.active()) {
+    FleetOptions fleet;
+    fleet.command = FleetCommand::kDrift;
+    fleet.drift = args.options;
+    return RunFleet(ctx, args.fleet, std::move(fleet));
+  }
   DropDevDatabasesOnSignal();
   auto migrator = ctx.OpenMigrator();
   if (!migrator.ok()) return migrator.status();
@@ -71,9 +80,12 @@ Command AddDrift(CLI::App& root) {
       "tables are never compared. Never changes the database. PostgreSQL objects\n"
       "strata does not model are listed as \"not compared\" (docs/schema.md).\n"
       "Dev databases: SQLite in memory; PostgreSQL strata_dev_<random> created on the\n"
-      "server of --dev-url (or dev_url in strata.toml) and dropped afterwards.");
+      "server of --dev-url (or dev_url in strata.toml) and dropped afterwards.\n"
+      "With --targets FILE or --fleet NAME: every listed database; a target with drift\n"
+      "counts as failed (docs/commands.md#fleets).");
   sub->add_option("--dev-url", args->options.dev_url, "PostgreSQL server for dev databases (overrides dev_url)")
       ->type_name("URL");
+  AddFleetFlags(sub, args->fleet);
   return {sub, [args](Context& ctx) { return RunDrift(*args, ctx); }};
 }
 

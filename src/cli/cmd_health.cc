@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/fleet.h"
 
 namespace strata::cli {
 
@@ -86,7 +87,13 @@ std::string Render(const HealthReport& r, const Style& style) {
   return out;
 }
 
-Outcome RunHealth(Context& ctx) {
+Outcome RunHealth(Context& ctx, const FleetFlags& flags) {
+  if (Status s = CheckFleetFlags(flags); !s.ok()) return s;
+  if (flags.active()) {
+    FleetOptions fleet;
+    fleet.command = FleetCommand::kHealth;
+    return RunFleet(ctx, flags, std::move(fleet));
+  }
   auto migrator = ctx.OpenMigrator();
   if (!migrator.ok()) return migrator.status();
   auto report = (*migrator)->Health();
@@ -115,8 +122,12 @@ Command AddHealth(CLI::App& root) {
       "recorded backup. Reads only; creates nothing.\n"
       "Exit codes: 0 healthy, 1 unhealthy (unreachable, or a migration is dirty,\n"
       "modified or missing, or a file does not load), 3 pending. For orchestrators,\n"
-      "`strata serve` answers the same over HTTP (/health, /ready).");
-  return {sub, [](Context& ctx) { return RunHealth(ctx); }};
+      "`strata serve` answers the same over HTTP (/health, /ready).\n"
+      "With --targets FILE or --fleet NAME: every listed database; unhealthy ones count\n"
+      "as failed (docs/commands.md#fleets).");
+  auto flags = std::make_shared<FleetFlags>();
+  AddFleetFlags(sub, *flags);
+  return {sub, [flags](Context& ctx) { return RunHealth(ctx, *flags); }};
 }
 
 }  // namespace strata::cli

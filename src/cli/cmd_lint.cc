@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/fleet.h"
 #include "cli/json.h"
 
 namespace strata::cli {
@@ -23,6 +24,7 @@ struct LintArgs {
   bool semantic = false;
   std::string dev_url;
   bool trace = false;
+  FleetFlags fleet;
 };
 
 std::string Summary(const LintReport& report) {
@@ -89,8 +91,6 @@ Outcome RunLint(const LintArgs& args, Context& ctx) {
   if (format != "text" && format != "json" && format != "github") {
     return Status::InvalidArgument("unknown --format '" + args.format + "'").WithHint("use text, json or github");
   }
-  auto migrator = ctx.OpenMigrator();
-  if (!migrator.ok()) return migrator.status();
   LintOptions options;
   options.files = args.files;
   options.allow = args.allow;
@@ -100,6 +100,21 @@ Outcome RunLint(const LintArgs& args, Context& ctx) {
   options.semantic = args.semantic;
   options.dev_url = args.dev_url;
   options.trace = args.trace;
+  if (Status s = CheckFleetFlags(args.fleet); !s.ok()) return s;
+  if (args.fleet.active()) {
+    if (format == "github") {
+      return Status::InvalidArgument("--format github cannot be combined with --targets or --fleet")
+          .WithHint("use --json for one document with every target's findings");
+    }
+    FleetOptions fleet;
+    fleet.command = FleetCommand::kLint;
+    fleet.lint = options;
+    FleetFlags flags = args.fleet;
+    flags.json = format == "json";
+    return RunFleet(ctx, flags, std::move(fleet));
+  }
+  auto migrator = ctx.OpenMigrator();
+  if (!migrator.ok()) return migrator.status();
   auto report = (*migrator)->Lint(options);
   if (!report.ok()) return report.status();
   if (format == "json") {
@@ -128,7 +143,9 @@ Command AddLint(CLI::App& root) {
       "--trace (PostgreSQL, needs dev_url or --dev-url) runs each migration in a dev\n"
       "database inside a transaction that is rolled back, then applies it for the\n"
       "next, and checks every statement's predicted locks, rewrites and scans\n"
-      "against PostgreSQL's pg_locks and relfilenodes (see `strata plan --help`).");
+      "against PostgreSQL's pg_locks and relfilenodes (see `strata plan --help`).\n"
+      "With --targets FILE or --fleet NAME: lints for each listed database (its dialect,\n"
+      "--table-sizes from it); a target with errors counts as failed.");
   sub->add_option("files", args->files, "Up files to lint (default: every migration)")->type_name("FILE");
   sub->add_option("--format", args->format, "Output: text (default), json or github (workflow annotations)")
       ->type_name("FORMAT");
@@ -144,6 +161,7 @@ Command AddLint(CLI::App& root) {
       ->type_name("URL");
   sub->add_flag("--trace", args->trace,
                 "PostgreSQL: trace each migration's locks in a dev database and check the predictions");
+  AddFleetFlags(sub, args->fleet);
   return {sub, [args](Context& ctx) { return RunLint(*args, ctx); }};
 }
 

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/fleet.h"
 #include "cli/json.h"
 
 namespace strata::cli {
@@ -12,6 +13,7 @@ namespace strata::cli {
 namespace {
 struct StatusArgs {
   bool exit_code = false;
+  FleetFlags fleet;
 };
 
 Color StateColor(MigrationState state) {
@@ -49,6 +51,12 @@ std::string Summary(const StatusSummary& s) {
 }
 
 Outcome RunStatus(const StatusArgs& args, Context& ctx) {
+  if (Status s = CheckFleetFlags(args.fleet); !s.ok()) return s;
+  if (args.fleet.active()) {
+    FleetOptions fleet;
+    fleet.command = FleetCommand::kStatus;
+    return RunFleet(ctx, args.fleet, std::move(fleet), args.exit_code);
+  }
   auto migrator = ctx.OpenMigrator();
   if (!migrator.ok()) return migrator.status();
   auto report = (*migrator)->GetStatus();
@@ -96,9 +104,11 @@ Command AddStatus(CLI::App& root) {
       "took, then a summary. 'out of order' marks a pending migration older than the\n"
       "newest applied one; 'changed' a repeatable migration (Flyway R__ file) whose\n"
       "file changed since it was applied, which `up` applies again. Never changes the\n"
-      "database.");
+      "database. With --targets FILE or --fleet NAME: one summary line per database\n"
+      "(docs/commands.md#fleets).");
   sub->add_flag("--exit-code", args->exit_code,
                 "Exit 3 when migrations are pending, 6 when any is modified, missing or dirty");
+  AddFleetFlags(sub, args->fleet);
   return {sub, [args](Context& ctx) { return RunStatus(*args, ctx); }};
 }
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/fleet.h"
 #include "cli/interrupt.h"
 #include "cli/json.h"
 
@@ -16,6 +17,7 @@ struct UpArgs {
   bool single_transaction = false;
   bool out_of_order = false;
   std::vector<std::string> allow;
+  FleetFlags fleet;
 };
 
 // Lint findings that did not block (lint = "warning", or warnings under
@@ -62,6 +64,13 @@ Outcome RunUp(const UpArgs& args, Context& ctx) {
   options.single_transaction = args.single_transaction;
   options.out_of_order = args.out_of_order;
   options.allow = args.allow;
+  if (Status s = CheckFleetFlags(args.fleet); !s.ok()) return s;
+  if (args.fleet.active()) {
+    FleetOptions fleet;
+    fleet.command = FleetCommand::kUp;
+    fleet.up = options;
+    return RunFleet(ctx, args.fleet, std::move(fleet));
+  }
   auto migrator = ctx.OpenMigrator();
   if (!migrator.ok()) return migrator.status();
   Result<ApplyReport> report = [&] {
@@ -96,7 +105,10 @@ Command AddUp(CLI::App& root) {
       "cancels the running statement and rolls its migration back (exit 130). With\n"
       "backup = true, a verified backup is taken first (none when nothing is pending).\n"
       "Hooks (before_up, before_each, after_each, after_up, on_failure) and alerts\n"
-      "([notify]) configured in strata.toml run around it; see docs/operations.md.");
+      "([notify]) configured in strata.toml run around it; see docs/operations.md.\n"
+      "Fleets: --targets FILE or --fleet NAME applies to every listed database, --parallel\n"
+      "at a time, each with its own lock and backup; a summary (ok / failed / skipped)\n"
+      "follows. Exit 0 when all are current; see docs/commands.md#fleets.");
   sub->add_option("--to", args->to, "Apply up to and including this version")->type_name("VERSION");
   sub->add_flag("--dry-run", args->dry_run, "Run the migrations in a transaction and roll it back: changes nothing");
   sub->add_flag("--single-transaction", args->single_transaction,
@@ -105,6 +117,7 @@ Command AddUp(CLI::App& root) {
                 "Also apply pending migrations older than the newest applied one");
   sub->add_option("--allow", args->allow, "Lint rule that may not block this run (repeatable); see docs/lint/")
       ->type_name("RULE");
+  AddFleetFlags(sub, args->fleet);
   return {sub, [args](Context& ctx) { return RunUp(*args, ctx); }};
 }
 

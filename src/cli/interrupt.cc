@@ -33,7 +33,9 @@ void WriteStderr(const char* text, size_t size) {
 
 }  // namespace
 
-InterruptScope::InterruptScope(Migrator& migrator) : migrator_(migrator) {
+InterruptScope::InterruptScope(Migrator& migrator) : InterruptScope([&migrator] { migrator.Cancel(); }) {}
+
+InterruptScope::InterruptScope(std::function<void()> cancel) : cancel_(std::move(cancel)) {
   if (::pipe(pipe_) != 0) return;  // no pipe: signals keep their default action
   ::fcntl(pipe_[0], F_SETFD, FD_CLOEXEC);
   ::fcntl(pipe_[1], F_SETFD, FD_CLOEXEC);
@@ -78,7 +80,7 @@ void InterruptScope::Watch() {
     static const char kMessage[] =
         "\ninterrupted: cancelling the running migration (press Ctrl-C again to quit at once)\n";
     WriteStderr(kMessage, sizeof kMessage - 1);
-    migrator_.Cancel();
+    cancel_();
   }
 }
 

@@ -12,6 +12,7 @@
 // only writes the signal number to a pipe; a watcher thread calls Cancel.
 #pragma once
 
+#include <functional>
 #include <thread>
 
 #include <strata/migrator.h>
@@ -21,6 +22,9 @@ namespace strata::cli {
 class InterruptScope {
  public:
   explicit InterruptScope(Migrator& migrator);
+  // The same for anything else that can be cancelled (a fleet run): `cancel`
+  // is called on the watcher thread.
+  explicit InterruptScope(std::function<void()> cancel);
   ~InterruptScope();
   InterruptScope(const InterruptScope&) = delete;
   InterruptScope& operator=(const InterruptScope&) = delete;
@@ -31,7 +35,7 @@ class InterruptScope {
  private:
   void Watch();
 
-  Migrator& migrator_;
+  std::function<void()> cancel_;
   int pipe_[2] = {-1, -1};
   bool installed_ = false;
   std::thread watcher_;

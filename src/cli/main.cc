@@ -30,6 +30,8 @@ constexpr const char* kCommandFooter =
 
 constexpr const char* kFooter =
     "Global options may also follow the command. Run 'strata COMMAND --help' for details.\n"
+    "Fleets: up, status, drift, lint and health take --targets FILE or --fleet NAME to run on\n"
+    "many databases (--parallel N, --fail-fast); see docs/commands.md#fleets.\n"
     "Exit codes: 0 ok, 1 error, 2 usage, 3 pending (status --exit-code, health), 4 lint errors,\n"
     "5 drift, 6 validation failed (checksum, missing, dirty), 130 interrupted (Ctrl-C;\n"
     "143 on SIGTERM).";

@@ -28,15 +28,16 @@
 #include "config/toml_precheck.h"
 #include "config/url.h"
 #include <strata/redact.h>
+#include "config/internal.h"
 #include "util/fs.h"
 #include "util/strings.h"
 
 namespace strata::config {
 namespace {
 
-constexpr std::array<std::string_view, 11> kTopKeys = {"dir",       "schema",        "default_env",    "env",
+constexpr std::array<std::string_view, 12> kTopKeys = {"dir",       "schema",        "default_env",    "env",
                                                        "audit_log", "audit_log_max", "audit_log_keep", "notify",
-                                                       "format",    "impact_notes",  "placeholders"};
+                                                       "format",    "impact_notes",  "placeholders",  "fleet"};
 // The migration folder formats, as source/format.h names them (config
 // cannot depend on source, so the list is repeated here; config_test.cc and
 // readers_test.cc each check every name).
@@ -654,6 +655,11 @@ Status ReadTopLevel(const toml::table& root, const Ctx& ctx, TopLevel* top) {
       }
       continue;
     }
+    if (key == "fleet") {
+      Status s = internal::CheckFleets(node, ctx.path);
+      if (!s.ok()) return s;
+      continue;
+    }
     if (key == "placeholders") {
       Status s = ReadPlaceholders(node, ctx, top);
       if (!s.ok()) return s;
@@ -963,7 +969,16 @@ Result<Config> Load(const Options& options, const GetEnv& getenv, bool need_url)
   cfg.dir = options.dir.empty() ? util::JoinPath(cfg.base_dir, top.dir.empty() ? "migrations" : top.dir)
                                 : options.dir;
   cfg.schema_file = util::JoinPath(cfg.base_dir, top.schema.empty() ? "schema.sql" : top.schema);
-  cfg.env.backup_dir = util::JoinPath(cfg.base_dir, cfg.env.backup_dir.empty() ? "backups" : cfg.env.backup_dir);
+  cfg.env.backup_dir = !options.backup_dir.empty()
+                           ? options.backup_dir
+                           : util::JoinPath(cfg.base_dir, cfg.env.backup_dir.empty() ? "backups" : cfg.env.backup_dir);
+  if (!options.schema.empty()) {
+    if (!IsIdentifier(options.schema)) {
+      return Status::InvalidArgument("schema '" + options.schema + "' is not a plain SQL identifier")
+          .WithHint("use letters, digits and _, not starting with a digit");
+    }
+    cfg.env.schema = options.schema;
+  }
   if (!cfg.env.audit_log.empty()) cfg.env.audit_log = util::JoinPath(cfg.base_dir, cfg.env.audit_log);
 
   if (!top.impact_notes.empty()) cfg.impact_notes = util::JoinPath(cfg.base_dir, top.impact_notes);
@@ -978,5 +993,17 @@ Result<Config> Load(const Options& options, const GetEnv& getenv, bool need_url)
   cfg.placeholders = std::move(top.placeholders);
   return cfg;
 }
+
+namespace internal {
+
+Result<std::string> Interpolate(std::string_view text, const std::string& setting, const GetEnv& getenv) {
+  return ::strata::config::Interpolate(text, setting, getenv);
+}
+
+Result<toml::table> ParseToml(const std::string& content, const std::string& path) {
+  return ::strata::config::ParseToml(content, path);
+}
+
+}  // namespace internal
 
 }  // namespace strata::config

@@ -131,6 +131,61 @@ Result<Url> ParsePostgres(std::string_view url, size_t scheme_len) {
 
 }  // namespace
 
+namespace {
+
+std::string Encode(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : in) {
+    unsigned char u = static_cast<unsigned char>(c);
+    bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-' ||
+                 u == '_' || u == '.' || u == '~';
+    if (plain) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string WithDatabase(std::string_view url, std::string_view database) {
+  size_t scheme = url.find("://");
+  size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  size_t authority_end = url.find_first_of("/?#", start);
+  if (authority_end == std::string_view::npos) authority_end = url.size();
+  size_t path_end = url.find_first_of("?#", authority_end);
+  if (path_end == std::string_view::npos) path_end = url.size();
+  return std::string(url.substr(0, authority_end)) + "/" + Encode(database) + std::string(url.substr(path_end));
+}
+
+std::string WithSearchPath(std::string_view url, std::string_view schema) {
+  const std::string setting = Encode("-c search_path=" + std::string(schema));
+  size_t hash = url.find('#');
+  std::string_view head = url.substr(0, hash);
+  std::string_view tail = hash == std::string_view::npos ? std::string_view() : url.substr(hash);
+  size_t q = head.find('?');
+  if (q == std::string_view::npos) return std::string(head) + "?options=" + setting + std::string(tail);
+  std::string out(head.substr(0, q + 1));
+  bool added = false;
+  for (const std::string& pair : util::SplitString(head.substr(q + 1), '&')) {
+    if (pair.empty()) continue;
+    if (out.back() != '?') out += '&';
+    if (!added && util::StartsWith(pair, "options=")) {
+      out += pair + "%20" + setting;
+      added = true;
+    } else {
+      out += pair;
+    }
+  }
+  if (!added) out += std::string(out.back() == '?' ? "" : "&") + "options=" + setting;
+  return out + std::string(tail);
+}
+
 std::string Url::Redacted() const { return RedactUrl(raw); }
 
 Result<Url> ParseUrl(std::string_view url) {

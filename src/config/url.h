@@ -39,4 +39,14 @@ struct Url {
 // kInvalidArgument with a message naming what is wrong and the accepted forms.
 Result<Url> ParseUrl(std::string_view url);
 
+// A postgres:// URL with its database replaced by `database` (percent-
+// encoded); user, password, host and query are kept as written. For fleets
+// (one target per database a query lists).
+std::string WithDatabase(std::string_view url, std::string_view database);
+
+// A postgres:// URL whose libpq `options` parameter also sets
+// `-c search_path=SCHEMA` (added to any options already there). REQUIRES:
+// `schema` is a plain identifier.
+std::string WithSearchPath(std::string_view url, std::string_view schema);
+
 }  // namespace strata::config

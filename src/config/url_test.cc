@@ -58,3 +58,27 @@ TEST(UrlTest, RejectsGarbage) {
 
 }  // namespace
 }  // namespace strata::config
+
+namespace strata::config {
+namespace {
+
+TEST(FleetUrlTest, WithDatabaseReplacesOnlyTheDatabase) {
+  EXPECT_EQ(WithDatabase("postgres://u:p@h:5432/postgres?sslmode=disable", "tenant_1"),
+            "postgres://u:p@h:5432/tenant_1?sslmode=disable");
+  EXPECT_EQ(WithDatabase("postgres://h", "a b"), "postgres://h/a%20b");
+  EXPECT_EQ(WithDatabase("postgresql://h:1/x#frag", "y"), "postgresql://h:1/y#frag");
+}
+
+TEST(FleetUrlTest, WithSearchPathAddsToOptions) {
+  EXPECT_EQ(WithSearchPath("postgres://h/db", "t1"), "postgres://h/db?options=-c%20search_path%3Dt1");
+  EXPECT_EQ(WithSearchPath("postgres://h/db?sslmode=disable", "t1"),
+            "postgres://h/db?sslmode=disable&options=-c%20search_path%3Dt1");
+  EXPECT_EQ(WithSearchPath("postgres://h/db?options=-c%20work_mem%3D8MB&x=1", "t1"),
+            "postgres://h/db?options=-c%20work_mem%3D8MB%20-c%20search_path%3Dt1&x=1");
+  auto parsed = ParseUrl(WithSearchPath("postgres://h/db?sslmode=disable", "t1"));
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->query.at("options"), "-c search_path=t1");
+}
+
+}  // namespace
+}  // namespace strata::config

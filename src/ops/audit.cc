@@ -58,6 +58,7 @@ std::string AuditLog::Line(const AuditRecord& r) {
   j["outcome"] = r.outcome;
   j["environment"] = Text(r.environment);
   j["command"] = Text(r.command);
+  j["database"] = Text(r.database);
   j["version"] = Text(r.version);
   j["name"] = Text(r.name);
   j["batch"] = Int(r.batch);

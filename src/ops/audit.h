@@ -28,6 +28,7 @@ struct AuditRecord {
   std::string kind;         // apply, rollback, baseline, repair, backup, restore, reset
   std::string outcome;      // success, failure
   std::string environment;  // "" = none
+  std::string database;     // the database's URL, password masked (which of a fleet's targets)
   std::string command;      // the strata command: up, down, redo, ...
   std::string version;
   std::string name;

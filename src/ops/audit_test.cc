@@ -56,7 +56,7 @@ bool WholeLine(const std::string& line) {
 TEST(AuditLogTest, OneJsonLinePerRecordWithEveryField) {
   EXPECT_EQ(AuditLog::Line(Record(1)),
             "{\"time\":\"2026-11-22T09:30:00.123Z\",\"kind\":\"apply\",\"outcome\":\"failure\","
-            "\"environment\":\"production\",\"command\":\"up\",\"version\":\"1001\",\"name\":\"create_users\","
+            "\"environment\":\"production\",\"command\":\"up\",\"database\":null,\"version\":\"1001\",\"name\":\"create_users\","
             "\"batch\":3,\"duration_ms\":12,\"actor\":\"deploy@ci\",\"db_user\":\"app\",\"host\":\"ci\","
             "\"strata_version\":\"0.1.0\",\"error\":\"relation \\\"users\\\" already exists\","
             "\"statement\":\"CREATE TABLE users (id int)\",\"detail\":null}\n");

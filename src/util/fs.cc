@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -44,7 +45,11 @@ Result<std::string> ReadFile(const std::string& path) {
 
 Status WriteFileAtomic(const std::string& path, std::string_view content, bool exclusive, bool sync) {
   if (exclusive && Exists(path)) return Status::Io("already exists").At(path);
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  // pid and a per-process counter: threads of one process (a fleet's
+  // targets share a migrations folder, hence a checksum cache file) must not
+  // write into one temporary file.
+  static std::atomic<unsigned> counter{0};
+  std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Status::Io(std::string("cannot write: ") + std::strerror(errno)).At(path);
   size_t done = 0;
