@@ -341,7 +341,17 @@ Result<ApplyReport> MigratorImpl::RunPlan(const engine::RunPolicy& policy, bool 
     if (!checked.ok()) {
       if (checked.status().code() != Status::Code::kDirty || !read || scratch) return Scrub(checked.status());
       auto holder = engine::ReadLease(*read, Tables());
-      if (!holder.ok() || !*holder || (*holder)->expired) return Scrub(checked.status());
+      if (!holder.ok()) return Scrub(checked.status());
+      if (!*holder || (*holder)->expired) {
+        // No live run now; but one may have finished its no-transaction
+        // migration (and released the lock) between the two reads: read the
+        // rows again before calling the migration dirty.
+        engine::History again(*read, Tables(), config_.env.name);
+        auto reloaded = again.Load();
+        if (!reloaded.ok()) return Scrub(reloaded.status());
+        auto rechecked = plan(*reloaded, read, /*precheck=*/true);
+        if (!rechecked.ok()) return Scrub(rechecked.status());
+      }
       check_under_lock = true;
     } else {
       s = CheckPoolerSafe(*checked);
