@@ -20,6 +20,7 @@
 #include "cli/exit_codes.h"
 #include "cli/interrupt.h"
 #include "cli/json.h"
+#include "util/strings.h"
 
 namespace strata::cli {
 namespace {
@@ -111,27 +112,12 @@ int Fail(const Status& status, bool json) {
   return code;
 }
 
-size_t Distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 // The command nearest to a mistyped one ("upp" -> "up"), or "".
 std::string NearestCommand(const std::string& word, const std::vector<Command>& commands) {
   std::string best;
   size_t best_distance = 3;  // at most two edits
   for (const auto& c : commands) {
-    size_t d = Distance(word, c.app->get_name());
+    size_t d = util::EditDistance(word, c.app->get_name());
     if (d < best_distance) {
       best_distance = d;
       best = c.app->get_name();

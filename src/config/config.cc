@@ -87,20 +87,6 @@ std::string Join(auto const& items) {
   return out;
 }
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
 
 template <size_t N>
 bool IsKnown(const std::array<std::string_view, N>& keys, std::string_view key) {
@@ -118,7 +104,7 @@ Status UnknownKey(const std::string& setting, std::string_view key,
                   int line) {
   std::string msg = setting + ": unknown setting";
   for (std::string_view k : keys) {
-    if (EditDistance(key, k) <= 2) {
+    if (util::EditDistance(key, k) <= 2) {
       msg += " (did you mean '" + std::string(k) + "'?)";
       break;
     }

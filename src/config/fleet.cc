@@ -36,21 +36,6 @@ std::string KeyList() {
   return out;
 }
 
-// Levenshtein distance <= 2: enough for typos.
-bool Near(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()] <= 2;
-}
 
 // Keys and types of one [fleet.NAME]; ${VAR} is not expanded here.
 Status CheckFleet(const toml::table& table, const std::string& name, const std::string& path, int line) {
@@ -62,7 +47,7 @@ Status CheckFleet(const toml::table& table, const std::string& name, const std::
     if (std::find(kFleetKeys.begin(), kFleetKeys.end(), key) == kFleetKeys.end()) {
       std::string msg = setting + ": unknown setting";
       for (std::string_view known : kFleetKeys) {
-        if (Near(key, known)) {
+        if (util::EditDistance(key, known) <= 2) {
           msg += " (did you mean '" + std::string(known) + "'?)";
           break;
         }

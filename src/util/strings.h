@@ -14,5 +14,8 @@ bool EndsWith(std::string_view s, std::string_view suffix);
 std::string ToLower(std::string_view s);
 // True when `s` is valid UTF-8. On false, *bad_offset is the first bad byte.
 bool IsValidUtf8(std::string_view s, size_t* bad_offset = nullptr);
+// Levenshtein distance: the edits from a to b, for "did you mean" (a typo is
+// within 2).
+size_t EditDistance(std::string_view a, std::string_view b);
 
 }  // namespace strata::util
