@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -27,7 +26,6 @@
 
 #include "config/toml_precheck.h"
 #include "config/url.h"
-#include <strata/redact.h>
 #include "config/internal.h"
 #include "util/fs.h"
 #include "util/strings.h"
@@ -155,6 +153,9 @@ Result<std::string> Interpolate(std::string_view text, const std::string& settin
         return Status::InvalidArgument(setting + ": environment variable " + name + " is not set")
             .WithHint("export " + name + " before running strata");
       }
+      // A value from the environment may hold a credential, and an error
+      // about this setting may echo it before it is ever parsed as a URL.
+      RegisterUrlSecrets(*value);
       out += *value;
       i = close;
     }

@@ -338,6 +338,20 @@ TEST_F(ConfigTest, Interpolation) {
   EXPECT_EQ(Redact("password is s3cret-pw"), "password is ****");
 }
 
+// Found by the config fuzz target: a URL from the environment landed in a
+// setting that is not a URL, and the error echoed the value before any URL
+// parse had registered its password.
+TEST_F(ConfigTest, PasswordFromTheEnvironmentIsRedactedInAnyEchoedSetting) {
+  Options o = WithFile("format = \"x${DATABASE_URL}\"\n[env.dev]\nurl = \"sqlite:d.db\"\n");
+  Result<Config> c = Load(o, FakeEnv({{"DATABASE_URL", "postgres://app:pw-from-env-77@db:5432/app"}}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("unknown migration folder format"), std::string::npos)
+      << c.status().message();
+  std::string shown = Redact(c.status().ToString());
+  EXPECT_EQ(shown.find("pw-from-env-77"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("postgres://app:****@db"), std::string::npos) << shown;
+}
+
 TEST_F(ConfigTest, UnsetVariableNamesSettingAndLine) {
   Options o = WithFile(kTwoEnvs + std::string("[env.ci]\nurl = \"${DATABASE_URL}\"\n"));
   o.env = "ci";

@@ -188,6 +188,23 @@ std::string WithSearchPath(std::string_view url, std::string_view schema) {
 
 std::string Url::Redacted() const { return RedactUrl(raw); }
 
+void RegisterUrlSecrets(std::string_view text) {
+  for (size_t pos = text.find("://"); pos != std::string_view::npos; pos = text.find("://", pos + 3)) {
+    std::string_view rest = text.substr(pos + 3);
+    std::string_view authority = rest.substr(0, rest.find_first_of("/?# \t\n"));
+    size_t at = authority.rfind('@');
+    if (at == std::string_view::npos) continue;
+    std::string_view userinfo = authority.substr(0, at);
+    if (size_t colon = userinfo.find(':'); colon != std::string_view::npos) {
+      RegisterSecret(userinfo.substr(colon + 1));
+    }
+  }
+  for (size_t pos = text.find("password="); pos != std::string_view::npos; pos = text.find("password=", pos + 9)) {
+    std::string_view value = text.substr(pos + 9);
+    RegisterSecret(value.substr(0, value.find_first_of("& \t\n")));
+  }
+}
+
 Result<Url> ParseUrl(std::string_view url) {
   std::string_view trimmed = util::Trim(url);
   if (trimmed.empty()) return Bad("the URL is empty");

@@ -39,6 +39,12 @@ struct Url {
 // kInvalidArgument with a message naming what is wrong and the accepted forms.
 Result<Url> ParseUrl(std::string_view url);
 
+// Registers with RegisterSecret every credential that `text` shows in URL
+// form: the password of each `scheme://user:password@` and the value of each
+// `password=` parameter. For values that came from the environment (${VAR})
+// and may be echoed in an error before they are parsed as a URL.
+void RegisterUrlSecrets(std::string_view text);
+
 // A postgres:// URL with its database replaced by `database` (percent-
 // encoded); user, password, host and query are kept as written. For fleets
 // (one target per database a query lists).
