@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -84,12 +85,25 @@ Result<std::vector<Entry>> ReadJournal(const std::string& path, std::string* dia
       return Status::Parse("journal entry " + std::to_string(out.size()) + " has no \"tag\"").At(path).WithHint(kHint);
     }
     entry.tag = e["tag"].get<std::string>();
+    // The tag names a file in this folder ({tag}.sql); a path in it would
+    // make strata read (and apply) a file from somewhere else.
+    if (entry.tag.find_first_of("/\\") != std::string::npos || entry.tag == "." || entry.tag == "..") {
+      size_t at = text.find("\"tag\"", search_from);
+      return Status::Parse("journal entry " + std::to_string(out.size()) + " has tag '" + entry.tag +
+                           "', which is not a file name")
+          .At(path, at == std::string::npos ? 0 : LineOf(text, at))
+          .WithHint("a drizzle-kit tag is the name of a .sql file beside meta/, such as 0003_add_users");
+    }
     entry.idx = e.contains("idx") && e["idx"].is_number_integer() ? e["idx"].get<int64_t>()
                                                                    : static_cast<int64_t>(out.size());
     if (e.contains("when") && e["when"].is_number_integer()) {
       entry.when = std::to_string(e["when"].get<int64_t>());
     } else if (e.contains("when") && e["when"].is_number()) {
-      entry.when = std::to_string(static_cast<int64_t>(e["when"].get<double>()));
+      // A double outside int64's range has no integer value (casting it is
+      // undefined); such a timestamp is shown as written.
+      double when = e["when"].get<double>();
+      entry.when = std::isfinite(when) && std::fabs(when) < 9.0e18 ? std::to_string(static_cast<int64_t>(when))
+                                                                    : e["when"].dump();
     }
     // The entry's line, for messages: where its tag is written.
     size_t at = text.find("\"" + entry.tag + "\"", search_from);

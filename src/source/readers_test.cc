@@ -179,6 +179,34 @@ TEST(DrizzleReaderTest, TagsWithoutNumbersUseTheIndex) {
   EXPECT_EQ(set.migrations[1].name, "second");
 }
 
+TEST(DrizzleReaderTest, ATagThatIsAPathIsRefusedNotFollowed) {
+  TempDir outside;
+  outside.Write("evil.sql", "DROP TABLE users;");
+  TempDir dir;
+  dir.Write("meta/_journal.json", "{\"dialect\": \"sqlite\", \"entries\": [\n"
+                                  "  {\"idx\": 0, \"when\": 1, \"tag\": \"0000_a\"},\n"
+                                  "  {\"idx\": 1, \"when\": 2, \"tag\": \"" +
+                                      std::filesystem::relative(outside.Path("evil"), dir.path()).string() +
+                                      "\"}\n]}");
+  dir.Write("0000_a.sql", "CREATE TABLE a (id int);");
+  auto set = LoadMigrations(dir.path());
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.status().code(), Status::Code::kParse);
+  EXPECT_EQ(set.status().file(), dir.Path("meta/_journal.json"));
+  EXPECT_EQ(set.status().line(), 3);
+  EXPECT_NE(set.status().message().find("is not a file name"), std::string::npos) << set.status().ToString();
+}
+
+TEST(DrizzleReaderTest, AWhenOutsideTheIntegerRangeIsShownAsWritten) {
+  TempDir dir;
+  dir.Write("meta/_journal.json",
+            R"({"dialect": "sqlite", "entries": [{"idx": 0, "when": 1e300, "tag": "0000_a"}]})");
+  dir.Write("0000_a.sql", "CREATE TABLE a (id int);");
+  MigrationSet set = Load(dir.path(), Format::kDrizzle);
+  EXPECT_EQ(Problems(set), "");
+  EXPECT_EQ(Versions(set), (V{"0000"}));
+}
+
 // --- golang-migrate ---
 
 TEST(GolangMigrateReaderTest, PairsByVersionOnly) {
