@@ -86,7 +86,7 @@ size_t SkipSpaceAndComments(std::string_view s, size_t i) {
     if (std::isspace(static_cast<unsigned char>(s[i]))) {
       ++i;
     } else if (s.compare(i, 2, "--") == 0) {
-      size_t nl = s.find('\n', i);
+      size_t nl = s.find_first_of("\n\r", i);  // PostgreSQL ends a comment at either
       i = nl == std::string_view::npos ? s.size() : nl + 1;
     } else if (s.compare(i, 2, "/*") == 0) {
       int depth = 0;

@@ -22,6 +22,14 @@ namespace {
 // split differently from Split. Found by fuzz/sql_split_fuzz.cc.
 bool IsSqlSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
+// Just past the end of the "--" comment that starts at s[i]. PostgreSQL's
+// scanner ends it at '\n' or '\r' (a lone CR is a line break to it, and what
+// follows is SQL that runs); SQLite's only at '\n'.
+size_t LineCommentEnd(std::string_view s, size_t i, bool pg) {
+  size_t nl = pg ? s.find_first_of("\n\r", i) : s.find('\n', i);
+  return nl == std::string_view::npos ? s.size() : nl + 1;
+}
+
 bool IsIdentChar(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
 bool IsTagStart(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
 bool IsTagChar(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
@@ -99,8 +107,7 @@ std::pair<size_t, size_t> SignificantSpan(std::string_view s, Dialect dialect) {
       continue;
     }
     if (s.compare(i, 2, "--") == 0) {
-      size_t nl = s.find('\n', i);
-      i = nl == std::string_view::npos ? s.size() : nl + 1;
+      i = LineCommentEnd(s, i, pg);
       continue;
     }
     if (s.compare(i, 2, "/*") == 0) {
@@ -186,8 +193,7 @@ std::optional<Unclosed> FindUnclosed(std::string_view s, Dialect dialect) {
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (s.compare(i, 2, "--") == 0) {
-      size_t nl = s.find('\n', i);
-      i = nl == std::string_view::npos ? s.size() : nl + 1;
+      i = LineCommentEnd(s, i, pg);
       continue;
     }
     const char* what = "";
@@ -305,19 +311,17 @@ std::string ShortScannerMessage(std::string_view message) {
   return std::string(message.substr(0, near + kNear.size())) + std::string(token.substr(0, cut)) + "...\"";
 }
 
-// Where the text libpg_query's scanner split left out starts, or npos. The
-// scanner ends a statement only at a ';' outside parentheses and emits
-// nothing for text whose parentheses never balance again ("VALUES (1;", "1)"):
-// that statement and every one after it would silently be lost.
-size_t LostTail(std::string_view script, size_t covered) {
-  size_t i = covered;
-  while (i < script.size()) {
+// The first offset in [from, to) that holds SQL (anything but blanks, ';'
+// and comments, read as PostgreSQL's scanner reads them: a "--" comment ends
+// at '\n' or '\r'), or npos.
+size_t FirstSqlIn(std::string_view script, size_t from, size_t to) {
+  size_t i = from;
+  while (i < to) {
     char c = script[i];
     if (c == ';' || IsSqlSpace(static_cast<unsigned char>(c))) {
       ++i;
     } else if (script.compare(i, 2, "--") == 0) {
-      size_t nl = script.find('\n', i);
-      i = nl == std::string_view::npos ? script.size() : nl + 1;
+      i = LineCommentEnd(script, i, true);
     } else if (script.compare(i, 2, "/*") == 0) {
       i = SkipBlockComment(script, i, true);
     } else {
@@ -327,9 +331,47 @@ size_t LostTail(std::string_view script, size_t covered) {
   return std::string_view::npos;
 }
 
-// The statements, and in *lost where the text the scanner left out starts
-// (npos when none); that text is appended as one last statement, so that a
-// window of a larger script that ends inside a statement keeps its tail.
+// True when every '(' in `s` (outside quotes and comments, read as
+// PostgreSQL reads them) is closed by a later ')' and no ')' closes nothing.
+bool ParenthesesBalance(std::string_view s) {
+  int64_t depth = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    const char* what = "";
+    bool closed = true;
+    if (s.compare(i, 2, "--") == 0) {
+      i = LineCommentEnd(s, i, true);
+    } else if (size_t end = SkipRun(s, i, true, &what, &closed); end != 0) {
+      i = end;
+    } else if (IsIdentChar(c)) {
+      while (i < s.size() && IsIdentChar(static_cast<unsigned char>(s[i]))) ++i;
+    } else {
+      if (c == '(') ++depth;
+      if (c == ')' && --depth < 0) return false;
+      ++i;
+    }
+  }
+  return depth == 0;
+}
+
+// Text in [from, to) that the scanner emitted no statement for, though it
+// holds SQL: a statement without a keyword ("SELEC 1;", a typo, which
+// PostgreSQL sent the script fails on). Kept as one statement without its
+// final ';'.
+void AddSkipped(std::string_view script, size_t from, size_t to, std::vector<Statement>* out) {
+  size_t end = from + SignificantSpan(script.substr(from, to - from), Dialect::kPostgres).second;
+  while (end > from && (script[end - 1] == ';' || IsSqlSpace(static_cast<unsigned char>(script[end - 1])))) --end;
+  AddStatement(script, from, end, Dialect::kPostgres, out);
+}
+
+// The statements, and in *lost where the text the scanner left out at the
+// end starts (npos when none); that text is appended as one last statement,
+// so that a window of a larger script that ends inside a statement keeps its
+// tail. libpg_query's scanner ends a statement only at a ';' outside
+// parentheses and emits nothing for text whose parentheses never balance
+// again ("VALUES (1;", "1)"): that statement, and every one after it, would
+// silently be lost. Nor does it emit a statement without a keyword.
 Result<std::vector<Statement>> SplitPostgresRaw(std::string_view script, size_t* lost) {
   *lost = std::string_view::npos;
   std::string text(script);  // libpg_query wants a NUL-terminated string
@@ -354,11 +396,28 @@ Result<std::vector<Statement>> SplitPostgresRaw(std::string_view script, size_t*
     size_t from = static_cast<size_t>(s->stmt_location);
     size_t to = from + static_cast<size_t>(s->stmt_len);
     if (from > script.size() || to > script.size()) continue;  // defensive: never read past the script
+    if (from > covered) {
+      // The scanner emits a statement only when it holds a keyword: "SELEC
+      // 1;" (a typo) would be dropped here, though PostgreSQL, sent the
+      // script, fails on it. It is kept as a statement, without its ';'.
+      if (size_t gap = FirstSqlIn(script, covered, from); gap != std::string_view::npos) {
+        AddSkipped(script, gap, from, &out);
+      }
+    }
     AddStatement(script, from, to, Dialect::kPostgres, &out);
     covered = std::max(covered, to);
   }
-  *lost = LostTail(script, covered);
-  if (*lost != std::string_view::npos) AddStatement(script, *lost, script.size(), Dialect::kPostgres, &out);
+  *lost = FirstSqlIn(script, covered, script.size());
+  if (*lost != std::string_view::npos) {
+    // Text without a keyword is a statement; a tail whose parentheses do
+    // not balance is what the caller decides about.
+    if (ParenthesesBalance(script.substr(*lost))) {
+      AddSkipped(script, *lost, script.size(), &out);
+      *lost = std::string_view::npos;
+    } else {
+      AddStatement(script, *lost, script.size(), Dialect::kPostgres, &out);
+    }
+  }
   return out;
 }
 

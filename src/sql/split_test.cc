@@ -304,5 +304,46 @@ TEST(LocateOffsetTest, LinesAndUtf8Columns) {
   EXPECT_EQ(LocateOffset(text, 1000).column, 2);
 }
 
+// PostgreSQL's scanner ends a "--" comment at a lone CR as at LF: the SQL
+// after it runs, so it must be a statement (before, the splitter read the
+// comment on to the next LF and the DROP was silently left out). SQLite's
+// tokenizer reads the comment to the LF, and so does the splitter there.
+TEST(SplitTest, ALoneCarriageReturnEndsALineCommentOnPostgresOnly) {
+  const std::string script = "select 1; -- note\rdrop table x;\nselect 2;\n";
+  EXPECT_EQ(Texts(script, Dialect::kPostgres), (V{"select 1", "drop table x", "select 2"}));
+  EXPECT_EQ(Texts(script, Dialect::kSqlite), (V{"select 1", "select 2"}));
+  std::vector<std::string> windowed;
+  ASSERT_TRUE(ForEachStatement(script, Dialect::kPostgres,
+                               [&](const Statement& st) { return windowed.emplace_back(st.text), true; }, 8)
+                  .ok());
+  EXPECT_EQ(windowed, (V{"select 1", "drop table x", "select 2"}));
+  // Found by fuzz/sql_split_fuzz.cc: Split and ForEachStatement disagreed.
+  const std::string fuzz("S at;--\r);\nVIEW(\n");
+  auto whole = Split(fuzz, Dialect::kPostgres);
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  std::vector<std::string> pieces;
+  ASSERT_TRUE(
+      ForEachStatement(fuzz, Dialect::kPostgres, [&](const Statement& st) { return pieces.emplace_back(st.text), true; }, 16)
+          .ok());
+  ASSERT_EQ(pieces.size(), whole->size());
+  EXPECT_EQ(pieces.back(), ");\nVIEW(");
+}
+
+// libpg_query's scanner emits no statement for text without a keyword
+// ("SELEC 1", a typo): the splitter keeps it, so that PostgreSQL reports it
+// instead of the migration passing without it. Found by fuzz/sql_split_fuzz.cc.
+TEST(SplitTest, PostgresStatementWithoutAKeywordIsKept) {
+  const std::string script = "select 1;\nSELEC 1;\n-- c\nselect 2;\nfoo;";
+  const V expected{"select 1", "SELEC 1", "select 2", "foo"};
+  EXPECT_EQ(Texts(script, Dialect::kPostgres), expected);
+  std::vector<std::string> windowed;
+  ASSERT_TRUE(ForEachStatement(script, Dialect::kPostgres,
+                               [&](const Statement& st) { return windowed.emplace_back(st.text), true; }, 8)
+                  .ok());
+  EXPECT_EQ(windowed, expected);
+  auto split = Split(script, Dialect::kPostgres);
+  ASSERT_TRUE(split.ok());
+  EXPECT_EQ((*split)[1].offset, script.find("SELEC"));
+}
 }  // namespace
 }  // namespace strata::sql
