@@ -131,6 +131,11 @@ struct ApplyReport {
   // `backup`); none when backups are off, for a dry run, or when there was
   // nothing to do.
   std::optional<BackupInfo> backup;
+  // `up`: how many migrations the folder holds, and how many of them were
+  // still pending when the run checked (those after `--to` when it applied
+  // nothing; what it applied counts as pending here).
+  int64_t migrations = 0;
+  int64_t pending = 0;
 };
 
 // `strata backup`.

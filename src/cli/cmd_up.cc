@@ -36,15 +36,12 @@ void PrintLintFindings(const ApplyReport& report, Context& ctx, const std::strin
   }
 }
 
-// "Nothing to apply: 5 migrations, all applied." The ApplyReport does not say
-// how many migrations exist, so ask for the (read-only) status.
-std::string NothingToApply(Migrator& migrator, const UpArgs& args) {
-  auto status = migrator.GetStatus();
-  if (!status.ok()) return "Nothing to apply.\n";
-  if (status->summary.pending > 0 && !args.to.empty()) {
-    return fmt::format("Nothing to apply up to {} ({} pending after it).\n", args.to, status->summary.pending);
+// "Nothing to apply: 5 migrations, all applied."
+std::string NothingToApply(const ApplyReport& report, const UpArgs& args) {
+  if (report.pending > 0 && !args.to.empty()) {
+    return fmt::format("Nothing to apply up to {} ({} pending after it).\n", args.to, report.pending);
   }
-  return fmt::format("Nothing to apply: {}, all applied.\n", Plural(status->migrations.size(), "migration"));
+  return fmt::format("Nothing to apply: {}, all applied.\n", Plural(report.migrations, "migration"));
 }
 
 std::string DryRunSummary(const ApplyReport& report) {
@@ -83,7 +80,7 @@ Outcome RunUp(const UpArgs& args, Context& ctx) {
   if (ctx.json()) {
     ctx.PrintJson(ToJson(*report));
   } else if (report->steps.empty()) {
-    if (!ctx.global().quiet) ctx.Print(NothingToApply(**migrator, args));
+    if (!ctx.global().quiet) ctx.Print(NothingToApply(*report, args));
   } else if (report->dry_run) {
     ctx.Print(DryRunSummary(*report));
   } else {

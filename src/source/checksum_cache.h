@@ -8,7 +8,7 @@
 // the size and restores the mtime is still seen. Files changed within two
 // seconds of the cache being written are not cached ("racily clean"): they
 // are hashed again next time. Only `status` uses the cache; `up`, `down` and
-// `validate` always read and hash every file.
+// `validate` always read and hash every up file.
 //
 // Stored in $STRATA_CACHE_DIR, else $XDG_CACHE_HOME/strata, else
 // ~/.cache/strata, one file per migrations directory. Every cache error

@@ -34,14 +34,13 @@ bool LooksLikeFlyway(std::string_view name) {
 }
 
 // The first Flyway-named file under `dir`, or "".
-std::string FlywayFile(const std::string& dir, int depth) {
-  auto entries = internal::ListDir(dir);
-  if (!entries.ok()) return "";
-  for (const auto& e : *entries) {
+std::string FlywayFile(const std::vector<internal::DirEntry>& entries, int depth) {
+  for (const auto& e : entries) {
     if (e.is_dir) {
       // Flyway reads its locations recursively; look a few levels down.
       if (depth < 3) {
-        std::string found = FlywayFile(e.path, depth + 1);
+        auto sub = internal::ListDir(e.path);
+        std::string found = sub.ok() ? FlywayFile(*sub, depth + 1) : "";
         if (!found.empty()) return e.name + "/" + found;
       }
     } else if (LooksLikeFlyway(e.name)) {
@@ -96,7 +95,7 @@ Format DetectFormat(const std::string& dir, std::string* why) {
   }
   auto entries = internal::ListDir(dir);
   if (!entries.ok()) return Format::kNative;
-  if (std::string f = FlywayFile(dir, 0); !f.empty()) {
+  if (std::string f = FlywayFile(*entries, 0); !f.empty()) {
     reason = f + " is named as Flyway names migrations";
     return Format::kFlyway;
   }

@@ -17,6 +17,7 @@
 
 #include "source/checksum_cache.h"
 #include "source/file_reader.h"
+#include "source/reader_support.h"
 #include "source/readers.h"
 #include "util/fs.h"
 #include "util/sha256.h"
@@ -287,6 +288,26 @@ std::string NormalizeName(std::string_view name) {
     }
   }
   return out;
+}
+
+Status ReadDown(Format format, Migration* m, const LoadOptions& options) {
+  if (!m->down_path || m->down_sql) return Status::Ok();
+  if (format != Format::kNative && format != Format::kGolangMigrate) return Status::Ok();
+  Result<FileText> read = ReadMigrationFile(*m->down_path);
+  if (!read.ok()) return read.status();
+  std::vector<Status> problems;
+  internal::Side side;
+  // As the readers do: golang-migrate's own files may need to run outside a
+  // transaction; a native file says so with an annotation.
+  std::string checksum_of = read->text;
+  if (!internal::MakeSide(*m->down_path, std::move(read->text), checksum_of, /*require_sql=*/false,
+                          /*detect_no_transaction=*/format == Format::kGolangMigrate, options, &problems, &side)) {
+    return problems.empty() ? Status::Internal("down file not read").At(*m->down_path) : problems.front();
+  }
+  m->down_sql = std::move(side.sql);
+  m->down_checksum = std::move(side.checksum);
+  m->down_annotations = std::move(side.annotations);
+  return Status::Ok();
 }
 
 namespace internal {

@@ -131,6 +131,15 @@ struct LoadOptions {
 // be listed; problems with single files are collected in MigrationSet::problems.
 Result<MigrationSet> LoadMigrations(const std::string& dir, const LoadOptions& options = {});
 
+// Reads the down file of `m` when the set was loaded with read_down false
+// (`up` reads only the down files of what it is about to apply: the others'
+// SQL was recorded when they were applied). Fills down_sql, down_checksum and
+// down_annotations as LoadMigrations would have; a file problem (unreadable,
+// not UTF-8, a bad annotation) is returned, kValidation with the file and
+// line. A no-op when there is no down file, it is already read, or `format`
+// reads its down files with the up files (dbmate, Flyway, drizzle-kit).
+Status ReadDown(Format format, Migration* m, const LoadOptions& options);
+
 // Normalises a user-given name for a new file: lower case, runs of anything
 // other than [a-z0-9] become '_' ("Create Users!" -> "create_users").
 std::string NormalizeName(std::string_view name);

@@ -102,6 +102,44 @@ TEST_P(MigratorTest, SqlErrorRollsBackThatMigrationOnlyAndNamesTheLine) {
   EXPECT_NE(failure[0].find("failure|0003|INSERT INTO no_such_table"), std::string::npos) << failure[0];
 }
 
+// `up` reads only the down files of the migrations it applies (the others'
+// down SQL was recorded when they were applied); a bad one refuses the run
+// before anything is written, as when `up` read every down file.
+TEST_P(MigratorTest, UpReadsOnlyTheDownFilesOfWhatItApplies) {
+  WriteShop();
+  auto m = Open();
+  ASSERT_TRUE(m->Up({}).ok());
+  Write("0001_users.down.sql", "DROP TABLE users; -- \xff\xfe not UTF-8\n");
+  auto again = m->Up({});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->steps.empty());
+  EXPECT_EQ(again->migrations, 3);
+
+  Write("0004_tags.up.sql", "CREATE TABLE tags (id INTEGER);\n");
+  Write("0004_tags.down.sql", "DROP TABLE tags; -- \xff not UTF-8\n");
+  auto refused = m->Up({});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Code::kValidation) << refused.status().ToString();
+  EXPECT_NE(refused.status().file().find("0004_tags.down.sql"), std::string::npos) << refused.status().ToString();
+  EXPECT_EQ(refused.status().message(), "file is not valid UTF-8");
+  EXPECT_FALSE(HasTable("tags"));
+  EXPECT_EQ(Recorded(), (std::vector<std::string>{"0001:clean", "0002:clean", "0003:clean"}));
+
+  Write("0004_tags.down.sql", "-- strata:no-transaction\r\nDROP TABLE tags;\r\n");
+  auto applied = m->Up({});
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  ASSERT_EQ(applied->steps.size(), 1u);
+  // Recorded as LoadMigrations reads it: CRLF normalised, checksum of that.
+  EXPECT_EQ(Rows("SELECT down_sql FROM strata_migrations WHERE version = '0004'"),
+            std::vector<std::string>{"-- strata:no-transaction\nDROP TABLE tags;\n"});
+  auto status = m->GetStatus();
+  ASSERT_TRUE(status.ok());
+  DownOptions one;
+  one.steps = 1;
+  ASSERT_TRUE(m->Down(one).ok());
+  EXPECT_FALSE(HasTable("tags"));
+}
+
 TEST_P(MigratorTest, RollbackUsesStoredDownSqlAfterFilesMoved) {
   WriteShop();
   auto m = Open();
