@@ -30,9 +30,13 @@ size_t LineCommentEnd(std::string_view s, size_t i, bool pg) {
   return nl == std::string_view::npos ? s.size() : nl + 1;
 }
 
-bool IsIdentChar(unsigned char c) { return std::isalnum(c) || c == '_' || c == '$' || c >= 0x80; }
-bool IsTagStart(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool IsTagChar(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+// ASCII tests without the C library's locale lookup: these run on every
+// byte of a data migration, several times.
+bool IsAsciiAlpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+bool IsAsciiAlnum(unsigned char c) { return IsAsciiAlpha(c) || (c >= '0' && c <= '9'); }
+bool IsIdentChar(unsigned char c) { return IsAsciiAlnum(c) || c == '_' || c == '$' || c >= 0x80; }
+bool IsTagStart(unsigned char c) { return IsAsciiAlpha(c) || c == '_' || c >= 0x80; }
+bool IsTagChar(unsigned char c) { return IsAsciiAlnum(c) || c == '_' || c >= 0x80; }
 
 // Index just past a quoted run that opened at s[i] with `quote`; a doubled
 // quote is an escaped one. `backslash`: E'' strings, where \x escapes x.
@@ -288,12 +292,19 @@ struct SplitResultFree {
 using SplitResultPtr = std::unique_ptr<PgQuerySplitResult, SplitResultFree>;
 
 // Whether "atomic" appears in any case; no copy (the script may be 100 MB).
+// For an ASCII letter, c | 0x20 is its lower case, and no other byte maps to
+// it: an exact test, without tolower's locale lookup per byte.
 bool ContainsAtomic(std::string_view script) {
   constexpr std::string_view kWord = "atomic";
-  auto it = std::search(script.begin(), script.end(), kWord.begin(), kWord.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == b;
-  });
-  return it != script.end();
+  if (script.size() < kWord.size()) return false;
+  const size_t last = script.size() - kWord.size();
+  for (size_t i = 0; i <= last; ++i) {
+    if ((script[i] | 0x20) != 'a') continue;
+    size_t k = 1;
+    while (k < kWord.size() && (script[i + k] | 0x20) == kWord[k]) ++k;
+    if (k == kWord.size()) return true;
+  }
+  return false;
 }
 
 // The scanner's message quotes the text "at or near" the error, which for an
