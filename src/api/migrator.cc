@@ -435,6 +435,9 @@ Result<ApplyReport> MigratorImpl::RunUp(const UpOptions& options) {
                                              : engine::RunPolicy::PerMigration();
   std::vector<LintFinding> lint_findings;
   int64_t pending = 0;
+  // The plan is made twice (checked before the lock, made again under it):
+  // each script is split once.
+  engine::ControlCache controls;
   auto report = RunPlan(policy, options.dry_run,
                         [&](const std::vector<engine::AppliedRow>& rows, driver::Connection* conn,
                             bool precheck) -> Result<engine::Plan> {
@@ -454,7 +457,7 @@ Result<ApplyReport> MigratorImpl::RunUp(const UpOptions& options) {
       all.to.reset();
       if (auto full = engine::PlanUp(*set, rows, all); full.ok()) pending = static_cast<int64_t>(full->steps.size());
     }
-    Status control = engine::ApplyTransactionControl(&*plan, conn ? SqlDialect(*conn) : ConfigDialect());
+    Status control = engine::ApplyTransactionControl(&*plan, conn ? SqlDialect(*conn) : ConfigDialect(), &controls);
     if (!control.ok()) return control;
     plan->batch = engine::NextBatch(rows);
     // Lint policy (lint.cc), once, before the lock: blocks before anything

@@ -55,10 +55,11 @@ Status Unsplittable(const Status& parse, const std::string& file, const std::str
 }  // namespace
 
 Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off, sql::Dialect dialect,
-                                     const std::string& file, const std::string& label) {
+                                     const std::string& file, const std::string& label,
+                                     const sql::ScriptControl* analysed) {
   PreparedScript out;
   out.foreign_keys_off = foreign_keys_off;
-  auto control = sql::AnalyzeControl(sql, dialect);
+  Result<sql::ScriptControl> control = analysed ? Result<sql::ScriptControl>(*analysed) : sql::AnalyzeControl(sql, dialect);
   out.original = sql;
   if (!control.ok()) {
     if (control.status().code() == Status::Code::kParse) return Unsplittable(control.status(), file, label);
@@ -108,22 +109,18 @@ Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off
   return out;
 }
 
-Status ApplyTransactionControl(PlanStep* step, sql::Dialect dialect) {
-  std::string label = step->version + (step->name.empty() ? "" : "_" + step->name);
+namespace {
+
+// ApplyTransactionControl once the script has been split and analysed.
+Status ApplyAnalysed(PlanStep* step, sql::Dialect dialect, const sql::ScriptControl& analysed,
+                     const std::string& label) {
   if (step->no_transaction) {
-    // Run as written, statement by statement, so it must split into
-    // statements, here, before anything is recorded or run: a file that does
-    // not would otherwise be marked dirty having run nothing (or, split
-    // wrongly, run part of itself).
-    auto control = sql::AnalyzeControl(step->sql(), dialect);
-    if (!control.ok()) {
-      if (control.status().code() == Status::Code::kParse) return Unsplittable(control.status(), step->file, label);
-      return Status::Ok();
-    }
-    step->statements = control->statements;
+    // Run as written, statement by statement: it had to split (checked by
+    // the caller, before anything is recorded or run); counted for progress.
+    step->statements = analysed.statements;
     return Status::Ok();
   }
-  auto prepared = PrepareScript(step->sql(), step->foreign_keys_off, dialect, step->file, label);
+  auto prepared = PrepareScript(step->sql(), step->foreign_keys_off, dialect, step->file, label, &analysed);
   if (!prepared.ok()) return prepared.status();
   if (prepared->stripped) step->rewritten = std::move(*prepared->stripped);
   step->statements = prepared->statements;
@@ -132,9 +129,33 @@ Status ApplyTransactionControl(PlanStep* step, sql::Dialect dialect) {
   return Status::Ok();
 }
 
-Status ApplyTransactionControl(Plan* plan, sql::Dialect dialect) {
+}  // namespace
+
+Status ApplyTransactionControl(PlanStep* step, sql::Dialect dialect, ControlCache* cache) {
+  std::string label = step->version + (step->name.empty() ? "" : "_" + step->name);
+  // Only up steps: their SQL is the migration's, which outlives the run's
+  // plans (a down step's SQL comes from rows read again under the lock).
+  const bool cacheable = cache && step->direction == Direction::kUp && step->migration && !step->rewritten;
+  if (cacheable) {
+    if (auto it = cache->find(step->migration); it != cache->end()) return ApplyAnalysed(step, dialect, it->second, label);
+  }
+  auto control = sql::AnalyzeControl(step->sql(), dialect);
+  if (!control.ok()) {
+    // A script that does not split is refused before anything is recorded
+    // or run; any other failure the server reports, inside strata's
+    // transaction.
+    if (control.status().code() == Status::Code::kParse) return Unsplittable(control.status(), step->file, label);
+    return Status::Ok();
+  }
+  if (!cacheable) return ApplyAnalysed(step, dialect, *control, label);
+  auto [it, inserted] = cache->insert_or_assign(step->migration, std::move(*control));
+  (void)inserted;
+  return ApplyAnalysed(step, dialect, it->second, label);
+}
+
+Status ApplyTransactionControl(Plan* plan, sql::Dialect dialect, ControlCache* cache) {
   for (auto& step : plan->steps) {
-    Status s = ApplyTransactionControl(&step, dialect);
+    Status s = ApplyTransactionControl(&step, dialect, cache);
     if (!s.ok()) return s;
   }
   return Status::Ok();

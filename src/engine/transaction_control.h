@@ -14,12 +14,14 @@
 // No-transaction steps run as written and are left alone.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "engine/planner.h"
+#include "sql/script_control.h"
 #include "sql/split.h"
 #include <strata/status.h>
 #include <strata/types.h>
@@ -44,16 +46,25 @@ struct PreparedScript {
 // transaction. `foreign_keys_off`: the annotation asked for it already.
 // kValidation when the file has transaction control strata cannot honour.
 // REQUIRES: the script is transactional (no -- strata:no-transaction).
+// `analysed`: AnalyzeControl of `sql` already done (it splits the whole
+// script, the costly part); null to do it here.
 Result<PreparedScript> PrepareScript(std::string_view sql, bool foreign_keys_off, sql::Dialect dialect,
-                                     const std::string& file, const std::string& label);
+                                     const std::string& file, const std::string& label,
+                                     const sql::ScriptControl* analysed = nullptr);
+
+// The analyses of the up migrations a run planned, so that planning again
+// under the lock (the same files) does not split each script again: a data
+// migration of 100 MB takes a second per split.
+using ControlCache = std::map<const source::Migration*, sql::ScriptControl>;
 
 // PrepareScript on `step` (sql, foreign_keys_off, control_notes); a
-// no-transaction step is left alone.
-Status ApplyTransactionControl(PlanStep* step, sql::Dialect dialect);
+// no-transaction step is only split (and counted). With `cache`, an up
+// step's analysis is taken from it or added to it.
+Status ApplyTransactionControl(PlanStep* step, sql::Dialect dialect, ControlCache* cache = nullptr);
 
 // ApplyTransactionControl on every step; the first refusal wins, and nothing
 // has run.
-Status ApplyTransactionControl(Plan* plan, sql::Dialect dialect);
+Status ApplyTransactionControl(Plan* plan, sql::Dialect dialect, ControlCache* cache = nullptr);
 
 // For `validate`: a "transaction_control" issue for each refused statement of
 // each transactional up file in `set`, and a "bad_file" issue for each up
