@@ -35,6 +35,19 @@ size_t LineCommentEnd(std::string_view s, size_t i, bool pg) {
 bool IsAsciiAlpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 bool IsAsciiAlnum(unsigned char c) { return IsAsciiAlpha(c) || (c >= '0' && c <= '9'); }
 bool IsIdentChar(unsigned char c) { return IsAsciiAlnum(c) || c == '_' || c == '$' || c >= 0x80; }
+
+// Just past the word (identifier, keyword or number) that starts at s[i],
+// where IsIdentChar(s[i]). On PostgreSQL a number ends at its last digit: in
+// "2$$" the "$$" opens a dollar quote (it is part of an identifier only
+// after a letter, as in "a$$b"). Found by fuzz/sql_split_fuzz.cc.
+size_t SkipWord(std::string_view s, size_t i, size_t end, bool pg) {
+  if (pg && s[i] >= '0' && s[i] <= '9') {
+    while (i < end && s[i] >= '0' && s[i] <= '9') ++i;
+    return i;
+  }
+  while (i < end && IsIdentChar(static_cast<unsigned char>(s[i]))) ++i;
+  return i;
+}
 bool IsTagStart(unsigned char c) { return IsAsciiAlpha(c) || c == '_' || c >= 0x80; }
 bool IsTagChar(unsigned char c) { return IsAsciiAlnum(c) || c == '_' || c >= 0x80; }
 
@@ -135,7 +148,7 @@ std::pair<size_t, size_t> SignificantSpan(std::string_view s, Dialect dialect) {
     } else if (IsIdentChar(c)) {
       // Whole words, so that the "--" in "a--b" is seen the way the engine
       // sees it only when it really starts a comment.
-      while (i < s.size() && IsIdentChar(static_cast<unsigned char>(s[i]))) ++i;
+      i = SkipWord(s, i, s.size(), pg);
     } else {
       ++i;
     }
@@ -206,7 +219,7 @@ std::optional<Unclosed> FindUnclosed(std::string_view s, Dialect dialect) {
       if (!closed) return Unclosed{i, what};
       i = end;
     } else if (IsIdentChar(c)) {
-      while (i < s.size() && IsIdentChar(static_cast<unsigned char>(s[i]))) ++i;
+      i = SkipWord(s, i, s.size(), pg);
     } else {
       ++i;
     }
@@ -356,7 +369,7 @@ bool ParenthesesBalance(std::string_view s) {
     } else if (size_t end = SkipRun(s, i, true, &what, &closed); end != 0) {
       i = end;
     } else if (IsIdentChar(c)) {
-      while (i < s.size() && IsIdentChar(static_cast<unsigned char>(s[i]))) ++i;
+      i = SkipWord(s, i, s.size(), true);
     } else {
       if (c == '(') ++depth;
       if (c == ')' && --depth < 0) return false;
@@ -367,13 +380,35 @@ bool ParenthesesBalance(std::string_view s) {
 }
 
 // Text in [from, to) that the scanner emitted no statement for, though it
-// holds SQL: a statement without a keyword ("SELEC 1;", a typo, which
-// PostgreSQL sent the script fails on). Kept as one statement without its
-// final ';'.
+// holds SQL: statements without a keyword ("SELEC 1;", a typo, which
+// PostgreSQL sent the script fails on). Kept as statements, split at each
+// ';' outside quotes, comments and parentheses, as the scanner would have
+// split them (so that a window cut between two of them changes nothing).
 void AddSkipped(std::string_view script, size_t from, size_t to, std::vector<Statement>* out) {
-  size_t end = from + SignificantSpan(script.substr(from, to - from), Dialect::kPostgres).second;
-  while (end > from && (script[end - 1] == ';' || IsSqlSpace(static_cast<unsigned char>(script[end - 1])))) --end;
-  AddStatement(script, from, end, Dialect::kPostgres, out);
+  std::string_view s = script.substr(0, to);
+  int64_t depth = 0;
+  size_t start = from, i = from;
+  while (i < to) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    const char* what = "";
+    bool closed = true;
+    if (s.compare(i, 2, "--") == 0) {
+      i = LineCommentEnd(s, i, true);
+    } else if (size_t end = SkipRun(s, i, true, &what, &closed); end != 0) {
+      i = end;
+    } else if (IsIdentChar(c)) {
+      i = SkipWord(s, i, to, true);
+    } else {
+      if (c == '(') ++depth;
+      if (c == ')') --depth;
+      if (c == ';' && depth == 0) {
+        AddStatement(script, start, i, Dialect::kPostgres, out);
+        start = i + 1;
+      }
+      ++i;
+    }
+  }
+  if (start < to) AddStatement(script, start, to, Dialect::kPostgres, out);
 }
 
 // The statements, and in *lost where the text the scanner left out at the

@@ -344,6 +344,19 @@ TEST(SplitTest, PostgresStatementWithoutAKeywordIsKept) {
   auto split = Split(script, Dialect::kPostgres);
   ASSERT_TRUE(split.ok());
   EXPECT_EQ((*split)[1].offset, script.find("SELEC"));
+  // Several in a row are several statements, whatever the window; ';' in
+  // quotes and dollar quotes does not end one. After a number, "$$" opens a
+  // dollar quote, as PostgreSQL reads it.
+  const std::string run = "select 1; foo; bar 'x;y'; 2$$;a$$; select 3;";
+  const V pieces{"select 1", "foo", "bar 'x;y'", "2$$;a$$", "select 3"};
+  EXPECT_EQ(Texts(run, Dialect::kPostgres), pieces);
+  for (size_t window : {4, 8, 16, 64}) {
+    std::vector<std::string> got;
+    ASSERT_TRUE(ForEachStatement(run, Dialect::kPostgres,
+                                 [&](const Statement& st) { return got.emplace_back(st.text), true; }, window)
+                    .ok());
+    EXPECT_EQ(got, pieces) << "window " << window;
+  }
 }
 }  // namespace
 }  // namespace strata::sql
