@@ -250,6 +250,53 @@ Status CheckSqliteTail(std::string_view script, size_t start) {
   return Status::Parse(message).At("", lc.line, lc.column);
 }
 
+// Just past the next END keyword at or after `from` (outside quotes and
+// comments, as SQLite reads them), or npos. A CREATE TRIGGER body ends only
+// at "END;": no ';' before the next END can complete it.
+size_t NextEndWord(std::string_view s, size_t from) {
+  size_t i = from;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    const char* what = "";
+    bool closed = true;
+    if (s.compare(i, 2, "--") == 0) {
+      i = LineCommentEnd(s, i, false);
+    } else if (size_t end = SkipRun(s, i, false, &what, &closed); end != 0) {
+      i = end;
+    } else if (IsIdentChar(c)) {
+      size_t end = SkipWord(s, i, s.size(), false);
+      if (end - i == 3 && (s[i] | 0x20) == 'e' && (s[i + 1] | 0x20) == 'n' && (s[i + 2] | 0x20) == 'd') return end;
+      i = end;
+    } else {
+      ++i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// When s[at] lies in a "--" comment (SQLite's: to the line feed) of the
+// text that starts at `from`, just past that comment; else 0.
+size_t LineCommentAround(std::string_view s, size_t from, size_t at) {
+  size_t i = from;
+  while (i <= at && i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    const char* what = "";
+    bool closed = true;
+    if (s.compare(i, 2, "--") == 0) {
+      size_t end = LineCommentEnd(s, i, false);
+      if (at < end) return end;
+      i = end;
+    } else if (size_t end = SkipRun(s, i, false, &what, &closed); end != 0) {
+      i = end;
+    } else if (IsIdentChar(c)) {
+      i = SkipWord(s, i, s.size(), false);
+    } else {
+      ++i;
+    }
+  }
+  return 0;
+}
+
 // `final`: `script` ends where the file ends (not a window cut in the middle
 // of a statement), so an unfinished last statement is an error.
 Result<std::vector<Statement>> SplitSqlite(std::string_view script, bool final) {
@@ -271,6 +318,16 @@ Result<std::vector<Statement>> SplitSqlite(std::string_view script, bool final) 
         size_t end = SkipRun(script, start + open->offset, false, &what, &closed);
         if (!closed) break;  // never closes: the rest is the last statement
         semi = end - 1;      // the next find starts at `end`
+      } else if (size_t comment_end = LineCommentAround(script, start, semi); comment_end != 0) {
+        semi = comment_end - 1;  // a ';' in a "--" comment: go on after the comment
+      } else {
+        // Nothing left open, so a CREATE TRIGGER body: only a ';' after its
+        // next END can end it. Trying each ';' before would rescan from
+        // `start` every time (quadratic for a trigger missing its END near
+        // the top of a large file).
+        size_t end = NextEndWord(script, semi + 1);
+        if (end == std::string_view::npos) break;  // never ends: the rest is the last statement
+        semi = end - 1;
       }
       continue;
     }

@@ -208,6 +208,29 @@ TEST(SplitTest, SqliteUnterminatedQuoteInALargeScriptIsFoundInLinearTime) {
   EXPECT_EQ(s.column(), 8);
 }
 
+// A CREATE TRIGGER whose END is missing: no ';' before the next END can end
+// it, so the splitter goes from END to END instead of asking
+// sqlite3_complete at every ';' (quadratic: a 10 MB file did not finish).
+TEST(SplitTest, SqliteTriggerWithoutEndInALargeScriptIsFoundInLinearTime) {
+  std::string script = "create trigger t after insert on a begin update a set x = 1;\n";
+  for (int i = 0; i < 200000; ++i) script += "insert into t values (1, 'a -- b;', \"end\");\n";
+  auto started = std::chrono::steady_clock::now();
+  Status s = ForEachStatement(script, Dialect::kSqlite, [](const Statement&) { return true; });
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
+  EXPECT_EQ(s.code(), Status::Code::kParse);
+  EXPECT_EQ(s.line(), 1);
+  EXPECT_NE(s.message().find("CREATE TRIGGER without END"), std::string::npos) << s.message();
+  // With its END, the trigger is one statement, its inner ';' and a
+  // comment's ';' included, and the statements around it split as before.
+  const std::string good =
+      "select 1; create trigger t after insert on a begin\n  update a set x = 1; -- one;\n  delete from b;\nend;\n"
+      "select 2;";
+  EXPECT_EQ(Texts(good, Dialect::kSqlite),
+            (V{"select 1",
+               "create trigger t after insert on a begin\n  update a set x = 1; -- one;\n  delete from b;\nend",
+               "select 2"}));
+}
+
 // The scanner's "at or near" quotes the rest of the script after an
 // unterminated quote: cut to a short first line.
 TEST(SplitTest, PostgresScannerMessageDoesNotEchoTheScript) {
