@@ -37,11 +37,15 @@ bool IsAsciiAlnum(unsigned char c) { return IsAsciiAlpha(c) || (c >= '0' && c <=
 bool IsIdentChar(unsigned char c) { return IsAsciiAlnum(c) || c == '_' || c == '$' || c >= 0x80; }
 
 // Just past the word (identifier, keyword or number) that starts at s[i],
-// where IsIdentChar(s[i]). On PostgreSQL a number ends at its last digit: in
-// "2$$" the "$$" opens a dollar quote (it is part of an identifier only
-// after a letter, as in "a$$b"). Found by fuzz/sql_split_fuzz.cc.
+// where IsIdentChar(s[i]). On PostgreSQL a number or a parameter ends at its
+// last digit: in "2$$" the "$$" opens a dollar quote (it is part of an
+// identifier only after a letter, as in "a$$b"). Found by
+// fuzz/sql_split_fuzz.cc.
 size_t SkipWord(std::string_view s, size_t i, size_t end, bool pg) {
-  if (pg && s[i] >= '0' && s[i] <= '9') {
+  if (pg && ((s[i] >= '0' && s[i] <= '9') || s[i] == '$')) {
+    // A number, or a parameter ("$2"): digits only, so in "2$$" and "$2$$"
+    // the "$$" that follows opens a dollar quote.
+    if (s[i] == '$') ++i;
     while (i < end && s[i] >= '0' && s[i] <= '9') ++i;
     return i;
   }

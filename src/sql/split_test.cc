@@ -370,8 +370,8 @@ TEST(SplitTest, PostgresStatementWithoutAKeywordIsKept) {
   // Several in a row are several statements, whatever the window; ';' in
   // quotes and dollar quotes does not end one. After a number, "$$" opens a
   // dollar quote, as PostgreSQL reads it.
-  const std::string run = "select 1; foo; bar 'x;y'; 2$$;a$$; select 3;";
-  const V pieces{"select 1", "foo", "bar 'x;y'", "2$$;a$$", "select 3"};
+  const std::string run = "select 1; foo; bar 'x;y'; 2$$;a$$; $2$$;b$$; c$$d; select 3;";
+  const V pieces{"select 1", "foo", "bar 'x;y'", "2$$;a$$", "$2$$;b$$", "c$$d", "select 3"};
   EXPECT_EQ(Texts(run, Dialect::kPostgres), pieces);
   for (size_t window : {4, 8, 16, 64}) {
     std::vector<std::string> got;
