@@ -32,12 +32,41 @@ TomlProblem PrecheckToml(std::string_view text) {
     return {nul, "NUL byte: TOML allows no control characters other than tab"};
   }
   size_t i = 0;
+  // The last character before text[i] that is not a blank, on this line
+  // ('\n' at its start). A quote opens a string only where TOML puts one (a
+  // key, a value, an array or inline-table element, a dotted key's part):
+  // elsewhere ("1\"...") toml++ reads on character by character, and a
+  // character it misreads must be refused there too. Found by
+  // fuzz/config_fuzz.cc.
+  char prev = '\n';
+  auto string_may_start = [&] {
+    return prev == '\n' || prev == '=' || prev == '[' || prev == ',' || prev == '{' || prev == '.';
+  };
   while (i < text.size()) {
     char c = text[i];
     if (c == '#') {  // a comment, to the end of the line
       size_t nl = text.find('\n', i);
       i = nl == std::string_view::npos ? text.size() : nl + 1;
-    } else if (StartsWith(text, i, "\"\"\"")) {  // multi-line basic string
+      prev = '\n';
+      continue;
+    }
+    if (c == '\n') {
+      prev = '\n';
+      ++i;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') {
+      ++i;
+      continue;
+    }
+    const bool quote = c == '"' || c == '\'';
+    if (quote && !string_may_start()) {
+      prev = c;
+      ++i;
+      continue;
+    }
+    prev = c;
+    if (StartsWith(text, i, "\"\"\"")) {  // multi-line basic string
       for (i += 3; i < text.size() && !StartsWith(text, i, "\"\"\""); ++i) {
         if (text[i] != '\\') continue;
         // A line-ending backslash: toml++ trims the whitespace after it.
