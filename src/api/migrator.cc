@@ -436,8 +436,12 @@ Result<ApplyReport> MigratorImpl::RunUp(const UpOptions& options) {
   std::vector<LintFinding> lint_findings;
   int64_t pending = 0;
   // The plan is made twice (checked before the lock, made again under it):
-  // each script is split once.
+  // each script's transaction control is analysed once; and transaction
+  // control, lint and the run split each large script once (the files in
+  // `set` stay as they are until the end).
   engine::ControlCache controls;
+  sql::StatementMemo memo;
+  for (const auto& m : set->migrations) memo.Allow(m.up_sql);
   auto report = RunPlan(policy, options.dry_run,
                         [&](const std::vector<engine::AppliedRow>& rows, driver::Connection* conn,
                             bool precheck) -> Result<engine::Plan> {

@@ -167,6 +167,11 @@ Status MigratorImpl::AddTrace(const source::MigrationSet& set, const std::vector
 Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
   auto set = LoadFiles();
   if (!set.ok()) return Scrub(set.status());
+  // Transaction control, the lock analysis and lint each go over every
+  // pending script; a large one is split once (the files in `set` stay as
+  // they are until the end).
+  sql::StatementMemo memo;
+  for (const auto& m : set->migrations) memo.Allow(m.up_sql);
   auto url = config::ParseUrl(config_.env.url);
   if (!config_.url_status.ok()) return Scrub(config_.url_status);
   // Read-only: a SQLite file that does not exist has nothing applied, and

@@ -565,8 +565,77 @@ Result<std::vector<Statement>> Split(std::string_view script, Dialect dialect) {
   return SplitPostgres(script);
 }
 
+namespace {
+thread_local StatementMemo* active_memo = nullptr;
+constexpr size_t kMemoMinBytes = 64 * 1024;
+}  // namespace
+
+StatementMemo::StatementMemo() : previous_(active_memo) { active_memo = this; }
+StatementMemo::~StatementMemo() { active_memo = previous_; }
+StatementMemo* StatementMemo::Active() { return active_memo; }
+
+const std::vector<Statement>* StatementMemo::Find(std::string_view script, Dialect dialect) const {
+  for (const Entry& e : entries_) {
+    if (e.data == script.data() && e.size == script.size() && e.dialect == dialect) return &e.statements;
+  }
+  return nullptr;
+}
+
+void StatementMemo::Allow(std::string_view script) {
+  if (script.size() >= kMemoMinBytes && !Allowed(script)) allowed_.push_back(script);
+}
+
+bool StatementMemo::Allowed(std::string_view script) const {
+  for (std::string_view a : allowed_) {
+    if (a.data() == script.data() && a.size() == script.size()) return true;
+  }
+  return false;
+}
+
+void StatementMemo::Remember(std::string_view script, Dialect dialect, std::vector<Statement> statements) {
+  if (!Allowed(script) || Find(script, dialect)) return;
+  entries_.push_back(Entry{script.data(), script.size(), dialect, std::move(statements)});
+}
+
+namespace {
+
+Status ForEachStatementScanned(std::string_view script, Dialect dialect,
+                               const std::function<bool(const Statement&)>& each, size_t window);
+
+}  // namespace
+
 Status ForEachStatement(std::string_view script, Dialect dialect, const std::function<bool(const Statement&)>& each,
                         size_t window) {
+  StatementMemo* memo = StatementMemo::Active();
+  if (!memo || script.size() < kMemoMinBytes || !memo->Allowed(script)) {
+    return ForEachStatementScanned(script, dialect, each, window);
+  }
+  if (const std::vector<Statement>* known = memo->Find(script, dialect)) {
+    for (const Statement& st : *known) {
+      if (!each(st)) break;
+    }
+    return Status::Ok();
+  }
+  // Remembered only when split to the end without an error.
+  std::vector<Statement> seen;
+  bool stopped = false;
+  Status s = ForEachStatementScanned(
+      script, dialect,
+      [&](const Statement& st) {
+        seen.push_back(st);
+        if (each(st)) return true;
+        stopped = true;
+        return false;
+      },
+      window);
+  if (s.ok() && !stopped) memo->Remember(script, dialect, std::move(seen));
+  return s;
+}
+
+namespace {
+
+Status ForEachStatementScanned(std::string_view script, Dialect dialect,
+                               const std::function<bool(const Statement&)>& each, size_t window) {
   if (Status s = CheckNoNul(script); !s.ok()) return s;
   // A window cut short is never valid SQL, so Split's parser pass (which
   // keeps a BEGIN ATOMIC body whole) fails on it and the scanner splits the
@@ -616,6 +685,8 @@ Status ForEachStatement(std::string_view script, Dialect dialect, const std::fun
   }
   return Status::Ok();
 }
+
+}  // namespace
 
 LineCol LocateOffset(std::string_view text, size_t offset) {
   LineCol lc;

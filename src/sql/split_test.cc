@@ -381,5 +381,35 @@ TEST(SplitTest, PostgresStatementWithoutAKeywordIsKept) {
     EXPECT_EQ(got, pieces) << "window " << window;
   }
 }
+// StatementMemo: an allowed script split in full is not scanned again while
+// the memo lives. Shown by changing the text in place afterwards (which
+// callers must never do): the memo replays the first split. A script not
+// allowed, or a pass stopped early, is not remembered.
+TEST(SplitTest, StatementMemoReplaysOnlyAllowedScriptsSplitInFull) {
+  std::string script;
+  for (int i = 0; i < 5000; ++i) script += "insert into t values (" + std::to_string(i % 10) + ");\n";
+  ASSERT_GT(script.size(), 64u * 1024);
+  auto count = [](std::string_view text) {
+    size_t n = 0;
+    Status s = ForEachStatement(text, Dialect::kPostgres, [&](const Statement&) { return ++n, true; });
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return n;
+  };
+  auto join_first_two = [](std::string& text) { text[text.find(';')] = ' '; };
+  {
+    StatementMemo memo;
+    std::string other = script;
+    memo.Allow(script);
+    // Stopped after one statement: not remembered.
+    ASSERT_TRUE(ForEachStatement(script, Dialect::kPostgres, [](const Statement&) { return false; }).ok());
+    EXPECT_EQ(count(script), 5000u);  // a full pass, remembered
+    join_first_two(script);
+    EXPECT_EQ(count(script), 5000u);  // replayed: the change is not seen
+    EXPECT_EQ(count(other), 5000u);
+    join_first_two(other);
+    EXPECT_EQ(count(other), 4999u);  // not allowed: scanned every time
+  }
+  EXPECT_EQ(count(script), 4999u);  // the memo is gone
+}
 }  // namespace
 }  // namespace strata::sql
