@@ -197,7 +197,8 @@ TEST_F(ConfigTest, NonAsciiOutsideStringsIsAParseErrorRegressionFuzzConfig) {
   // character by character (found by the fuzz target a second time).
   for (const std::string& text : {std::string("\xC6\xAA"), std::string("dir = \"m\"\n\xC3\xA9t\xC3\xA9 = 1\n"),
                                   std::string("a = \"\"\"x\\\n  \xC6\xAA\"\"\"\n"),
-                                  std::string("default_env = 1\"77\xC4\xBD\nx\"\n")}) {
+                                  std::string("default_env = 1\"77\xC4\xBD\nx\"\n"),
+                                  std::string("a = \"\"\"x\\\n\xC2\xA0\xC4\xBD\"\"\"\n")}) {
     Options o = WithFile(text);
     Result<Config> c = Load(o, FakeEnv({}), /*need_url=*/false);
     ASSERT_FALSE(c.ok()) << text;

@@ -25,6 +25,17 @@ bool TomlppUnreachable(char32_t c) {
 
 bool StartsWith(std::string_view text, size_t i, std::string_view s) { return text.substr(i, s.size()) == s; }
 
+// The non-ASCII characters toml++ counts as whitespace (Unicode Zs, and the
+// byte-order mark), which it trims after a line-ending backslash too.
+bool TomlppNonAsciiWhitespace(char32_t c) {
+  return c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F ||
+         c == 0x3000 || c == 0x180E || c == 0xFEFF;
+}
+
+// Bytes in the UTF-8 sequence that starts with `lead` (1 for ASCII and for
+// a malformed lead byte).
+size_t SequenceLength(unsigned char lead) { return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1; }
+
 }  // namespace
 
 TomlProblem PrecheckToml(std::string_view text) {
@@ -70,8 +81,18 @@ TomlProblem PrecheckToml(std::string_view text) {
       for (i += 3; i < text.size() && !StartsWith(text, i, "\"\"\""); ++i) {
         if (text[i] != '\\') continue;
         // A line-ending backslash: toml++ trims the whitespace after it.
+        // (Non-ASCII whitespace is trimmed as well, and the check applies to
+        // the first character after all of it: found by fuzz/config_fuzz.cc.)
         size_t j = i + 1;
-        while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n')) ++j;
+        while (j < text.size()) {
+          if (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n') {
+            ++j;
+          } else if (static_cast<unsigned char>(text[j]) >= 0x80 && TomlppNonAsciiWhitespace(DecodeAt(text, j))) {
+            j += SequenceLength(static_cast<unsigned char>(text[j]));
+          } else {
+            break;
+          }
+        }
         if (j > i + 1 && j < text.size() && TomlppUnreachable(DecodeAt(text, j))) {
           return {j, "this character cannot start the line after a line-ending backslash (toml++ misreads it)"};
         }
