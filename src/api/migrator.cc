@@ -2,6 +2,7 @@
 
 #include "api/operations.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <future>
 
@@ -450,8 +451,10 @@ Result<ApplyReport> MigratorImpl::RunUp(const UpOptions& options) {
     for (auto& step : plan->steps) {
       // A bad down file of a migration about to be applied refuses the run
       // before anything is written, as when every down file was read first.
-      source::Migration& m = set->migrations[static_cast<size_t>(step.migration - set->migrations.data())];
-      Status down = source::ReadDown(set->format, &m, load);
+      auto m = std::find_if(set->migrations.begin(), set->migrations.end(),
+                            [&](const source::Migration& each) { return &each == step.migration; });
+      if (m == set->migrations.end()) continue;
+      Status down = source::ReadDown(set->format, &*m, load);
       if (!down.ok()) return down;
     }
     pending = static_cast<int64_t>(plan->steps.size());
