@@ -254,26 +254,32 @@ Status CheckSqliteTail(std::string_view script, size_t start) {
   return Status::Parse(message).At("", lc.line, lc.column);
 }
 
+// Just past what starts at s[i] and is not plain punctuation: a "--"
+// comment, a quoted run or block comment (SkipRun), or a word (SkipWord);
+// `i` itself when s[i] is none of them. The one lexing step of the loops
+// below, which differ only in what they do with punctuation.
+size_t SkipToken(std::string_view s, size_t i, size_t end, bool pg) {
+  if (s.compare(i, 2, "--") == 0) return LineCommentEnd(s, i, pg);
+  const char* what = "";
+  bool closed = true;
+  if (size_t run = SkipRun(s, i, pg, &what, &closed); run != 0) return run;
+  if (IsIdentChar(static_cast<unsigned char>(s[i]))) return SkipWord(s, i, end, pg);
+  return i;
+}
+
 // Just past the next END keyword at or after `from` (outside quotes and
 // comments, as SQLite reads them), or npos. A CREATE TRIGGER body ends only
 // at "END;": no ';' before the next END can complete it.
 size_t NextEndWord(std::string_view s, size_t from) {
   size_t i = from;
   while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    const char* what = "";
-    bool closed = true;
-    if (s.compare(i, 2, "--") == 0) {
-      i = LineCommentEnd(s, i, false);
-    } else if (size_t end = SkipRun(s, i, false, &what, &closed); end != 0) {
-      i = end;
-    } else if (IsIdentChar(c)) {
-      size_t end = SkipWord(s, i, s.size(), false);
-      if (end - i == 3 && (s[i] | 0x20) == 'e' && (s[i + 1] | 0x20) == 'n' && (s[i + 2] | 0x20) == 'd') return end;
-      i = end;
-    } else {
+    size_t next = SkipToken(s, i, s.size(), false);
+    if (next == i) {
       ++i;
+      continue;
     }
+    if (next - i == 3 && (s[i] | 0x20) == 'e' && (s[i + 1] | 0x20) == 'n' && (s[i + 2] | 0x20) == 'd') return next;
+    i = next;
   }
   return std::string_view::npos;
 }
@@ -283,20 +289,13 @@ size_t NextEndWord(std::string_view s, size_t from) {
 size_t LineCommentAround(std::string_view s, size_t from, size_t at) {
   size_t i = from;
   while (i <= at && i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    const char* what = "";
-    bool closed = true;
-    if (s.compare(i, 2, "--") == 0) {
-      size_t end = LineCommentEnd(s, i, false);
-      if (at < end) return end;
-      i = end;
-    } else if (size_t end = SkipRun(s, i, false, &what, &closed); end != 0) {
-      i = end;
-    } else if (IsIdentChar(c)) {
-      i = SkipWord(s, i, s.size(), false);
-    } else {
+    size_t next = SkipToken(s, i, s.size(), false);
+    if (next == i) {
       ++i;
+      continue;
     }
+    if (s.compare(i, 2, "--") == 0 && at < next) return next;
+    i = next;
   }
   return 0;
 }
@@ -422,20 +421,13 @@ bool ParenthesesBalance(std::string_view s) {
   int64_t depth = 0;
   size_t i = 0;
   while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    const char* what = "";
-    bool closed = true;
-    if (s.compare(i, 2, "--") == 0) {
-      i = LineCommentEnd(s, i, true);
-    } else if (size_t end = SkipRun(s, i, true, &what, &closed); end != 0) {
-      i = end;
-    } else if (IsIdentChar(c)) {
-      i = SkipWord(s, i, s.size(), true);
-    } else {
-      if (c == '(') ++depth;
-      if (c == ')' && --depth < 0) return false;
-      ++i;
+    if (size_t next = SkipToken(s, i, s.size(), true); next != i) {
+      i = next;
+      continue;
     }
+    if (s[i] == '(') ++depth;
+    if (s[i] == ')' && --depth < 0) return false;
+    ++i;
   }
   return depth == 0;
 }
@@ -450,24 +442,17 @@ void AddSkipped(std::string_view script, size_t from, size_t to, std::vector<Sta
   int64_t depth = 0;
   size_t start = from, i = from;
   while (i < to) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    const char* what = "";
-    bool closed = true;
-    if (s.compare(i, 2, "--") == 0) {
-      i = LineCommentEnd(s, i, true);
-    } else if (size_t end = SkipRun(s, i, true, &what, &closed); end != 0) {
-      i = end;
-    } else if (IsIdentChar(c)) {
-      i = SkipWord(s, i, to, true);
-    } else {
-      if (c == '(') ++depth;
-      if (c == ')') --depth;
-      if (c == ';' && depth == 0) {
-        AddStatement(script, start, i, Dialect::kPostgres, out);
-        start = i + 1;
-      }
-      ++i;
+    if (size_t next = SkipToken(s, i, to, true); next != i) {
+      i = next;
+      continue;
     }
+    if (s[i] == '(') ++depth;
+    if (s[i] == ')') --depth;
+    if (s[i] == ';' && depth == 0) {
+      AddStatement(script, start, i, Dialect::kPostgres, out);
+      start = i + 1;
+    }
+    ++i;
   }
   if (start < to) AddStatement(script, start, to, Dialect::kPostgres, out);
 }
