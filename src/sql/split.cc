@@ -76,14 +76,14 @@ size_t SkipQuoted(std::string_view s, size_t i, char quote, bool backslash, bool
 }
 
 // Index just past a block comment that opened at s[i]. PostgreSQL nests
-// them; SQLite does not.
+// them; SQLite does not, and inside one it looks only for "*/": in
+// "/*t/*/" the comment ends at the second '*', which "/*" must not take.
 size_t SkipBlockComment(std::string_view s, size_t i, bool nested, bool* closed = nullptr) {
   int depth = 0;
   while (i < s.size()) {
-    if (s.compare(i, 2, "/*") == 0) {
+    if (s.compare(i, 2, "/*") == 0 && (nested || depth == 0)) {
       ++depth;
       i += 2;
-      if (!nested && depth > 1) depth = 1;
     } else if (s.compare(i, 2, "*/") == 0) {
       i += 2;
       if (--depth == 0) {

@@ -304,6 +304,27 @@ TEST(SplitTest, VerticalTabIsNotWhitespaceRegressionFuzzSplit) {
   EXPECT_EQ(seen, Texts(script, Dialect::kSqlite));
 }
 
+// Found by fuzz/sql_split_fuzz.cc (a long run): SQLite's block comments do
+// not nest, and inside one only "*/" counts, so "/*t/*/" ends at its second
+// '*'. strata's lexer took "/*" there as a token, skipped that '*' and read the
+// comment on to "C*/": Split named "*`*/" (text inside a comment) where
+// SQLite runs "*C*", and windows ending inside the comment disagreed.
+TEST(SplitTest, SqliteBlockCommentsDoNotNestRegressionFuzzSplit) {
+  const std::string script = "S;\n/*t/*/*C*/*`*/";
+  EXPECT_EQ(Texts(script, Dialect::kSqlite), (V{"S", "*C*"}));
+  for (size_t window : {size_t{2}, size_t{4}, size_t{8}, size_t{16}, size_t{17}}) {
+    std::vector<std::string> seen;
+    Status s = ForEachStatement(script, Dialect::kSqlite, [&](const Statement& st) {
+      seen.emplace_back(st.text);
+      return true;
+    }, window);
+    ASSERT_TRUE(s.ok()) << s.ToString() << " window " << window;
+    EXPECT_EQ(seen, Texts(script, Dialect::kSqlite)) << "window " << window;
+  }
+  // PostgreSQL nests them.
+  EXPECT_EQ(Texts("S;\n/* a /* b */ c; */ SELECT 1;", Dialect::kPostgres), (V{"S", "SELECT 1"}));
+}
+
 TEST(SplitTest, OffsetsAreBytes) {
   std::string_view script = "select 'é'; select 2";
   auto r = Split(script, Dialect::kPostgres);
