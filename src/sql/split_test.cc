@@ -325,6 +325,30 @@ TEST(SplitTest, SqliteBlockCommentsDoNotNestRegressionFuzzSplit) {
   EXPECT_EQ(Texts("S;\n/* a /* b */ c; */ SELECT 1;", Dialect::kPostgres), (V{"S", "SELECT 1"}));
 }
 
+// Windows end after the last ";\n" of their second half, so that a data
+// migration's windows end between statements; a ";\n" inside a string, a
+// comment or a dollar-quoted body must still not end a statement.
+TEST(SplitTest, WindowsEndingAfterSemicolonNewlineInsideQuotesAgreeWithSplit) {
+  std::string script;
+  for (int i = 0; i < 40; ++i) {
+    script += "INSERT INTO t VALUES (" + std::to_string(i) + ", 'a;\nb');\n";
+    script += "/* c;\n */ UPDATE t SET v = 'x;\n' WHERE id = " + std::to_string(i) + ";\n";
+  }
+  std::string pg = script + "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1;\n SELECT 2;\n $$ LANGUAGE sql;\n";
+  for (size_t window : {size_t{8}, size_t{40}, size_t{100}, size_t{1000}}) {
+    for (auto [text, dialect] : {std::pair{script, Dialect::kSqlite}, std::pair{pg, Dialect::kPostgres}}) {
+      std::vector<std::string> seen;
+      Status s = ForEachStatement(text, dialect, [&](const Statement& st) {
+        seen.emplace_back(st.text);
+        return true;
+      }, window);
+      ASSERT_TRUE(s.ok()) << s.ToString();
+      EXPECT_EQ(seen, Texts(text, dialect)) << "window " << window;
+    }
+  }
+  EXPECT_EQ(Texts(pg, Dialect::kPostgres).size(), 81u);
+}
+
 TEST(SplitTest, OffsetsAreBytes) {
   std::string_view script = "select 'é'; select 2";
   auto r = Split(script, Dialect::kPostgres);
