@@ -34,9 +34,11 @@ Result<std::vector<Statement>> Split(std::string_view script, Dialect dialect);
 // false to stop. Statements arrive in order with offsets into `script`.
 // PostgreSQL scripts with "atomic" in them (BEGIN ATOMIC bodies need the
 // parser, which needs whole statements) are split whole, as Split does.
-// kParse as Split, located in the whole script.
+// kParse as Split, located in the whole script. PostgreSQL's scanner holds
+// about 5 bytes per byte of a window, so 64 KiB keeps that under half a
+// megabyte; a statement longer than the window doubles it as often as needed.
 Status ForEachStatement(std::string_view script, Dialect dialect,
-                        const std::function<bool(const Statement&)>& each, size_t window = 256 * 1024);
+                        const std::function<bool(const Statement&)>& each, size_t window = 64 * 1024);
 
 // While one is alive on this thread, ForEachStatement remembers the
 // statements of each script it was allowed to remember (Allow) once it has
