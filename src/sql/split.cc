@@ -635,8 +635,8 @@ Status ForEachStatementScanned(std::string_view script, Dialect dialect,
     std::string_view part = script.substr(from, last ? std::string_view::npos : size);
     // Ended at a random byte, a window of a data migration ends inside a
     // quoted value about half the time; the scanner then fails, the window
-    // doubles, and the largest of a 100 MB file's windows reached tens of
-    // megabytes (the scanner holds about 5 bytes per byte it scans). Ended
+    // doubles, and the largest of a 10 MB file's windows reached 4 MB (the
+    // PostgreSQL scanner holds about 5 bytes per byte it scans). Ended
     // after the last ";\n" of its second half, it almost always ends between
     // statements. Only where the window ends changes: everything but its last
     // statement is still taken as complete, and a failure still doubles it.
