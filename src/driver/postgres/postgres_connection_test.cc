@@ -116,7 +116,7 @@ TEST(PostgresDriver, ErrorPositionCountsCharactersNotBytes) {
   EXPECT_EQ(s.column(), 14) << s.ToString();
 }
 
-// A script over 256 KiB goes in pieces of whole statements inside the
+// A script over 64 KiB goes in pieces of whole statements inside the
 // transaction: every statement runs once, in order; an error in a later
 // piece names its own line and column (the server's position mapped through
 // the piece) and the statement; statements observed count across pieces.
@@ -127,7 +127,7 @@ TEST(PostgresDriver, LargeScriptInATransactionRunsInPiecesWithLinesOfTheWholeScr
   ASSERT_NE(conn, nullptr);
   ASSERT_TRUE(conn->ExecScript("CREATE TABLE big (id integer PRIMARY KEY, note text)").ok());
   std::string script;
-  const int rows = 50000;  // ~9 MB: 36 pieces
+  const int rows = 50000;  // ~9 MB: about 140 pieces
   std::string pad(150, 'x');
   for (int i = 1; i <= rows; ++i) {
     script += "INSERT INTO big VALUES (" + std::to_string(i) + ", '" + pad + "ü');\n";
