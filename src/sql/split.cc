@@ -559,7 +559,7 @@ StatementMemo::StatementMemo() : previous_(active_memo) { active_memo = this; }
 StatementMemo::~StatementMemo() { active_memo = previous_; }
 StatementMemo* StatementMemo::Active() { return active_memo; }
 
-const std::vector<Statement>* StatementMemo::Find(std::string_view script, Dialect dialect) const {
+const std::vector<StatementMemo::Span>* StatementMemo::Find(std::string_view script, Dialect dialect) const {
   for (const Entry& e : entries_) {
     if (e.data == script.data() && e.size == script.size() && e.dialect == dialect) return &e.statements;
   }
@@ -571,13 +571,14 @@ void StatementMemo::Allow(std::string_view script) {
 }
 
 bool StatementMemo::Allowed(std::string_view script) const {
+  if (script.size() > UINT32_MAX) return false;  // a Span holds 32-bit offsets
   for (std::string_view a : allowed_) {
     if (a.data() == script.data() && a.size() == script.size()) return true;
   }
   return false;
 }
 
-void StatementMemo::Remember(std::string_view script, Dialect dialect, std::vector<Statement> statements) {
+void StatementMemo::Remember(std::string_view script, Dialect dialect, std::vector<Span> statements) {
   if (!Allowed(script) || Find(script, dialect)) return;
   entries_.push_back(Entry{script.data(), script.size(), dialect, std::move(statements)});
 }
@@ -595,19 +596,19 @@ Status ForEachStatement(std::string_view script, Dialect dialect, const std::fun
   if (!memo || script.size() < kMemoMinBytes || !memo->Allowed(script)) {
     return ForEachStatementScanned(script, dialect, each, window);
   }
-  if (const std::vector<Statement>* known = memo->Find(script, dialect)) {
-    for (const Statement& st : *known) {
-      if (!each(st)) break;
+  if (const std::vector<StatementMemo::Span>* known = memo->Find(script, dialect)) {
+    for (const StatementMemo::Span& span : *known) {
+      if (!each(Statement{span.offset, script.substr(span.offset, span.size)})) break;
     }
     return Status::Ok();
   }
   // Remembered only when split to the end without an error.
-  std::vector<Statement> seen;
+  std::vector<StatementMemo::Span> seen;
   bool stopped = false;
   Status s = ForEachStatementScanned(
       script, dialect,
       [&](const Statement& st) {
-        seen.push_back(st);
+        seen.push_back(StatementMemo::Span{static_cast<uint32_t>(st.offset), static_cast<uint32_t>(st.text.size())});
         if (each(st)) return true;
         stopped = true;
         return false;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -63,11 +64,17 @@ class StatementMemo {
   // costs nothing worth the memory).
   void Allow(std::string_view script);
 
+  // A remembered statement: its place in the script, in 8 bytes where a
+  // Statement takes 24 (a 100 MB data migration has 800,000 of them).
+  struct Span {
+    uint32_t offset;
+    uint32_t size;
+  };
   // For ForEachStatement: the remembered statements of `script`, or null;
-  // whether it may be remembered; and remembering a full split.
-  const std::vector<Statement>* Find(std::string_view script, Dialect dialect) const;
+  // whether it may be remembered (under 4 GiB); and remembering a full split.
+  const std::vector<Span>* Find(std::string_view script, Dialect dialect) const;
   bool Allowed(std::string_view script) const;
-  void Remember(std::string_view script, Dialect dialect, std::vector<Statement> statements);
+  void Remember(std::string_view script, Dialect dialect, std::vector<Span> statements);
   static StatementMemo* Active();
 
  private:
@@ -75,7 +82,7 @@ class StatementMemo {
     const char* data;
     size_t size;
     Dialect dialect;
-    std::vector<Statement> statements;
+    std::vector<Span> statements;
   };
   std::vector<std::string_view> allowed_;
   std::vector<Entry> entries_;
