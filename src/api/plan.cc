@@ -189,6 +189,7 @@ Result<PlanReport> MigratorImpl::Plan(const PlanOptions& options) {
     size_t budget = size_t{16} << 20;
     for (auto m = set->migrations.rbegin(); m != set->migrations.rend(); ++m) {
       if (connecting.wait_for(std::chrono::seconds(0)) == std::future_status::ready) break;
+      if (!memo.Allowed(m->up_sql)) continue;  // too small to be remembered: splitting it now would be lost
       if (m->up_sql.size() > budget) break;
       budget -= m->up_sql.size();
       (void)sql::ForEachStatement(m->up_sql, sql::Dialect::kPostgres, [](const sql::Statement&) { return true; });
