@@ -72,6 +72,16 @@ Result<std::vector<Entry>> ReadJournal(const std::string& path, std::string* dia
     doc = nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     return Status::Parse(std::string("not valid JSON: ") + e.what()).At(path, LineOf(text, e.byte)).WithHint(kHint);
+  } catch (const nlohmann::json::exception& e) {
+    // Valid JSON nlohmann cannot hold, such as a number beyond a double
+    // (1E700): its message quotes the token, which gives the line.
+    std::string what = e.what();
+    size_t open = what.find('\'');
+    size_t close = open == std::string::npos ? std::string::npos : what.find('\'', open + 1);
+    size_t at = close == std::string::npos ? std::string::npos : text.find(what.substr(open + 1, close - open - 1));
+    return Status::Parse("cannot read the journal: " + what)
+        .At(path, at == std::string::npos ? 0 : LineOf(text, at))
+        .WithHint(kHint);
   }
   if (!doc.is_object() || !doc.contains("entries") || !doc["entries"].is_array()) {
     return Status::Parse("not a drizzle-kit journal: no \"entries\" list").At(path).WithHint(kHint);

@@ -207,6 +207,23 @@ TEST(DrizzleReaderTest, AWhenOutsideTheIntegerRangeIsShownAsWritten) {
   EXPECT_EQ(Versions(set), (V{"0000"}));
 }
 
+TEST(DrizzleReaderTest, ANumberBeyondADoubleIsAParseErrorAtItsLineRegressionFuzzMigrationFolder) {
+  // Valid JSON that nlohmann refuses with out_of_range, not parse_error:
+  // before the fix it escaped the reader and ended the process.
+  TempDir dir;
+  dir.Write("meta/_journal.json", "{\"dialect\": \"sqlite\", \"entries\": [\n"
+                                  "  {\"idx\": 0, \"when\": 1E700003600000, \"tag\": \"0000_a\"}\n]}");
+  dir.Write("0000_a.sql", "CREATE TABLE a (id int);");
+  auto set = LoadMigrations(dir.path());
+  ASSERT_FALSE(set.ok());
+  EXPECT_EQ(set.status().code(), Status::Code::kParse);
+  EXPECT_EQ(set.status().file(), dir.Path("meta/_journal.json"));
+  EXPECT_EQ(set.status().line(), 2);
+  EXPECT_NE(set.status().message().find("number overflow parsing '1E700003600000'"), std::string::npos)
+      << set.status().ToString();
+  EXPECT_NE(set.status().hint().find("drizzle-kit generate"), std::string::npos);
+}
+
 // --- golang-migrate ---
 
 TEST(GolangMigrateReaderTest, PairsByVersionOnly) {
