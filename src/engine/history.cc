@@ -92,7 +92,13 @@ Status History::Ensure() {
     auto events = conn_.TableExists(names_.schema, names_.events);
     if (events.ok() && *events) return Status::Ok();
   }
-  Status s = conn_.ExecScript(script);
+  // SQLite: both tables in one transaction (one commit on a fresh file, not
+  // one per table). PostgreSQL runs a script as one transaction already.
+  bool own_transaction = !pg && !conn_.in_transaction();
+  Status s = own_transaction ? conn_.Begin() : Status::Ok();
+  if (s.ok()) s = conn_.ExecScript(script);
+  if (own_transaction && s.ok()) s = conn_.Commit();
+  if (own_transaction && !s.ok() && conn_.in_transaction()) (void)conn_.Rollback();
   // "schema ... already exists, skipping" is strata's, not a migration's.
   (void)conn_.TakeNotices();
   if (!s.ok()) return s.With("create the tracking tables");

@@ -154,25 +154,30 @@ class LeaseLock : public MigrationLock {
   // One attempt in a transaction: take the row if free, expired, or held by
   // a process on this host that no longer exists.
   Result<bool> TryTake(std::string* holder) {
-    Status s = EnsureTable();
-    // SQLite: another writer held the file for all of busy_timeout, while we
-    // created the lock table on a fresh database (16 runners starting at
-    // once) or began the lease transaction. Lock held, like any other.
-    if (s.code() == Status::Code::kLocked && !postgres_) {
-      *holder = "another process writing to the database file (" + s.message() + ")";
-      return false;
-    }
+    // PostgreSQL creates the lock table in a transaction of its own (see
+    // CreateSerialised); SQLite in the lease's transaction, under its write
+    // lock: a fresh file then commits once, not twice.
+    Status s = postgres_ ? EnsureTable() : Status::Ok();
     if (!s.ok()) return s;
     s = conn_.Begin();
+    // SQLite: another writer held the file for all of busy_timeout (16
+    // runners starting at once on a fresh database). Lock held, like any
+    // other.
     if (s.code() == Status::Code::kLocked) {
       *holder = "another process writing to the database file (" + s.message() + ")";
       return false;
     }
     if (!s.ok()) return s;
-    auto result = TryTakeInTransaction(holder);
+    Result<bool> result = true;
+    if (!postgres_) {
+      Status created = EnsureTable();
+      if (!created.ok()) result = created;
+    }
+    if (result.ok()) result = TryTakeInTransaction(holder);
     if (!result.ok() || !*result) {
       Status r = conn_.Rollback();
       (void)r;
+      if (!postgres_) table_ready_ = false;  // a table created in it is gone with it
       return result;
     }
     s = conn_.Commit();

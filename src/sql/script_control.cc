@@ -77,8 +77,50 @@ std::optional<Kind> Pragma(const std::vector<std::string>& w) {
   return Kind::kForeignKeysOn;
 }
 
+// The first word of a statement as written, after whitespace and comments
+// (empty when it does not start with one).
+std::string_view FirstWord(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    if (std::isspace(static_cast<unsigned char>(s[i]))) {
+      ++i;
+    } else if (s.compare(i, 2, "--") == 0) {
+      size_t nl = s.find('\n', i);
+      i = nl == std::string_view::npos ? s.size() : nl + 1;
+    } else if (s.compare(i, 2, "/*") == 0) {
+      size_t close = s.find("*/", i + 2);
+      i = close == std::string_view::npos ? s.size() : close + 2;
+    } else {
+      break;
+    }
+  }
+  size_t end = i;
+  while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_')) ++end;
+  return s.substr(i, end - i);
+}
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view upper) {
+  if (a.size() != upper.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(a[i])) != upper[i]) return false;
+  }
+  return true;
+}
+
+// Whether a statement starting with `first` can be one Classify names: the
+// others (INSERT, CREATE, ...: nearly every statement of a data migration)
+// are passed over without reading their words.
+bool MayControl(std::string_view first) {
+  for (std::string_view w : {"BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "PREPARE", "PRAGMA", "SET",
+                             "RESET", "SELECT"}) {
+    if (EqualsIgnoringCase(first, w)) return true;
+  }
+  return false;
+}
+
 // What a statement controls, if anything.
 std::optional<Kind> Classify(std::string_view text, Dialect dialect) {
+  if (!MayControl(FirstWord(text))) return std::nullopt;
   std::vector<std::string> w = LeadingWords(text, 8);
   if (w.empty()) return std::nullopt;
   const std::string& first = w[0];
@@ -107,9 +149,10 @@ std::optional<Kind> Classify(std::string_view text, Dialect dialect) {
     }
     if (first == "RESET") return Kind::kSessionSet;
     if (first == "SELECT") {
-      std::string lower;
-      for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (lower.find("set_config") != std::string::npos) return Kind::kSessionSet;
+      constexpr std::string_view kSetConfig = "SET_CONFIG";
+      for (size_t i = 0; i + kSetConfig.size() <= text.size(); ++i) {
+        if (EqualsIgnoringCase(text.substr(i, kSetConfig.size()), kSetConfig)) return Kind::kSessionSet;
+      }
     }
   }
   return std::nullopt;
