@@ -8,15 +8,11 @@ namespace {
 
 using Kind = ControlStatement::Kind;
 
-// The words at the start of a statement, upper-cased, with comments and
-// whitespace between them skipped; punctuation ('=', '(', '.', quotes)
-// becomes a one-character word. Reads at most `max` words.
-std::vector<std::string> LeadingWords(std::string_view s, size_t max) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < s.size() && out.size() < max) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (std::isspace(c)) {
+// The position of the first character at or after `i` that is not
+// whitespace or in a comment.
+size_t SkipBlank(std::string_view s, size_t i) {
+  while (i < s.size()) {
+    if (std::isspace(static_cast<unsigned char>(s[i]))) {
       ++i;
     } else if (s.compare(i, 2, "--") == 0) {
       size_t nl = s.find('\n', i);
@@ -24,7 +20,22 @@ std::vector<std::string> LeadingWords(std::string_view s, size_t max) {
     } else if (s.compare(i, 2, "/*") == 0) {
       size_t close = s.find("*/", i + 2);
       i = close == std::string_view::npos ? s.size() : close + 2;
-    } else if (std::isalnum(c) || c == '_') {
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+// The words at the start of a statement, upper-cased, with comments and
+// whitespace between them skipped; punctuation ('=', '(', '.', quotes)
+// becomes a one-character word. Reads at most `max` words.
+std::vector<std::string> LeadingWords(std::string_view s, size_t max) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while ((i = SkipBlank(s, i)) < s.size() && out.size() < max) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (std::isalnum(c) || c == '_') {
       std::string word;
       while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) {
         word += static_cast<char>(std::toupper(static_cast<unsigned char>(s[i])));
@@ -80,20 +91,7 @@ std::optional<Kind> Pragma(const std::vector<std::string>& w) {
 // The first word of a statement as written, after whitespace and comments
 // (empty when it does not start with one).
 std::string_view FirstWord(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    if (std::isspace(static_cast<unsigned char>(s[i]))) {
-      ++i;
-    } else if (s.compare(i, 2, "--") == 0) {
-      size_t nl = s.find('\n', i);
-      i = nl == std::string_view::npos ? s.size() : nl + 1;
-    } else if (s.compare(i, 2, "/*") == 0) {
-      size_t close = s.find("*/", i + 2);
-      i = close == std::string_view::npos ? s.size() : close + 2;
-    } else {
-      break;
-    }
-  }
+  size_t i = SkipBlank(s, 0);
   size_t end = i;
   while (end < s.size() && (std::isalnum(static_cast<unsigned char>(s[end])) || s[end] == '_')) ++end;
   return s.substr(i, end - i);

@@ -93,6 +93,25 @@ TEST(ScriptControlTest, SavepointsAndLookalikesAreNotControl) {
   EXPECT_TRUE(t.all.empty());
 }
 
+// The classifier passes over statements by their first word; the forms it
+// must still read start with one in any case, after comments.
+TEST(ScriptControlTest, ControlIsFoundInAnyCaseAfterComments) {
+  ScriptControl c = Analyze("/* setup */ PrAgMa Foreign_Keys = off;\n-- go\nbEgIn;\nINSERT INTO t VALUES ('BEGIN');\n"
+                            "  -- done\n  CoMmIt;\npragma foreign_keys=on;\n",
+                            Dialect::kSqlite);
+  EXPECT_TRUE(c.foreign_keys_off);
+  EXPECT_TRUE(c.wrapped);
+  ASSERT_EQ(c.all.size(), 4u);
+  EXPECT_EQ(c.all[0].kind, Kind::kForeignKeysOff);
+  EXPECT_EQ(c.all[1].kind, Kind::kBegin);
+  EXPECT_EQ(c.all[2].kind, Kind::kCommit);
+  EXPECT_EQ(c.all[3].kind, Kind::kForeignKeysOn);
+  ScriptControl pg = Analyze("select Set_Config('search_path', 'app', false);\n/* x */ reset ALL;\n");
+  ASSERT_EQ(pg.session.size(), 2u);
+  EXPECT_EQ(pg.session[0].line, 1);
+  EXPECT_EQ(pg.session[1].line, 2);
+}
+
 // Issue 15 item 1: drizzle-kit writes SQLite rebuilds between PRAGMA
 // foreign_keys=OFF and =ON; SQLite ignores both inside a transaction.
 TEST(ScriptControlTest, Issue15DrizzleForeignKeysOffIsHonoured) {
