@@ -91,7 +91,14 @@ Result<GenerateReport> MigratorImpl::Generate(const GenerateOptions& options) {
 
   // 1. Current: the migrations replayed. Desired: the schema file loaded.
   std::vector<source::Migration> migrations;
-  if (std::filesystem::exists(config_.dir)) {
+  std::error_code ec;
+  bool have_dir = std::filesystem::exists(config_.dir, ec);
+  if (ec) {
+    return Scrub(Status::Io("cannot read the migrations directory: " + ec.message())
+                     .At(config_.dir)
+                     .WithHint("check --dir, or `dir` in strata.toml"));
+  }
+  if (have_dir) {
     auto loaded = LoadForReplay(config_.dir);
     if (!loaded.ok()) return Scrub(loaded.status());
     migrations = std::move(*loaded);

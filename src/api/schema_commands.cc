@@ -23,8 +23,10 @@ Result<schema::Schema> SchemaOfSide(const std::string& spec, const std::string& 
     auto url = config::ParseUrl(spec);
     if (!url.ok()) return Status(url.status()).With(option);
     // Opening a SQLite path creates the file; a typo must not leave one behind.
-    if (url->scheme == config::Url::Scheme::kSqlite && !url->memory && !std::filesystem::exists(url->path)) {
-      return Status::NotFound(option + ": database file not found").At(url->path);
+    std::error_code ec;
+    if (url->scheme == config::Url::Scheme::kSqlite && !url->memory && !std::filesystem::exists(url->path, ec)) {
+      return Status::NotFound(option + (ec ? ": cannot read the database file: " + ec.message() : ": database file not found"))
+          .At(url->path);
     }
     auto conn = driver::Open(spec, target.connect);
     if (!conn.ok()) return Status(conn.status()).With(option);

@@ -53,8 +53,13 @@ std::vector<std::string> OwnTables(const config::Config& config) {
 }
 
 Result<std::vector<source::Migration>> LoadForReplay(const std::string& dir) {
-  if (!std::filesystem::is_directory(dir)) {
-    return Status::NotFound("migrations directory not found").At(dir).WithHint("check --dir, or `dir` in strata.toml");
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Status::NotFound(ec && ec != std::errc::no_such_file_or_directory
+                                ? "cannot read the migrations directory: " + ec.message()
+                                : "migrations directory not found")
+        .At(dir)
+        .WithHint("check --dir, or `dir` in strata.toml");
   }
   auto set = source::LoadMigrations(dir);
   if (!set.ok()) return set.status();
@@ -75,8 +80,10 @@ Result<schema::Schema> SchemaOfMigrations(const DevTarget& target, const std::ve
 }
 
 Result<schema::Schema> SchemaOfFile(const DevTarget& target, const std::string& path, const std::string& what) {
-  if (!std::filesystem::is_regular_file(path)) {
-    return Status::NotFound(what + " not found")
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status::NotFound(ec && ec != std::errc::no_such_file_or_directory ? what + " cannot be read: " + ec.message()
+                                                                             : what + " not found")
         .At(path)
         .WithHint("write the desired schema there (`strata inspect > schema.sql` starts one), or set `schema` in strata.toml");
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -198,7 +199,17 @@ int Main(int argc, char** argv) {
   Context ctx(global);
   for (auto& c : commands) {
     if (!c.app->parsed()) continue;
-    Outcome outcome = c.run(ctx);
+    Outcome outcome;
+    try {
+      outcome = c.run(ctx);
+    } catch (const std::exception& e) {
+      // No exception is meant to get here; one that does is a bug, reported
+      // as one instead of an abort. The unwinding rolled back any open
+      // transaction and released the migration lock.
+      return Fail(Status::Internal(std::string("unexpected error: ") + e.what())
+                      .WithHint("this is a bug in strata: please report it with the command that was run"),
+                  json);
+    }
     if (!outcome.status.ok()) return Fail(outcome.status, json);
     return outcome.exit_code;
   }

@@ -831,6 +831,19 @@ std::vector<Row> Rows() {
          e.url = "sqlite:" + e.t->Path("data");
        },
        2, {"sqlite:{dir}/data is a folder, not a database file", "hint: name a file"}, "invalid_argument"},
+      // The path cannot be looked up at all: these ended strata with an
+      // uncaught std::filesystem exception (exit 134) before.
+      {"SqliteUrlThroughASymlinkLoop", Engines::kSqlite,
+       [](E& e) {
+         ASSERT_EQ(::symlink("loop_b", e.t->Path("loop_a").c_str()), 0);
+         ASSERT_EQ(::symlink("loop_a", e.t->Path("loop_b").c_str()), 0);
+         e.url = "sqlite:" + e.t->Path("loop_a") + "/app.db";
+       },
+       1, {"cannot open SQLite database {dir}/loop_a/app.db: Too many levels of symbolic links", "hint: fix the URL's path"},
+       "io"},
+      {"SqliteUrlNameTooLong", Engines::kSqlite,
+       [](E& e) { e.url = "sqlite:" + e.t->Path(std::string(300, 'a') + ".db"); }, 1,
+       {"File name too long", "hint: fix the URL's path"}, "io"},
       {"UnreachableHost", Engines::kPostgres,
        [](E& e) {
          e.t->Toml("[env.far]\nurl = \"postgres://strata_matrix:Unr3achableSecret@127.0.0.1:1/db\"\n"

@@ -126,16 +126,22 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const config::U
     return Status::InvalidArgument("not a SQLite URL: " + url.Redacted());
   }
   std::string path = url.memory ? ":memory:" : url.path;
-  if (!url.memory && std::filesystem::is_directory(path)) {
-    return Status::InvalidArgument("sqlite:" + path + " is a folder, not a database file")
-        .WithHint("name a file: sqlite:" + (path.empty() || path.back() == '/' ? path : path + "/") + "app.db");
-  }
   if (!url.memory) {
     // SQLite would only say "unable to open database file"; name the cause.
-    std::filesystem::path parent = std::filesystem::path(path).parent_path();
+    // A path the system cannot look up (a symlink loop, a name too long) is
+    // an error here, not an exception.
     std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+      return Status::InvalidArgument("sqlite:" + path + " is a folder, not a database file")
+          .WithHint("name a file: sqlite:" + (path.empty() || path.back() == '/' ? path : path + "/") + "app.db");
+    }
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+      return Status::Io("cannot open SQLite database " + path + ": " + ec.message()).WithHint("fix the URL's path");
+    }
+    std::filesystem::path parent = std::filesystem::path(path).parent_path();
     if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
-      return Status::Io("cannot open SQLite database " + path + ": folder " + parent.string() + " does not exist")
+      return Status::Io("cannot open SQLite database " + path + ": folder " + parent.string() +
+                        (ec && ec != std::errc::no_such_file_or_directory ? ": " + ec.message() : " does not exist"))
           .WithHint("create the folder or fix the URL");
     }
   }
