@@ -25,7 +25,8 @@ Result<schema::Schema> SchemaOfSide(const std::string& spec, const std::string& 
     // Opening a SQLite path creates the file; a typo must not leave one behind.
     std::error_code ec;
     if (url->scheme == config::Url::Scheme::kSqlite && !url->memory && !std::filesystem::exists(url->path, ec)) {
-      return Status::NotFound(option + (ec ? ": cannot read the database file: " + ec.message() : ": database file not found"))
+      return (ec ? Status::Io(option + ": cannot read the database file: " + ec.message())
+                 : Status::NotFound(option + ": database file not found"))
           .At(url->path);
     }
     auto conn = driver::Open(spec, target.connect);
@@ -34,13 +35,18 @@ Result<schema::Schema> SchemaOfSide(const std::string& spec, const std::string& 
     if (!schema.ok()) return Status(schema.status()).With(option);
     return schema;
   }
-  if (std::filesystem::is_directory(spec)) {
+  std::error_code ec;
+  std::filesystem::file_status st = std::filesystem::status(spec, ec);
+  if (LookupFailed(ec)) {
+    return Status::Io(option + " " + spec + ": " + ec.message()).WithHint(kDiffSides);
+  }
+  if (std::filesystem::is_directory(st)) {
     auto migrations = LoadForReplay(spec);
     if (!migrations.ok()) return Status(migrations.status()).With(option);
     return SchemaOfMigrations(target, *migrations);
   }
-  if (std::filesystem::is_regular_file(spec)) return SchemaOfFile(target, spec, option + " file");
-  if (!std::filesystem::exists(spec)) {
+  if (std::filesystem::is_regular_file(st)) return SchemaOfFile(target, spec, option + " file");
+  if (!std::filesystem::exists(st)) {
     return Status::NotFound(option + " " + spec + ": no such file or directory").WithHint(kDiffSides);
   }
   return Status::InvalidArgument(option + " " + spec + ": not a URL, a directory or a file").WithHint(kDiffSides);

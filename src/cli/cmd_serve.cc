@@ -25,7 +25,7 @@ Outcome RunServe(const ServeFlags& flags, Context& ctx) {
   std::error_code ec;
   std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
   std::filesystem::path server = self.parent_path() / "strata-serve";
-  if (ec || !std::filesystem::exists(server)) {
+  if (ec || !std::filesystem::exists(server, ec)) {
     return Status::NotFound("strata-serve not found beside " + self.string())
         .WithHint("it is built and installed with strata (cmake --install); reinstall strata");
   }

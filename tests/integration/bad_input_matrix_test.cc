@@ -841,6 +841,14 @@ std::vector<Row> Rows() {
        },
        1, {"cannot open SQLite database {dir}/loop_a/app.db: Too many levels of symbolic links", "hint: fix the URL's path"},
        "io"},
+      {"DiffFromASymlinkLoop", Engines::kSqlite,
+       [](E& e) {
+         ASSERT_EQ(::symlink("loop_b", e.t->Path("loop_a").c_str()), 0);
+         ASSERT_EQ(::symlink("loop_a", e.t->Path("loop_b").c_str()), 0);
+         e.t->Write("../desired.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY);\n");
+         e.args = {"diff", "--from", e.t->Path("loop_a"), "--to", e.t->Path("desired.sql")};
+       },
+       1, {"--from {dir}/loop_a: Too many levels of symbolic links", "hint: give a database URL"}, "io"},
       {"SqliteUrlNameTooLong", Engines::kSqlite,
        [](E& e) { e.url = "sqlite:" + e.t->Path(std::string(300, 'a') + ".db"); }, 1,
        {"File name too long", "hint: fix the URL's path"}, "io"},
