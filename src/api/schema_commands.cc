@@ -7,6 +7,7 @@
 #include "api/migrator_impl.h"
 #include "api/schema_compare.h"
 #include "api/schema_support.h"
+#include "util/fs.h"
 #include "config/url.h"
 #include "driver/open.h"
 #include "engine/foreign_keys.h"
@@ -37,7 +38,7 @@ Result<schema::Schema> SchemaOfSide(const std::string& spec, const std::string& 
   }
   std::error_code ec;
   std::filesystem::file_status st = std::filesystem::status(spec, ec);
-  if (LookupFailed(ec)) {
+  if (util::LookupFailed(ec)) {
     return Status::Io(option + " " + spec + ": " + ec.message()).WithHint(kDiffSides);
   }
   if (std::filesystem::is_directory(st)) {

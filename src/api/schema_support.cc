@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "util/fs.h"
 #include "util/strings.h"
 
 namespace strata {
@@ -52,14 +53,10 @@ std::vector<std::string> OwnTables(const config::Config& config) {
   return {config.env.table, config.env.events_table, config.env.lock_table};
 }
 
-bool LookupFailed(const std::error_code& ec) {
-  return ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory;
-}
-
 Result<std::vector<source::Migration>> LoadForReplay(const std::string& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    return (LookupFailed(ec) ? Status::Io("cannot read the migrations directory: " + ec.message())
+    return (util::LookupFailed(ec) ? Status::Io("cannot read the migrations directory: " + ec.message())
                              : Status::NotFound("migrations directory not found"))
         .At(dir)
         .WithHint("check --dir, or `dir` in strata.toml");
@@ -85,7 +82,7 @@ Result<schema::Schema> SchemaOfMigrations(const DevTarget& target, const std::ve
 Result<schema::Schema> SchemaOfFile(const DevTarget& target, const std::string& path, const std::string& what) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
-    return (LookupFailed(ec) ? Status::Io(what + " cannot be read: " + ec.message())
+    return (util::LookupFailed(ec) ? Status::Io(what + " cannot be read: " + ec.message())
                              : Status::NotFound(what + " not found"))
         .At(path)
         .WithHint("write the desired schema there (`strata inspect > schema.sql` starts one), or set `schema` in strata.toml");

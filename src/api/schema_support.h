@@ -5,7 +5,6 @@
 #pragma once
 
 #include <string>
-#include <system_error>
 #include <vector>
 
 #include "api/dev_database.h"
@@ -25,11 +24,6 @@ DevTarget MakeDevTarget(const config::Config& config, schema::Dialect dialect, c
 
 // strata's own tables (tracking, events, lock): never part of a schema.
 std::vector<std::string> OwnTables(const config::Config& config);
-
-// Whether a std::filesystem query's error is a failure to look the path up
-// (a symbolic link loop, a name too long, no permission) rather than the
-// path not existing.
-bool LookupFailed(const std::error_code& ec);
 
 // The migrations of `dir` for replaying; the first problem (duplicate
 // version, bad file, ...) is an error, since a replay without it would build

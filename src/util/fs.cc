@@ -14,6 +14,10 @@
 
 namespace strata::util {
 
+bool LookupFailed(const std::error_code& ec) {
+  return ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory;
+}
+
 Result<std::string> ReadFile(const std::string& path) {
   // open + read until EOF + close, no stat and no iostreams: `strata status`
   // reads every migration file on each run, so this is on the hot path. Reads

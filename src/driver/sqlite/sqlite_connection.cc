@@ -18,6 +18,7 @@
 
 #include "driver/sqlite/sqlite_inspect.h"
 #include "sql/split.h"
+#include "util/fs.h"
 
 namespace strata::driver {
 namespace {
@@ -135,13 +136,13 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const config::U
       return Status::InvalidArgument("sqlite:" + path + " is a folder, not a database file")
           .WithHint("name a file: sqlite:" + (path.empty() || path.back() == '/' ? path : path + "/") + "app.db");
     }
-    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory) {
+    if (util::LookupFailed(ec)) {
       return Status::Io("cannot open SQLite database " + path + ": " + ec.message()).WithHint("fix the URL's path");
     }
     std::filesystem::path parent = std::filesystem::path(path).parent_path();
     if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
       return Status::Io("cannot open SQLite database " + path + ": folder " + parent.string() +
-                        (ec && ec != std::errc::no_such_file_or_directory ? ": " + ec.message() : " does not exist"))
+                        (util::LookupFailed(ec) ? ": " + ec.message() : " does not exist"))
           .WithHint("create the folder or fix the URL");
     }
   }
