@@ -215,15 +215,19 @@ std::string NameOf(const T& x) {
 
 CompareWords DriftWords(schema::Dialect dialect) {
   return {"missing in the database", "not in the migrations", "in the migrations", "in the database",
-          dialect == schema::Dialect::kSqlite};
+          dialect == schema::Dialect::kSqlite, dialect};
 }
 
 CompareWords DownWords(schema::Dialect dialect) {
-  return {"missing after down", "left behind by down", "before up", "after down", dialect == schema::Dialect::kSqlite};
+  return {"missing after down", "left behind by down", "before up", "after down", dialect == schema::Dialect::kSqlite,
+          dialect};
 }
 
-std::vector<SchemaDifference> CompareSchemas(const schema::Schema& expected, const schema::Schema& actual,
+std::vector<SchemaDifference> CompareSchemas(const schema::Schema& expected, const schema::Schema& actual_as_is,
                                              const CompareWords& words) {
+  const schema::Schema actual = words.dialect == schema::Dialect::kSqlite
+                                    ? schema::AlignSqliteSpelling(expected, actual_as_is)
+                                    : actual_as_is;
   std::vector<SchemaDifference> out;
   Comparer c(words, &out);
   // Namespaces are plain names.

@@ -26,6 +26,9 @@ struct CompareWords {
   // only append a column, so the diff never reorders and a dropped and
   // re-added column legitimately ends up last.
   bool column_order = true;
+  // On SQLite, definitions that differ only in spelling SQLite ignores
+  // (schema::AlignSqliteSpelling) are equal.
+  schema::Dialect dialect = schema::Dialect::kPostgres;
 };
 
 // Drift: expected = the applied migrations, actual = the database.

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/json.h"
+#include "util/strings.h"
 
 namespace strata::cli {
 
@@ -35,8 +36,8 @@ Outcome RunPush(const PushArgs& args, Context& ctx) {
   }
   std::string text;
   for (const auto& c : report->changes) {
-    text += "-- " + c.summary + "\n";
-    if (c.destructive) text += "-- DESTRUCTIVE: " + c.destructive_reason + "\n";
+    text += util::SqlComment(c.summary) + "\n";
+    if (c.destructive) text += util::SqlComment("DESTRUCTIVE: " + c.destructive_reason) + "\n";
     for (const auto& s : c.statements) text += s + ";\n";
   }
   text += report->dry_run ? fmt::format("Dry run: {} not applied.\n", Plural(report->changes.size(), "change"))

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/strings.h"
+
 namespace strata::schema {
 
 namespace {
@@ -134,8 +136,8 @@ std::string RenderStatements(const Diff& diff) {
 
 std::string RenderComments(const Diff& diff) {
   std::string out;
-  for (const auto& item : diff.not_compared) out += "-- strata: not compared: " + item + "\n";
-  for (const auto& note : diff.notes) out += "-- strata: note: " + note + "\n";
+  for (const auto& item : diff.not_compared) out += util::SqlComment("strata: not compared: " + item) + "\n";
+  for (const auto& note : diff.notes) out += util::SqlComment("strata: note: " + note) + "\n";
   return out;
 }
 
@@ -150,8 +152,8 @@ std::string RenderMigration(const Diff& diff) {
   out += RenderComments(diff);
   for (const auto& change : diff.changes) {
     if (!out.empty()) out += "\n";
-    out += "-- " + change.summary + "\n";
-    if (change.destructive) out += "-- DESTRUCTIVE: " + change.destructive_reason + "\n";
+    out += util::SqlComment(change.summary) + "\n";
+    if (change.destructive) out += util::SqlComment("DESTRUCTIVE: " + change.destructive_reason) + "\n";
     for (const auto& statement : change.statements) out += statement + ";\n";
   }
   return out;

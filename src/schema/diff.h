@@ -99,6 +99,16 @@ struct Diff {
 // `from` and `to` must be canonical (Canonicalize) and of `dialect`.
 Diff DiffSchemas(const Schema& from, const Schema& to, Dialect dialect, const DiffOptions& options = {});
 
+// SQLite keeps a definition as it was written, and `varchar(10)` and
+// `VARCHAR(10)`, `CHECK (x>0)` and `CHECK (X > 0)` are one definition:
+// `to` with each column type, default, collation, generated expression,
+// check, foreign-key name, index part and predicate, and trigger that
+// differs from `from`'s only in such spelling (sqlite_lexer::ComparisonKey)
+// spelled as in `from`. An index that also changes for real keeps its own
+// spelling; views are never respelled (their column names come from their
+// text). DiffSqlite and the SQLite schema comparisons start from it.
+Schema AlignSqliteSpelling(const Schema& from, Schema to);
+
 // The body of a migration file: the annotation line when needed
 // (`-- strata:foreign-keys-off`), the notes and what was not compared as
 // comments, then each change as a comment with its summary, a "--

@@ -19,6 +19,7 @@
 
 #include "schema/diff.h"
 #include "schema/render_sqlite.h"
+#include "schema/sqlite_lexer.h"
 #include "util/strings.h"
 
 namespace strata::schema {
@@ -103,6 +104,74 @@ bool MentionsAny(const NameSet& idents, const NameSet& names) {
     if (idents.count(n)) return true;
   }
   return false;
+}
+
+// ---------------------------------------------------------------------------
+// Spelling
+//
+// SQLite keeps a definition as it was written: `varchar(10)` in one file and
+// `VARCHAR(10)` in another, `CHECK (x>0)` and `CHECK (x > 0)`, are one
+// definition, and must not cost a 12-step rebuild of a table of millions of
+// rows (or show as drift). Where the two sides of a field have one
+// ComparisonKey, `to` takes `from`'s text, and the plan sees no change there.
+// Views are left alone: a view's column names come from its text as written
+// (SELECT a+1 names its column "a+1").
+
+bool SameSpelling(const std::string& a, const std::string& b) {
+  return a == b || sqlite_lexer::ComparisonKey(a) == sqlite_lexer::ComparisonKey(b);
+}
+
+void AlignText(const std::string& from, std::string& to) {
+  if (SameSpelling(from, to)) to = from;
+}
+
+void AlignText(const std::optional<std::string>& from, std::optional<std::string>& to) {
+  if (from && to) AlignText(*from, *to);
+}
+
+void AlignNames(const std::vector<std::string>& from, std::vector<std::string>& to) {
+  if (from.size() != to.size()) return;
+  for (size_t i = 0; i < from.size(); ++i) {
+    if (util::ToLower(from[i]) != util::ToLower(to[i])) return;
+  }
+  to = from;
+}
+
+void AlignTable(const Table& from, Table& to) {
+  for (auto& c : to.columns) {
+    const Column* old = from.FindColumn(c.name);
+    if (!old) continue;
+    AlignText(old->type, c.type);
+    AlignText(old->default_expr, c.default_expr);
+    AlignText(old->collation, c.collation);
+    AlignText(old->generated_expr, c.generated_expr);
+  }
+  if (from.checks.size() == to.checks.size()) {
+    for (size_t i = 0; i < to.checks.size(); ++i) {
+      if (from.checks[i].name == to.checks[i].name) AlignText(from.checks[i].expr, to.checks[i].expr);
+    }
+  }
+  if (from.foreign_keys.size() == to.foreign_keys.size()) {
+    for (size_t i = 0; i < to.foreign_keys.size(); ++i) {
+      const ForeignKey& o = from.foreign_keys[i];
+      ForeignKey& n = to.foreign_keys[i];
+      if (util::ToLower(o.ref_table) == util::ToLower(n.ref_table)) n.ref_table = o.ref_table;
+      AlignNames(o.columns, n.columns);
+      AlignNames(o.ref_columns, n.ref_columns);
+    }
+  }
+}
+
+void AlignIndex(const Index& from, Index& to) {
+  if (util::ToLower(from.table) == util::ToLower(to.table)) to.table = from.table;
+  if (from.parts.size() == to.parts.size()) {
+    for (size_t i = 0; i < to.parts.size(); ++i) {
+      AlignText(from.parts[i].expr, to.parts[i].expr);
+      AlignText(from.parts[i].collation, to.parts[i].collation);
+      if (util::ToLower(from.parts[i].column) == util::ToLower(to.parts[i].column)) to.parts[i].column = from.parts[i].column;
+    }
+  }
+  AlignText(from.where, to.where);
 }
 
 // ---------------------------------------------------------------------------
@@ -490,8 +559,8 @@ std::vector<const View*> CreateOrder(std::vector<const View*> views) {
 class SqliteDiffer {
  public:
   SqliteDiffer(const Schema& original, const Schema& to, const DiffOptions& options)
-      : original_(original), to_(to), renames_(ValidRenames(original, to, options)),
-        from_(ApplyRenames(original, renames_)) {}
+      : original_(original), renames_(ValidRenames(original, to, options)),
+        from_(ApplyRenames(original, renames_)), to_(AlignSqliteSpelling(from_, to)) {}
 
   Diff Run() {
     std::vector<Change> table_changes = PlanTables();
@@ -637,9 +706,9 @@ class SqliteDiffer {
   }
 
   const Schema& original_;  // as the database holds it now
-  const Schema& to_;
   Renames renames_;
   const Schema from_;  // `original_` after the RENAME statements
+  const Schema to_;    // the wanted schema, spelled as `from_` where only spelling differs
   Diff diff_;
   std::vector<const Table*> dropped_, created_;
   NameSet rebuilt_, gone_, views_dropped_;  // lower-case
@@ -647,6 +716,27 @@ class SqliteDiffer {
 };
 
 }  // namespace
+
+Schema AlignSqliteSpelling(const Schema& from, Schema to) {
+  for (auto& t : to.tables) {
+    if (const Table* old = from.FindTable(t.name)) AlignTable(*old, t);
+  }
+  // An index that changes for real is recreated as `to` spells it.
+  for (auto& i : to.indexes) {
+    for (const auto& old : from.indexes) {
+      if (old.name != i.name) continue;
+      Index aligned = i;
+      AlignIndex(old, aligned);
+      if (aligned == old) i = std::move(aligned);
+    }
+  }
+  for (auto& t : to.triggers) {
+    for (const auto& old : from.triggers) {
+      if (old.name == t.name) AlignText(old.sql, t.sql);
+    }
+  }
+  return to;
+}
 
 Diff DiffSqlite(const Schema& from, const Schema& to, const DiffOptions& options) {
   return SqliteDiffer(from, to, options).Run();

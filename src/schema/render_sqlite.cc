@@ -2,16 +2,22 @@
 
 #include <cctype>
 
+#include "schema/sqlite_lexer.h"
+
 namespace strata::schema {
 
 namespace {
 
 std::string Quote(std::string_view ident) { return QuoteIdent(ident); }
 
+// One identifier as SQLite's tokenizer reads one bare: letters, digits, '_',
+// '$' and every byte of a UTF-8 sequence (>= 0x80), not starting with a digit
+// or '$'.
 bool IsPlainWord(std::string_view s) {
-  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0]))) return false;
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s[0])) || s[0] == '$') return false;
   for (char c : s) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+    unsigned char u = static_cast<unsigned char>(c);
+    if (!std::isalnum(u) && c != '_' && c != '$' && u < 0x80) return false;
   }
   return true;
 }
@@ -66,9 +72,40 @@ std::string DefaultClause(const std::string& expr) {
   return IsSqliteLiteralDefault(expr) ? " DEFAULT " + expr : " DEFAULT (" + expr + ")";
 }
 
+// The declared type, written so that SQLite stores exactly `type` again. A
+// type name (words, then an optional "(n)" or "(n, m)") goes as it is.
+// Anything else goes as one quoted name, which SQLite unquotes: a type that
+// was written in quotes ("my type", "primary key", a quote inside), or whose
+// words would read as a constraint (a type "not null" written bare would
+// become NOT NULL, "primary key" a primary key).
+std::string TypeText(const std::string& type) {
+  bool plain = type.find("--") == std::string::npos && type.find("/*") == std::string::npos;
+  for (const auto& t : sqlite_lexer::Tokenize(type)) {
+    if (!plain) break;
+    switch (t.kind) {
+      case sqlite_lexer::Token::Kind::kWord:
+        for (const char* k : {"CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE",
+                              "REFERENCES", "GENERATED", "AS"}) {
+          if (t.Is(k)) plain = false;
+        }
+        break;
+      case sqlite_lexer::Token::Kind::kNumber:
+        break;
+      case sqlite_lexer::Token::Kind::kPunct:
+        plain = t.IsPunct('(') || t.IsPunct(')') || t.IsPunct(',') || t.IsPunct('+') || t.IsPunct('-');
+        break;
+      case sqlite_lexer::Token::Kind::kQuotedIdent:
+      case sqlite_lexer::Token::Kind::kString:
+        plain = false;
+        break;
+    }
+  }
+  return plain ? type : Quote(type);
+}
+
 std::string ColumnDef(const Column& c, bool inline_autoincrement) {
   std::string out = Quote(c.name);
-  if (!c.type.empty()) out += " " + c.type;
+  if (!c.type.empty()) out += " " + TypeText(c.type);
   if (inline_autoincrement) out += " PRIMARY KEY AUTOINCREMENT";
   if (c.not_null) out += " NOT NULL";
   if (c.default_expr) out += DefaultClause(*c.default_expr);

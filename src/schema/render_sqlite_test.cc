@@ -43,6 +43,28 @@ TEST(RenderSqlite, TableWithEveryClause) {
             ") STRICT;\n");
 }
 
+// SQLite stores a quoted type unquoted: "primary key" written bare would be
+// a primary key, "not null" a constraint, a quote inside a broken statement.
+TEST(RenderSqlite, TypesThatAreNotTypeNamesAreQuoted) {
+  Table t;
+  t.name = "t";
+  for (const char* type : {"VARCHAR(10)", "DOUBLE\n  PRECISION", "NUMERIC(10, -2)", "primary key", "not null",
+                           "'''''", "a\"b", "my type -- x"}) {
+    t.columns.push_back({.name = "c" + std::to_string(t.columns.size()), .type = type});
+  }
+  EXPECT_EQ(RenderSqliteTable(t),
+            "CREATE TABLE \"t\" (\n"
+            "  \"c0\" VARCHAR(10),\n"
+            "  \"c1\" DOUBLE\n  PRECISION,\n"
+            "  \"c2\" NUMERIC(10, -2),\n"
+            "  \"c3\" \"primary key\",\n"
+            "  \"c4\" \"not null\",\n"
+            "  \"c5\" \"'''''\",\n"
+            "  \"c6\" \"a\"\"b\",\n"
+            "  \"c7\" \"my type -- x\"\n"
+            ");\n");
+}
+
 TEST(RenderSqlite, AutoincrementIsAColumnConstraint) {
   Table t;
   t.name = "t";

@@ -96,4 +96,17 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::string SqlComment(std::string_view text) {
+  std::string out = "-- ";
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' || text[i] == '\n') {
+      if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ++i;
+      out += "\n-- ";
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace strata::util

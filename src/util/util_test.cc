@@ -62,6 +62,12 @@ TEST(Utf8Test, RejectsInvalidSequences) {
 
 namespace strata {
 namespace {
+TEST(SqlCommentTest, EveryLineBreakStartsAnotherCommentLine) {
+  EXPECT_EQ(util::SqlComment("drop table t"), "-- drop table t");
+  EXPECT_EQ(util::SqlComment("type of x: BLOB\nGERCOM; DROP TABLE users"), "-- type of x: BLOB\n-- GERCOM; DROP TABLE users");
+  EXPECT_EQ(util::SqlComment("a\r\nb\rc\n"), "-- a\n-- b\n-- c\n-- ");
+}
+
 TEST(StatusTest, FileNamedLaterKeepsTheDriverLine) {
   Status s = Status::Database("no such table: t");
   s.At("", 3, 7);

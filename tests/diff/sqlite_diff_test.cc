@@ -308,6 +308,32 @@ const Case kCases[] = {
      .seed = "INSERT INTO t VALUES (1, 'x'), (2, NULL);",
      .check = Rebuilds("type of h: (none) -> TEXT")},
 
+    // Types SQLite stores unquoted (fuzz/sqlite_rebuild_fuzz.cc, check mode):
+    // rendered bare, "primary key" would make a primary key and a quote
+    // inside would break the statement.
+    {.name = "types_that_are_not_type_names",
+     .a = USERS,
+     .b = USERS "CREATE TABLE odd (a \"primary key\", b \"not null\", c \"a\"\"b\", d '''''''''''', e \"my type\");",
+     .seed = USERS_SEED,
+     .check = Alters()},
+    {.name = "type_that_is_not_a_type_name_on_rows",
+     .a = "CREATE TABLE t (id INTEGER PRIMARY KEY, x INT);",
+     .b = "CREATE TABLE t (id INTEGER PRIMARY KEY, x \"not null\");",
+     .seed = "INSERT INTO t VALUES (1, 5), (2, NULL);",
+     .after = {{"SELECT count(*) FROM t WHERE x IS NULL", {"1"}}},
+     .check = Rebuilds("type of x: INT -> not null")},
+
+    // SQLite's legacy bare-word default is a string, also when the word is
+    // not ASCII (fuzz/sqlite_rebuild_fuzz.cc, check mode): in parentheses it
+    // would be a column reference, which SQLite refuses.
+    {.name = "bare_word_defaults_beyond_ascii",
+     .a = "CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT);",
+     .b = "CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT DEFAULT café, y TEXT DEFAULT naïve$1);",
+     .seed = "INSERT INTO t (id, x) VALUES (1, 'a'), (2, NULL);",
+     .after = {{"SELECT dflt_value FROM pragma_table_info('t') WHERE name = 'x'", {"café"}},
+               {"SELECT y FROM t ORDER BY id", {"naïve$1", "naïve$1"}}},
+     .check = Rebuilds("default of x: none -> café")},
+
     // --- add column
     {.name = "add_column_nullable",
      .a = USERS,
@@ -935,6 +961,89 @@ TEST(SqliteDiff, ShopExampleStepByStep) {
       RunCase({.name = name.c_str(), .a = before.c_str(), .b = after.c_str()});
     }
     before = after;
+  }
+}
+
+// SQLite keeps each definition as written. A schema file spelled otherwise
+// than the migrations (case, blanks, quotes, a type over two lines) is the
+// same schema: no change either way, and a real change beside the respelled
+// definitions is an ALTER, not a 12-step rebuild. On tables holding rows, a
+// foreign-key child among them.
+#define SHOP_LOWER                                                                                                 \
+  "create table users (id integer primary key, email varchar ( 255 ) not null collate nocase"                      \
+  " check (length(email)>3), score double\n precision default (1+2), created text default current_timestamp);"    \
+  "create table orders (id integer primary key, user_id integer not null references Users(ID) on delete cascade,"  \
+  " total numeric(10, 2) default 0 check (total>=0), twice int as (total*2));"                                     \
+  "create index orders_by_user on orders (user_id, lower(\"total\") collate nocase) where total>0;"                \
+  "create trigger orders_touch after insert on orders begin update users set score = score where id = new.user_id; end;"
+#define SHOP_UPPER                                                                                                 \
+  "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(255) NOT NULL COLLATE NOCASE"                         \
+  " CHECK (LENGTH(email) > 3), score DOUBLE PRECISION DEFAULT (1 + 2), created TEXT DEFAULT CURRENT_TIMESTAMP);"   \
+  "CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"  \
+  " total NUMERIC(10,2) DEFAULT 0 CHECK (TOTAL >= 0), twice INT AS (total * 2)" ORDERS_EXTRA ");"                  \
+  "CREATE INDEX orders_by_user ON orders (user_id, LOWER(total) COLLATE NOCASE) WHERE total > 0;"                   \
+  "CREATE TRIGGER orders_touch AFTER INSERT ON orders BEGIN UPDATE users SET score = score WHERE id = NEW.user_id; END;"
+#define SHOP_SEED                                                                                   \
+  "INSERT INTO users (id, email) VALUES (1, 'ann@x'), (2, 'bob@x'), (3, 'cy@x');"                  \
+  "INSERT INTO orders (id, user_id, total) VALUES (1, 1, 5), (2, 1, 7), (3, 2, 9), (4, 3, 0);"
+
+TEST(SqliteDiff, SpellingAloneIsNoChangeEitherWay) {
+  testing::TempDir dir;
+#define ORDERS_EXTRA ""
+  auto lower = LoadAndInspect(dir, "lower.db", SHOP_LOWER);
+  auto upper = LoadAndInspect(dir, "upper.db", SHOP_UPPER);
+#undef ORDERS_EXTRA
+  ASSERT_TRUE(lower.ok()) << lower.status().ToString();
+  ASSERT_TRUE(upper.ok()) << upper.status().ToString();
+  ASSERT_FALSE(*lower == *upper) << "the test needs two spellings";
+  Diff forward = schema::DiffSchemas(*lower, *upper, schema::Dialect::kSqlite);
+  EXPECT_TRUE(forward.empty()) << schema::RenderMigration(forward);
+  Diff back = schema::DiffSchemas(*upper, *lower, schema::Dialect::kSqlite);
+  EXPECT_TRUE(back.empty()) << schema::RenderMigration(back);
+  EXPECT_TRUE(schema::AlignSqliteSpelling(*lower, *upper) == *lower);
+}
+
+TEST(SqliteDiff, RealChangeBesideRespelledDefinitionsIsAnAlterThatKeepsTheRows) {
+  testing::TempDir dir;
+  auto lower = LoadAndInspect(dir, "lower.db", SHOP_LOWER);
+#define ORDERS_EXTRA ", note TEXT"
+  auto upper = LoadAndInspect(dir, "upper.db", SHOP_UPPER);
+#undef ORDERS_EXTRA
+  ASSERT_TRUE(lower.ok() && upper.ok());
+  Diff d = schema::DiffSchemas(*lower, *upper, schema::Dialect::kSqlite);
+  ASSERT_EQ(d.changes.size(), 1u) << schema::RenderMigration(d);
+  EXPECT_EQ(d.changes[0].summary, "add column orders.note");
+  EXPECT_FALSE(d.foreign_keys_off);
+
+  Db db(dir.Path("live.db"));
+  ASSERT_TRUE(db.Exec(SHOP_LOWER SHOP_SEED));
+  ASSERT_TRUE(db.Apply(d));
+  EXPECT_EQ(db.Rows("SELECT count(*) FROM users"), Strings{"3"});
+  EXPECT_EQ(db.Rows("SELECT id, user_id, total, twice FROM orders ORDER BY id"),
+            (Strings{"1|1|5|10", "2|1|7|14", "3|2|9|18", "4|3|0|0"}));
+  auto live = db.Inspect();
+  ASSERT_TRUE(live.ok());
+  EXPECT_TRUE(schema::DiffSchemas(*live, *upper, schema::Dialect::kSqlite).empty());
+  EXPECT_TRUE(schema::DiffSchemas(*upper, *live, schema::Dialect::kSqlite).empty());
+}
+
+// A change for real is still one: a string's case, a number's spelling, an
+// operator.
+TEST(SqliteDiff, SpellingThatSqliteKeepsIsAChange) {
+  for (auto [a, b] : std::vector<std::pair<std::string, std::string>>{
+           {"x TEXT DEFAULT 'a'", "x TEXT DEFAULT 'A'"},
+           {"x INT DEFAULT 1", "x INT DEFAULT 1.0"},
+           {"x INT CHECK (x > 0)", "x INT CHECK (x >= 0)"},
+           {"x INT CHECK (x > 0)", "x INT CHECK (x > 00)"},
+           {"x VARCHAR(10)", "x VARCHAR(20)"},
+           {"x TEXT COLLATE NOCASE", "x TEXT COLLATE RTRIM"}}) {
+    SCOPED_TRACE(a + " -> " + b);
+    testing::TempDir dir;
+    auto from = LoadAndInspect(dir, "a.db", "CREATE TABLE t (id INTEGER PRIMARY KEY, " + a + ");");
+    auto to = LoadAndInspect(dir, "b.db", "CREATE TABLE t (id INTEGER PRIMARY KEY, " + b + ");");
+    ASSERT_TRUE(from.ok() && to.ok());
+    EXPECT_FALSE(schema::DiffSchemas(*from, *to, schema::Dialect::kSqlite).empty());
+    EXPECT_FALSE(schema::DiffSchemas(*to, *from, schema::Dialect::kSqlite).empty());
   }
 }
 

@@ -4,10 +4,7 @@
 // expressions, deferrable foreign keys, WITHOUT ROWID, STRICT, index
 // expressions and WHERE clauses).
 //
-// The tokenizer knows SQLite's lexical rules: '...' strings, "..." [...] and
-// `...` identifiers, X'..' blobs, -- and /* */ comments, nested parentheses.
-// It never fails: unterminated quotes or comments end at the end of the text.
-// Pure functions; thread-safe.
+// Tokens come from schema/sqlite_lexer.h. Pure functions; thread-safe.
 #pragma once
 
 #include <optional>
@@ -17,21 +14,12 @@
 
 #include <strata/result.h>
 
+#include "schema/sqlite_lexer.h"
+
 namespace strata::driver::sqlite_ddl {
 
-struct Token {
-  enum class Kind { kWord, kQuotedIdent, kString, kNumber, kPunct };
-  Kind kind = Kind::kPunct;
-  std::string_view text;   // as written, quotes included
-  std::string value;       // identifiers and '...' strings unquoted; otherwise == text
-  size_t begin = 0;        // byte offsets into the tokenized text
-  size_t end = 0;
-  // A bare (unquoted) word equal to `keyword`, ignoring case.
-  bool Is(std::string_view keyword) const;
-  bool IsPunct(char c) const { return kind == Kind::kPunct && text.size() == 1 && text[0] == c; }
-};
-
-std::vector<Token> Tokenize(std::string_view sql);
+using schema::sqlite_lexer::Token;
+using schema::sqlite_lexer::Tokenize;
 
 // `sql` with comments dropped, runs of whitespace folded to one blank, and
 // no leading or trailing blanks or ';'. Text inside quotes is kept as is.
