@@ -12,7 +12,9 @@
 //
 // With STRATA_FUZZ_REBUILD_CHECK=1 it also checks the plan: the rendered
 // base -> input migration, applied to a database holding the base, must
-// succeed and leave exactly the input's schema (an empty diff).
+// succeed and leave exactly the input's schema (an empty diff). Inputs whose
+// foreign keys SQLite cannot check (a parent key that is not unique) are
+// left out of that check: every migration on them fails, as it must.
 #include <sqlite3.h>
 
 #include <cctype>
@@ -159,6 +161,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const char* v = std::getenv("STRATA_FUZZ_REBUILD_CHECK");
     return v != nullptr && std::string(v) == "1";
   }();
-  if (check) CheckPlan(up, *schema, std::string(sql));
+  // A schema whose foreign keys SQLite itself refuses to check ("foreign key
+  // mismatch": the parent key is not unique) fails any migration's
+  // foreign_key_check, as it should: not a fault of the plan.
+  if (check && (*conn)->Query("PRAGMA foreign_key_check").ok()) CheckPlan(up, *schema, std::string(sql));
   return 0;
 }

@@ -75,31 +75,53 @@ std::string DefaultClause(const std::string& expr) {
 // The declared type, written so that SQLite stores exactly `type` again. A
 // type name (words, then an optional "(n)" or "(n, m)") goes as it is.
 // Anything else goes as one quoted name, which SQLite unquotes: a type that
-// was written in quotes ("my type", "primary key", a quote inside), or whose
-// words would read as a constraint (a type "not null" written bare would
-// become NOT NULL, "primary key" a primary key).
+// was written in quotes ("my type", "primary key", a quote inside), or with
+// a word SQLite reads as a keyword (a type "not null" written bare would
+// become NOT NULL, "primary key" a primary key, "select" a syntax error).
+// SQLite's keywords that cannot be a word of a type name (parse.y: not in
+// its %fallback ID list), and GENERATED, which would read as the start of a
+// generated column.
+constexpr const char* kNotATypeWord[] = {
+    "ADD",        "ALL",       "ALTER",    "AND",        "AS",      "AUTOINCREMENT", "BETWEEN",   "CASE",
+    "CHECK",      "COLLATE",   "COMMIT",   "CONSTRAINT", "CREATE",  "CROSS",         "DEFAULT",   "DEFERRABLE",
+    "DELETE",     "DISTINCT",  "DROP",     "ELSE",       "ESCAPE",  "EXCEPT",        "EXISTS",    "FILTER",
+    "FOREIGN",    "FROM",      "FULL",     "GENERATED",  "GROUP",   "HAVING",        "IN",        "INDEX",
+    "INDEXED",    "INNER",     "INSERT",   "INTERSECT",  "INTO",    "IS",            "ISNULL",    "JOIN",
+    "LEFT",       "LIMIT",     "NATURAL",  "NOT",        "NOTHING", "NOTNULL",       "NULL",      "ON",
+    "OR",         "ORDER",     "OUTER",    "OVER",       "PRIMARY", "REFERENCES",    "RETURNING", "RIGHT",
+    "ROLLBACK",   "SELECT",    "SET",      "TABLE",      "THEN",    "TO",            "TRANSACTION", "UNION",
+    "UNIQUE",     "UPDATE",    "USING",    "VALUES",     "WHEN",    "WHERE",         "WINDOW"};
+
 std::string TypeText(const std::string& type) {
-  bool plain = type.find("--") == std::string::npos && type.find("/*") == std::string::npos;
-  for (const auto& t : sqlite_lexer::Tokenize(type)) {
-    if (!plain) break;
-    switch (t.kind) {
-      case sqlite_lexer::Token::Kind::kWord:
-        for (const char* k : {"CONSTRAINT", "PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE",
-                              "REFERENCES", "GENERATED", "AS"}) {
-          if (t.Is(k)) plain = false;
-        }
-        break;
-      case sqlite_lexer::Token::Kind::kNumber:
-        break;
-      case sqlite_lexer::Token::Kind::kPunct:
-        plain = t.IsPunct('(') || t.IsPunct(')') || t.IsPunct(',') || t.IsPunct('+') || t.IsPunct('-');
-        break;
-      case sqlite_lexer::Token::Kind::kQuotedIdent:
-      case sqlite_lexer::Token::Kind::kString:
-        plain = false;
-        break;
+  if (type.find("--") != std::string::npos || type.find("/*") != std::string::npos) return Quote(type);
+  auto tokens = sqlite_lexer::Tokenize(type);
+  size_t k = 0;
+  auto word = [&] {
+    if (k >= tokens.size() || tokens[k].kind != sqlite_lexer::Token::Kind::kWord) return false;
+    if (tokens[k].text[0] == '$') return false;  // a parameter, not a name
+    for (const char* c : kNotATypeWord) {
+      if (tokens[k].Is(c)) return false;
     }
+    ++k;
+    return true;
+  };
+  auto punct = [&](char c) {
+    if (k >= tokens.size() || !tokens[k].IsPunct(c)) return false;
+    ++k;
+    return true;
+  };
+  auto signed_number = [&] {
+    if (!punct('+')) punct('-');
+    if (k >= tokens.size() || tokens[k].kind != sqlite_lexer::Token::Kind::kNumber) return false;
+    ++k;
+    return true;
+  };
+  // typetoken: name+ [ "(" signed [ "," signed ] ")" ]
+  bool plain = word();
+  while (plain && word()) {
   }
+  if (plain && punct('(')) plain = signed_number() && (!punct(',') || signed_number()) && punct(')');
+  plain = plain && k == tokens.size();
   return plain ? type : Quote(type);
 }
 

@@ -49,7 +49,7 @@ TEST(RenderSqlite, TypesThatAreNotTypeNamesAreQuoted) {
   Table t;
   t.name = "t";
   for (const char* type : {"VARCHAR(10)", "DOUBLE\n  PRECISION", "NUMERIC(10, -2)", "primary key", "not null",
-                           "'''''", "a\"b", "my type -- x"}) {
+                           "'''''", "a\"b", "my type -- x", ", ", "x(1) y"}) {
     t.columns.push_back({.name = "c" + std::to_string(t.columns.size()), .type = type});
   }
   EXPECT_EQ(RenderSqliteTable(t),
@@ -61,7 +61,9 @@ TEST(RenderSqlite, TypesThatAreNotTypeNamesAreQuoted) {
             "  \"c4\" \"not null\",\n"
             "  \"c5\" \"'''''\",\n"
             "  \"c6\" \"a\"\"b\",\n"
-            "  \"c7\" \"my type -- x\"\n"
+            "  \"c7\" \"my type -- x\",\n"
+            "  \"c8\" \", \",\n"
+            "  \"c9\" \"x(1) y\"\n"
             ");\n");
 }
 

@@ -313,7 +313,8 @@ const Case kCases[] = {
     // inside would break the statement.
     {.name = "types_that_are_not_type_names",
      .a = USERS,
-     .b = USERS "CREATE TABLE odd (a \"primary key\", b \"not null\", c \"a\"\"b\", d '''''''''''', e \"my type\");",
+     .b = USERS "CREATE TABLE odd (a \"primary key\", b \"not null\", c \"a\"\"b\", d '''''''''''', e \"my type\", f \"select\", g \", \", h \"$x\","
+          " i \"generated\");",
      .seed = USERS_SEED,
      .check = Alters()},
     {.name = "type_that_is_not_a_type_name_on_rows",
