@@ -1,0 +1,1 @@
+CREATE TABLE u (d ", " x, e "primary key", f "values", g "not null");
