@@ -100,8 +100,10 @@ struct Diff {
 Diff DiffSchemas(const Schema& from, const Schema& to, Dialect dialect, const DiffOptions& options = {});
 
 // SQLite keeps a definition as it was written, and `varchar(10)` and
-// `VARCHAR(10)`, `CHECK (x>0)` and `CHECK (X > 0)` are one definition:
-// `to` with each column type, default, collation, generated expression,
+// `VARCHAR(10)`, `CHECK (x>0)` and `CHECK (X > 0)` are one definition, as
+// "Users" and "users" are one table: `to` with the names of its tables,
+// columns and indexes (and every reference to them) that differ from
+// `from`'s only in case spelled as in `from`, and each column type, default, collation, generated expression,
 // check, foreign-key name, index part and predicate, and trigger that
 // differs from `from`'s only in such spelling (sqlite_lexer::ComparisonKey)
 // spelled as in `from`. An index that also changes for real keeps its own

@@ -718,6 +718,48 @@ class SqliteDiffer {
 }  // namespace
 
 Schema AlignSqliteSpelling(const Schema& from, Schema to) {
+  // Names first: SQLite's are case-insensitive (ASCII), so "Users" and
+  // "users" are one table, and a plan that dropped one to create the other
+  // would lose its rows.
+  std::map<std::string, std::string> tables;  // lower-case -> as `from` spells it
+  for (const auto& t : from.tables) tables[util::ToLower(t.name)] = t.name;
+  auto respell = [](const std::map<std::string, std::string>& names, std::string& name) {
+    auto it = names.find(util::ToLower(name));
+    if (it != names.end()) name = it->second;
+  };
+  for (auto& t : to.tables) {
+    respell(tables, t.name);
+    for (auto& fk : t.foreign_keys) respell(tables, fk.ref_table);
+  }
+  for (auto& i : to.indexes) respell(tables, i.table);
+  for (auto& t : to.triggers) respell(tables, t.table);
+  std::map<std::string, std::string> indexes;
+  for (const auto& i : from.indexes) indexes[util::ToLower(i.name)] = i.name;
+  for (auto& i : to.indexes) respell(indexes, i.name);
+  for (auto& t : to.tables) {
+    const Table* old = from.FindTable(t.name);
+    if (!old) continue;
+    std::map<std::string, std::string> columns;
+    for (const auto& c : old->columns) columns[util::ToLower(c.name)] = c.name;
+    auto respell_all = [&](std::vector<std::string>& names) {
+      for (auto& n : names) respell(columns, n);
+    };
+    for (auto& c : t.columns) respell(columns, c.name);
+    if (t.primary_key) respell_all(t.primary_key->columns);
+    for (auto& u : t.uniques) respell_all(u.columns);
+    for (auto& fk : t.foreign_keys) respell_all(fk.columns);
+    for (auto& other : to.tables) {
+      for (auto& fk : other.foreign_keys) {
+        if (fk.ref_table == t.name) respell_all(fk.ref_columns);
+      }
+    }
+    for (auto& i : to.indexes) {
+      if (i.table != t.name) continue;
+      for (auto& part : i.parts) {
+        if (!part.column.empty()) respell(columns, part.column);
+      }
+    }
+  }
   for (auto& t : to.tables) {
     if (const Table* old = from.FindTable(t.name)) AlignTable(*old, t);
   }
@@ -735,6 +777,7 @@ Schema AlignSqliteSpelling(const Schema& from, Schema to) {
       if (old.name == t.name) AlignText(old.sql, t.sql);
     }
   }
+  Canonicalize(to);  // respelled names sort elsewhere ("Users" before "orders")
   return to;
 }
 

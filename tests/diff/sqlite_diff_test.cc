@@ -966,16 +966,16 @@ TEST(SqliteDiff, ShopExampleStepByStep) {
 }
 
 // SQLite keeps each definition as written. A schema file spelled otherwise
-// than the migrations (case, blanks, quotes, a type over two lines) is the
-// same schema: no change either way, and a real change beside the respelled
+// than the migrations (case, blanks, quotes, a type over two lines, the case
+// of a table, column or index name) is the same schema: no change either way, and a real change beside the respelled
 // definitions is an ALTER, not a 12-step rebuild. On tables holding rows, a
 // foreign-key child among them.
 #define SHOP_LOWER                                                                                                 \
-  "create table users (id integer primary key, email varchar ( 255 ) not null collate nocase"                      \
+  "create table Users (id integer primary key, EMail varchar ( 255 ) not null collate nocase"                      \
   " check (length(email)>3), score double\n precision default (1+2), created text default current_timestamp);"    \
   "create table orders (id integer primary key, user_id integer not null references Users(ID) on delete cascade,"  \
   " total numeric(10, 2) default 0 check (total>=0), twice int as (total*2));"                                     \
-  "create index orders_by_user on orders (user_id, lower(\"total\") collate nocase) where total>0;"                \
+  "create index Orders_By_User on orders (User_Id, lower(\"total\") collate nocase) where total>0;"                \
   "create trigger orders_touch after insert on orders begin update users set score = score where id = new.user_id; end;"
 #define SHOP_UPPER                                                                                                 \
   "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(255) NOT NULL COLLATE NOCASE"                         \
