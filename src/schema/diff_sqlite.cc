@@ -721,26 +721,35 @@ Schema AlignSqliteSpelling(const Schema& from, Schema to) {
   // Names first: SQLite's are case-insensitive (ASCII), so "Users" and
   // "users" are one table, and a plan that dropped one to create the other
   // would lose its rows.
-  std::map<std::string, std::string> tables;  // lower-case -> as `from` spells it
-  for (const auto& t : from.tables) tables[util::ToLower(t.name)] = t.name;
-  auto respell = [](const std::map<std::string, std::string>& names, std::string& name) {
+  // Only names that both sides have: a reference in `to` to a table that is
+  // in `from` but not in `to` ("Users" against a dropped "users") stays as
+  // `to` spells it, or the plan would never reach `to`.
+  using Spellings = std::map<std::string, std::string>;  // lower-case -> as `from` spells it
+  auto both = [](const auto& from_items, const auto& to_items) {
+    Spellings out, wanted;
+    for (const auto& x : to_items) wanted[util::ToLower(x.name)] = x.name;
+    for (const auto& x : from_items) {
+      if (wanted.count(util::ToLower(x.name))) out[util::ToLower(x.name)] = x.name;
+    }
+    return out;
+  };
+  auto respell = [](const Spellings& names, std::string& name) {
     auto it = names.find(util::ToLower(name));
     if (it != names.end()) name = it->second;
   };
+  Spellings tables = both(from.tables, to.tables);
   for (auto& t : to.tables) {
     respell(tables, t.name);
     for (auto& fk : t.foreign_keys) respell(tables, fk.ref_table);
   }
   for (auto& i : to.indexes) respell(tables, i.table);
   for (auto& t : to.triggers) respell(tables, t.table);
-  std::map<std::string, std::string> indexes;
-  for (const auto& i : from.indexes) indexes[util::ToLower(i.name)] = i.name;
+  Spellings indexes = both(from.indexes, to.indexes);
   for (auto& i : to.indexes) respell(indexes, i.name);
   for (auto& t : to.tables) {
     const Table* old = from.FindTable(t.name);
     if (!old) continue;
-    std::map<std::string, std::string> columns;
-    for (const auto& c : old->columns) columns[util::ToLower(c.name)] = c.name;
+    Spellings columns = both(old->columns, t.columns);
     auto respell_all = [&](std::vector<std::string>& names) {
       for (auto& n : names) respell(columns, n);
     };

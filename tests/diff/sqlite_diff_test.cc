@@ -335,6 +335,16 @@ const Case kCases[] = {
                {"SELECT y FROM t ORDER BY id", {"naïve$1", "naïve$1"}}},
      .check = Rebuilds("default of x: none -> café")},
 
+    // A reference to a table the plan drops, spelled in another case than
+    // it ("Users" against "users"), is not respelled: the respelled plan
+    // would never reach B (fuzz/sqlite_rebuild_fuzz.cc, check mode).
+    {.name = "reference_in_another_case_to_a_dropped_table",
+     .a = "CREATE TABLE users (id INTEGER PRIMARY KEY); CREATE TABLE x (id INTEGER PRIMARY KEY);"
+          "CREATE TABLE t (id INTEGER PRIMARY KEY, u INT REFERENCES x (id));",
+     .b = "CREATE TABLE x (id INTEGER PRIMARY KEY); CREATE TABLE t (id INTEGER PRIMARY KEY, u INT REFERENCES Users (id));",
+     .seed = "INSERT INTO users VALUES (1); INSERT INTO x VALUES (1), (2);",
+     .after = {{"SELECT \"table\" FROM pragma_foreign_key_list('t')", {"Users"}}}},
+
     // --- add column
     {.name = "add_column_nullable",
      .a = USERS,
