@@ -493,9 +493,18 @@ std::vector<Change> Alter(const Table& n, const TablePlan& plan) {
   return out;
 }
 
+// A name for the rebuild's new table that no table, index or view has on
+// either side (they share SQLite's namespace, case-insensitively: "new_useRs"
+// takes "new_users").
 std::string TempName(const Schema& from, const Schema& to, const std::string& table) {
+  NameSet taken;
+  for (const Schema* s : {&from, &to}) {
+    for (const auto& t : s->tables) taken.insert(util::ToLower(t.name));
+    for (const auto& i : s->indexes) taken.insert(util::ToLower(i.name));
+    for (const auto& v : s->views) taken.insert(util::ToLower(v.name));
+  }
   std::string name = "new_" + table;
-  for (int i = 2; from.FindTable(name) || to.FindTable(name); ++i) name = "new_" + table + "_" + std::to_string(i);
+  for (int i = 2; taken.count(util::ToLower(name)); ++i) name = "new_" + table + "_" + std::to_string(i);
   return name;
 }
 

@@ -345,6 +345,17 @@ const Case kCases[] = {
      .seed = "INSERT INTO users VALUES (1); INSERT INTO x VALUES (1), (2);",
      .after = {{"SELECT \"table\" FROM pragma_foreign_key_list('t')", {"Users"}}}},
 
+    // The rebuild's new table must not take a name that a table, index or
+    // view has in any case (fuzz/sqlite_rebuild_fuzz.cc, check mode).
+    {.name = "rebuild_beside_names_like_its_temporary_table",
+     .a = "CREATE TABLE t (id INTEGER PRIMARY KEY, x INT); CREATE TABLE New_T (y INT);"
+          "CREATE INDEX new_t_2 ON New_T (y); CREATE VIEW NEW_T_3 AS SELECT 1;",
+     .b = "CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT); CREATE TABLE New_T (y INT);"
+          "CREATE INDEX new_t_2 ON New_T (y); CREATE VIEW NEW_T_3 AS SELECT 1;",
+     .seed = "INSERT INTO t VALUES (1, 5), (2, 7); INSERT INTO New_T VALUES (9);",
+     .after = {{"SELECT count(*) FROM New_T", {"1"}}},
+     .check = Rebuilds("type of x: INT -> TEXT")},
+
     // --- add column
     {.name = "add_column_nullable",
      .a = USERS,
