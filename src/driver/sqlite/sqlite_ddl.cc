@@ -1,6 +1,5 @@
 #include "driver/sqlite/sqlite_ddl.h"
 
-#include <cctype>
 #include <utility>
 
 namespace strata::driver::sqlite_ddl {
