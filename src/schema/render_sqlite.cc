@@ -68,6 +68,14 @@ bool IsKeywordLiteral(const std::string& upper) {
          upper == "CURRENT_DATE" || upper == "CURRENT_TIMESTAMP";
 }
 
+// A quoted name ("x", `x`, [x]) after DEFAULT is, like a bare word, SQLite's
+// legacy spelling of a string; in parentheses it would be a column reference.
+bool IsQuotedName(const std::string& expr) {
+  auto tokens = sqlite_lexer::Tokenize(expr);
+  return tokens.size() == 1 && tokens[0].kind == sqlite_lexer::Token::Kind::kQuotedIdent &&
+         tokens[0].end == expr.size() && tokens[0].begin == 0;
+}
+
 std::string DefaultClause(const std::string& expr) {
   return IsSqliteLiteralDefault(expr) ? " DEFAULT " + expr : " DEFAULT (" + expr + ")";
 }
@@ -148,11 +156,13 @@ std::string ForeignKeyDef(const ForeignKey& fk) {
 }  // namespace
 
 bool IsSqliteLiteralDefault(const std::string& expr) {
-  return IsNumber(expr) || IsStringLiteral(expr) || IsKeywordLiteral(Upper(expr)) || IsPlainWord(expr);
+  return IsNumber(expr) || IsStringLiteral(expr) || IsKeywordLiteral(Upper(expr)) || IsPlainWord(expr) ||
+         IsQuotedName(expr);
 }
 
 std::string SqliteDefaultAsExpr(const std::string& expr) {
   if (IsPlainWord(expr) && !IsKeywordLiteral(Upper(expr))) return "'" + expr + "'";
+  if (IsQuotedName(expr)) return QuoteLiteral(sqlite_lexer::Tokenize(expr)[0].value);
   if (IsSqliteLiteralDefault(expr)) return expr;
   return "(" + expr + ")";
 }

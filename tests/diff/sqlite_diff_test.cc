@@ -356,6 +356,17 @@ const Case kCases[] = {
      .after = {{"SELECT count(*) FROM New_T", {"1"}}},
      .check = Rebuilds("type of x: INT -> TEXT")},
 
+    // A quoted name after DEFAULT is a string to SQLite, as a bare word is
+    // (fuzz/sqlite_rebuild_fuzz.cc, check mode); a NOT NULL backfill uses it.
+    {.name = "quoted_name_defaults",
+     .a = "CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT);",
+     .b = "CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT NOT NULL DEFAULT \"it's\", y TEXT DEFAULT `b``q`,"
+          " z TEXT DEFAULT [s q]);",
+     .seed = "INSERT INTO t (id, x) VALUES (1, 'a'), (2, NULL);",
+     .unchecked = {"t.x"},
+     .after = {{"SELECT x, y, z FROM t ORDER BY id", {"a|b`q|s q", "it's|b`q|s q"}}},
+     .check = Rebuilds()},
+
     // --- add column
     {.name = "add_column_nullable",
      .a = USERS,

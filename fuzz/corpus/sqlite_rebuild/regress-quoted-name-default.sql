@@ -1,0 +1,1 @@
+CREATE TABLE users (iIINOTatusL DEFAULT0 NULL,NOTatusL DEFAULT `````````````````````````````````````````````````````````````````````````````````````````````````````````````````````````````` NULL, ULL DEFAULT  NULL, agactive);
