@@ -747,12 +747,10 @@ Schema AlignSqliteSpelling(const Schema& from, Schema to) {
     if (it != names.end()) name = it->second;
   };
   Spellings tables = both(from.tables, to.tables);
-  for (auto& t : to.tables) {
-    respell(tables, t.name);
-    for (auto& fk : t.foreign_keys) respell(tables, fk.ref_table);
-  }
-  for (auto& i : to.indexes) respell(tables, i.table);
-  for (auto& t : to.triggers) respell(tables, t.table);
+  for (auto& t : to.tables) respell(tables, t.name);
+  // References (a foreign key's table, an index's or trigger's table) are
+  // kept as each object in `from` writes them, object by object below:
+  // SQLite keeps them as written, so "ON usErs" stays "usErs" in `from` too.
   Spellings indexes = both(from.indexes, to.indexes);
   for (auto& i : to.indexes) respell(indexes, i.name);
   for (auto& t : to.tables) {
@@ -766,17 +764,6 @@ Schema AlignSqliteSpelling(const Schema& from, Schema to) {
     if (t.primary_key) respell_all(t.primary_key->columns);
     for (auto& u : t.uniques) respell_all(u.columns);
     for (auto& fk : t.foreign_keys) respell_all(fk.columns);
-    for (auto& other : to.tables) {
-      for (auto& fk : other.foreign_keys) {
-        if (fk.ref_table == t.name) respell_all(fk.ref_columns);
-      }
-    }
-    for (auto& i : to.indexes) {
-      if (i.table != t.name) continue;
-      for (auto& part : i.parts) {
-        if (!part.column.empty()) respell(columns, part.column);
-      }
-    }
   }
   for (auto& t : to.tables) {
     if (const Table* old = from.FindTable(t.name)) AlignTable(*old, t);
@@ -792,7 +779,9 @@ Schema AlignSqliteSpelling(const Schema& from, Schema to) {
   }
   for (auto& t : to.triggers) {
     for (const auto& old : from.triggers) {
-      if (old.name == t.name) AlignText(old.sql, t.sql);
+      if (old.name != t.name) continue;
+      AlignText(old.sql, t.sql);
+      if (util::ToLower(old.table) == util::ToLower(t.table)) t.table = old.table;
     }
   }
   Canonicalize(to);  // respelled names sort elsewhere ("Users" before "orders")

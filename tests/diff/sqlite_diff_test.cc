@@ -367,6 +367,16 @@ const Case kCases[] = {
      .after = {{"SELECT x, y, z FROM t ORDER BY id", {"a|b`q|s q", "it's|b`q|s q"}}},
      .check = Rebuilds()},
 
+    // SQLite keeps a trigger's table as written ("ON usErs"); the same
+    // schema must give no change (fuzz/sqlite_rebuild_fuzz.cc, check mode).
+    {.name = "trigger_on_a_table_named_in_another_case",
+     .a = USERS "CREATE TABLE log (msg TEXT);",
+     .b = USERS "CREATE TABLE log (msg TEXT);"
+          "CREATE TRIGGER users_log AFTER UPDATE ON usErs BEGIN INSERT INTO log VALUES (new.name); END;"
+          "CREATE INDEX users_age ON USERS (AGE);",
+     .seed = USERS_SEED,
+     .check = All(Alters(), NotDestructive())},
+
     // --- add column
     {.name = "add_column_nullable",
      .a = USERS,
