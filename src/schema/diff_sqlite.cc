@@ -729,10 +729,8 @@ class SqliteDiffer {
 Schema AlignSqliteSpelling(const Schema& from, Schema to) {
   // Names first: SQLite's are case-insensitive (ASCII), so "Users" and
   // "users" are one table, and a plan that dropped one to create the other
-  // would lose its rows.
-  // Only names that both sides have: a reference in `to` to a table that is
-  // in `from` but not in `to` ("Users" against a dropped "users") stays as
-  // `to` spells it, or the plan would never reach `to`.
+  // would lose its rows. Only the names of objects both sides have are
+  // respelled, with their own columns' names in their keys.
   using Spellings = std::map<std::string, std::string>;  // lower-case -> as `from` spells it
   auto both = [](const auto& from_items, const auto& to_items) {
     Spellings out, wanted;
@@ -748,9 +746,11 @@ Schema AlignSqliteSpelling(const Schema& from, Schema to) {
   };
   Spellings tables = both(from.tables, to.tables);
   for (auto& t : to.tables) respell(tables, t.name);
-  // References (a foreign key's table, an index's or trigger's table) are
-  // kept as each object in `from` writes them, object by object below:
-  // SQLite keeps them as written, so "ON usErs" stays "usErs" in `from` too.
+  // References to a table (a foreign key's, an index's, a trigger's) are not
+  // respelled to the table's name: SQLite keeps each as written ("ON usErs"
+  // beside a table "users"), so they are aligned object by object below, to
+  // what the same object in `from` writes. Respelled to the table's name, a
+  // reference to a table only `from` has would never reach `to`.
   Spellings indexes = both(from.indexes, to.indexes);
   for (auto& i : to.indexes) respell(indexes, i.name);
   for (auto& t : to.tables) {
