@@ -80,12 +80,6 @@ std::string DefaultClause(const std::string& expr) {
   return IsSqliteLiteralDefault(expr) ? " DEFAULT " + expr : " DEFAULT (" + expr + ")";
 }
 
-// The declared type, written so that SQLite stores exactly `type` again. A
-// type name (words, then an optional "(n)" or "(n, m)") goes as it is.
-// Anything else goes as one quoted name, which SQLite unquotes: a type that
-// was written in quotes ("my type", "primary key", a quote inside), or with
-// a word SQLite reads as a keyword (a type "not null" written bare would
-// become NOT NULL, "primary key" a primary key, "select" a syntax error).
 // SQLite's keywords that cannot be a word of a type name (parse.y: not in
 // its %fallback ID list), and GENERATED, which would read as the start of a
 // generated column.
@@ -100,6 +94,12 @@ constexpr const char* kNotATypeWord[] = {
     "ROLLBACK",   "SELECT",    "SET",      "TABLE",      "THEN",    "TO",            "TRANSACTION", "UNION",
     "UNIQUE",     "UPDATE",    "USING",    "VALUES",     "WHEN",    "WHERE",         "WINDOW"};
 
+// The declared type, written so that SQLite stores exactly `type` again. A
+// type name (words, then an optional "(n)" or "(n, m)") goes as it is.
+// Anything else goes as one quoted name, which SQLite unquotes: a type that
+// was written in quotes ("my type", "primary key", a quote inside), or with
+// a word SQLite reads as a keyword (a type "not null" written bare would
+// become NOT NULL, "primary key" a primary key, "select" a syntax error).
 std::string TypeText(const std::string& type) {
   if (type.find("--") != std::string::npos || type.find("/*") != std::string::npos) return Quote(type);
   auto tokens = sqlite_lexer::Tokenize(type);
