@@ -146,7 +146,7 @@ Result<GenerateReport> MigratorImpl::Generate(const GenerateOptions& options) {
   auto after_up = (*dev)->Inspect();
   if (!after_up.ok()) return Scrub(after_up.status());
   CompareWords words{"missing after the migration", "not in " + schema_file, "in " + schema_file, "after the migration",
-                     *dialect == schema::Dialect::kSqlite, *dialect};
+                     *dialect};
   auto wrong = CompareSchemas(*desired, *after_up, words);
   if (!wrong.empty()) {
     return Scrub(Status::Internal("the generated migration does not produce " + schema_file + ": " + Describe(wrong))

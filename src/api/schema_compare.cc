@@ -125,7 +125,7 @@ class Comparer {
         order_b.push_back(c.name);
       }
     }
-    if (w_.column_order && order_a != order_b) Add("table", name, Values("column order", "(" + List(order_a) + ")", "(" + List(order_b) + ")"));
+    if (w_.dialect == schema::Dialect::kSqlite && order_a != order_b) Add("table", name, Values("column order", "(" + List(order_a) + ")", "(" + List(order_b) + ")"));
     auto pk = [](const schema::Table& t) {
       if (!t.primary_key) return std::string("none");
       return "(" + List(t.primary_key->columns) + ")" + (t.primary_key->autoincrement ? " AUTOINCREMENT" : "");
@@ -198,7 +198,7 @@ class Comparer {
 // `s` as far as the comparison cares: columns by name when order does not count.
 schema::Schema Normal(schema::Schema s, const CompareWords& words) {
   s.not_compared.clear();  // named one by one above
-  if (words.column_order) return s;
+  if (words.dialect == schema::Dialect::kSqlite) return s;
   for (auto& t : s.tables) {
     std::sort(t.columns.begin(), t.columns.end(),
               [](const schema::Column& a, const schema::Column& b) { return a.name < b.name; });
@@ -214,13 +214,11 @@ std::string NameOf(const T& x) {
 }  // namespace
 
 CompareWords DriftWords(schema::Dialect dialect) {
-  return {"missing in the database", "not in the migrations", "in the migrations", "in the database",
-          dialect == schema::Dialect::kSqlite, dialect};
+  return {"missing in the database", "not in the migrations", "in the migrations", "in the database", dialect};
 }
 
 CompareWords DownWords(schema::Dialect dialect) {
-  return {"missing after down", "left behind by down", "before up", "after down", dialect == schema::Dialect::kSqlite,
-          dialect};
+  return {"missing after down", "left behind by down", "before up", "after down", dialect};
 }
 
 std::vector<SchemaDifference> CompareSchemas(const schema::Schema& expected, const schema::Schema& actual_as_is,

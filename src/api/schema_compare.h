@@ -22,12 +22,10 @@ struct CompareWords {
   std::string extra;     // object of `actual` absent in `expected`: "not in the migrations"
   std::string expected;  // "in the migrations" (a value on the expected side)
   std::string actual;    // "in the database"
-  // Whether column order counts. Not on PostgreSQL, where ALTER TABLE can
-  // only append a column, so the diff never reorders and a dropped and
-  // re-added column legitimately ends up last.
-  bool column_order = true;
-  // On SQLite, definitions that differ only in spelling SQLite ignores
-  // (schema::AlignSqliteSpelling) are equal.
+  // On SQLite, column order counts (on PostgreSQL ALTER TABLE can only
+  // append a column, so the diff never reorders and a dropped and re-added
+  // column legitimately ends up last), and definitions that differ only in
+  // spelling SQLite ignores (schema::AlignSqliteSpelling) are equal.
   schema::Dialect dialect = schema::Dialect::kPostgres;
 };
 

@@ -13,7 +13,6 @@
 // table that is missing at that moment (mid-rebuild), so those are dropped
 // first and recreated from `to` at the end.
 #include <algorithm>
-#include <cctype>
 #include <map>
 #include <set>
 
@@ -58,43 +57,9 @@ std::string Join(const Strings& parts, std::string_view sep) {
 // a table) only costs a needless drop and recreate.
 NameSet Identifiers(std::string_view sql) {
   NameSet out;
-  size_t i = 0;
-  auto quoted = [&](char close) {
-    std::string ident;
-    for (++i; i < sql.size(); ++i) {
-      if (sql[i] == close) {
-        if (close != ']' && i + 1 < sql.size() && sql[i + 1] == close) {
-          ident += close;
-          ++i;
-          continue;
-        }
-        break;
-      }
-      ident += sql[i];
-    }
-    ++i;
-    return ident;
-  };
-  while (i < sql.size()) {
-    char c = sql[i];
-    if (c == '\'') {
-      quoted('\'');
-    } else if (c == '"' || c == '`') {
-      out.insert(util::ToLower(quoted(c)));
-    } else if (c == '[') {
-      out.insert(util::ToLower(quoted(']')));
-    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-      while (i < sql.size() && sql[i] != '\n') ++i;
-    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-      size_t end = sql.find("*/", i + 2);
-      i = end == std::string_view::npos ? sql.size() : end + 2;
-    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
-      size_t start = i;
-      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_' || sql[i] == '$')) ++i;
-      out.insert(util::ToLower(sql.substr(start, i - start)));
-    } else {
-      ++i;
-    }
+  for (const auto& t : sqlite_lexer::Tokenize(sql)) {
+    if (t.kind == sqlite_lexer::Token::Kind::kWord) out.insert(util::ToLower(t.text));
+    if (t.kind == sqlite_lexer::Token::Kind::kQuotedIdent) out.insert(util::ToLower(t.value));
   }
   return out;
 }
