@@ -13,8 +13,10 @@
 // With STRATA_FUZZ_REBUILD_CHECK=1 it also checks the plan: the rendered
 // base -> input migration, applied to a database holding the base, must
 // succeed and leave exactly the input's schema (an empty diff). Inputs whose
-// foreign keys SQLite cannot check (a parent key that is not unique) are
-// left out of that check: every migration on them fails, as it must.
+// foreign keys SQLite cannot check (a parent key that is not unique), and
+// those with a table that cannot take a row (a generated column that reads
+// itself: "generated column loop"), are left out of that check: every
+// migration that moves rows into them fails, as it must.
 #include <sqlite3.h>
 
 #include <cctype>
@@ -26,6 +28,7 @@
 #include "driver/open.h"
 #include "engine/foreign_keys.h"
 #include "schema/diff.h"
+#include "schema/model.h"
 #include "source/migration.h"
 #include "sql/split.h"
 #include "util/redact_testing.h"
@@ -130,6 +133,17 @@ void CheckPlan(const strata::schema::Diff& diff, const Schema& want, const std::
   }
 }
 
+// Whether some table of `schema` cannot take a row because a generated
+// column's expression reads itself. SQLite accepts the CREATE TABLE and
+// refuses any INSERT when compiling it; EXPLAIN compiles without running.
+bool HasGeneratedColumnLoop(strata::driver::Connection& conn, const Schema& schema) {
+  for (const auto& table : schema.tables) {
+    auto probe = conn.Query("EXPLAIN INSERT INTO " + strata::schema::QuoteIdent(table.name) + " DEFAULT VALUES");
+    if (!probe.ok() && probe.status().message().find("generated column loop") != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -163,7 +177,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }();
   // A schema whose foreign keys SQLite itself refuses to check ("foreign key
   // mismatch": the parent key is not unique) fails any migration's
-  // foreign_key_check, as it should: not a fault of the plan.
-  if (check && (*conn)->Query("PRAGMA foreign_key_check").ok()) CheckPlan(up, *schema, std::string(sql));
+  // foreign_key_check, as it should: not a fault of the plan. Nor is a
+  // table that refuses every row failing to take the copied rows.
+  if (check && (*conn)->Query("PRAGMA foreign_key_check").ok() && !HasGeneratedColumnLoop(**conn, *schema)) {
+    CheckPlan(up, *schema, std::string(sql));
+  }
   return 0;
 }
