@@ -95,11 +95,15 @@ Result<std::unique_ptr<strata::driver::Connection>> OpenMemory() {
   return strata::driver::Open("sqlite::memory:", options);
 }
 
-// What api::SchemaOfFile does, on an in-memory database.
-Result<Schema> Load(strata::driver::Connection& conn, std::string_view sql) {
+Status Apply(strata::driver::Connection& conn, std::string_view sql) {
   auto annotations = strata::source::ParseAnnotations(sql, "schema.sql");
   if (!annotations.ok()) return annotations.status();
-  Status s = strata::engine::ApplyScript(conn, sql, *annotations);
+  return strata::engine::ApplyScript(conn, sql, *annotations);
+}
+
+// What api::SchemaOfFile does, on an in-memory database.
+Result<Schema> Load(strata::driver::Connection& conn, std::string_view sql) {
+  Status s = Apply(conn, sql);
   if (!s.ok()) return s;
   return conn.InspectSchema({});
 }
@@ -119,7 +123,7 @@ const Schema& Base() {
 void CheckPlan(const strata::schema::Diff& diff, const Schema& want, const std::string& input) {
   auto conn = OpenMemory();
   if (!conn.ok()) Fail("cannot open SQLite: " + conn.status().ToString());
-  if (!Load(**conn, kBase).ok()) Fail("the base schema does not load");
+  if (!Apply(**conn, kBase).ok()) Fail("the base schema does not load");
   std::string migration = strata::schema::RenderMigration(diff);
   auto got = Load(**conn, migration);
   if (!got.ok()) {
