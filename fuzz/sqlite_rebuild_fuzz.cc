@@ -12,7 +12,9 @@
 //
 // With STRATA_FUZZ_REBUILD_CHECK=1 it also checks the plan: the rendered
 // base -> input migration, applied to a database holding the base, must
-// succeed and leave exactly the input's schema (an empty diff). Inputs whose
+// succeed and leave exactly the input's schema (an empty diff); applied to a
+// base holding rows (a foreign-key child among them), it must either fail on
+// those rows or keep the row count of every table the input keeps. Inputs whose
 // foreign keys SQLite cannot check (a parent key that is not unique), and
 // those with a table that cannot take a row (a generated column that reads
 // itself: "generated column loop"), are left out of that check: every
@@ -24,6 +26,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "driver/open.h"
 #include "engine/foreign_keys.h"
@@ -119,6 +123,68 @@ const Schema& Base() {
   return *base;
 }
 
+// Rows in every base table, foreign-key children included (orders -> users
+// ON DELETE CASCADE), for the check that the plan keeps them.
+constexpr const char* kBaseRows = R"sql(
+INSERT INTO users (id, email, name, age) VALUES (1, 'a@example.com', 'Ann', 30), (2, 'b@example.com', NULL, 0),
+  (3, 'c@example.com', 'Cy', NULL);
+INSERT INTO orders (id, user_id, total, status) VALUES (1, 1, 10, 'new'), (2, 1, 250.5, 'paid'), (3, 2, 0, 'new'),
+  (4, 3, 101, 'paid');
+)sql";
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+long long CountRows(strata::driver::Connection& conn, const std::string& table) {
+  auto rows = conn.Query("SELECT count(*) FROM " + strata::schema::QuoteIdent(table));
+  if (!rows.ok() || rows->rows.size() != 1 || !rows->rows[0][0]) {
+    Fail("cannot count the rows of " + table + ": " + rows.status().ToString());
+  }
+  return std::stoll(*rows->rows[0][0]);
+}
+
+// Whether a failed migration failed on the rows it was given (a new
+// constraint they break, a type a STRICT table refuses), which is the user's
+// to resolve, rather than on its own SQL.
+bool IsDataError(const Status& s) {
+  for (const char* what : {"constraint failed", "foreign key violation", "datatype mismatch", "cannot store"}) {
+    if (s.message().find(what) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The same migration on a base that holds rows: it either fails on those
+// rows, or keeps every row of every table that `want` keeps (the 12-step
+// rebuild copies them; with foreign keys on, dropping a parent would
+// cascade-delete its children instead).
+void CheckRowsKept(const std::string& migration, const Schema& want, const std::string& input) {
+  auto conn = OpenMemory();
+  if (!conn.ok()) Fail("cannot open SQLite: " + conn.status().ToString());
+  if (!Apply(**conn, kBase).ok() || !Apply(**conn, kBaseRows).ok()) Fail("the base rows do not load");
+  std::vector<std::pair<std::string, long long>> before;
+  for (const auto& table : Base().tables) {
+    for (const auto& kept : want.tables) {
+      if (Lower(kept.name) == table.name) before.emplace_back(kept.name, CountRows(**conn, table.name));
+    }
+  }
+  Status s = Apply(**conn, migration);
+  if (!s.ok()) {
+    if (IsDataError(s)) return;
+    Fail("the planned migration fails on a base with rows (and not on the rows): " + s.ToString() + "\n--- input\n" +
+         input + "\n--- migration\n" + migration);
+  }
+  for (const auto& [table, count] : before) {
+    long long after = CountRows(**conn, table);
+    if (after != count) {
+      Fail("the planned migration changed the row count of " + table + " from " + std::to_string(count) + " to " +
+           std::to_string(after) + "\n--- input\n" + input + "\n--- migration\n" + migration);
+    }
+  }
+}
+
 // The rendered migration base -> `want`, applied to the base, must give `want`.
 void CheckPlan(const strata::schema::Diff& diff, const Schema& want, const std::string& input) {
   auto conn = OpenMemory();
@@ -135,6 +201,7 @@ void CheckPlan(const strata::schema::Diff& diff, const Schema& want, const std::
     Fail("the planned migration leaves a difference:\n" + strata::schema::RenderStatements(rest) + "--- input\n" +
          input + "\n--- migration\n" + migration);
   }
+  CheckRowsKept(migration, want, input);
 }
 
 // Whether some table of `schema` cannot take a row because a generated

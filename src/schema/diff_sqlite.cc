@@ -431,6 +431,16 @@ Change Rebuild(const Table& o, const Table& n, const std::string& temp) {
     bool backfill = c.not_null && !old->not_null && !IsNullDefault(c.default_expr);
     select.push_back(backfill ? "coalesce(" + Q(c.name) + ", " + SqliteDefaultAsExpr(*c.default_expr) + ")" : Q(c.name));
   }
+  if (into.empty()) {
+    // No column is kept, yet every row is: one row each, every column at its
+    // default, as ADD COLUMN and DROP COLUMN would leave them. A table has at
+    // least one column that is not generated; naming it gives the row.
+    auto first = std::find_if(n.columns.begin(), n.columns.end(), [](const Column& c) { return !c.generated_expr; });
+    if (first != n.columns.end()) {
+      into.push_back(Q(first->name));
+      select.push_back(IsNullDefault(first->default_expr) ? "NULL" : SqliteDefaultAsExpr(*first->default_expr));
+    }
+  }
   if (!into.empty()) {
     change.statements.push_back("INSERT INTO " + Q(temp) + " (" + Join(into, ", ") + ") SELECT " + Join(select, ", ") +
                                 " FROM " + Q(n.name));
