@@ -10,11 +10,13 @@
 // ... AS SELECT): anything else would make the fuzzer measure SQLite's query
 // engine (a recursive CTE runs forever by design), not strata.
 //
-// With STRATA_FUZZ_REBUILD_CHECK=1 it also checks the plan: the rendered
-// base -> input migration, applied to a database holding the base, must
-// succeed and leave exactly the input's schema (an empty diff); applied to a
-// base holding rows (a foreign-key child among them), it must either fail on
-// those rows or keep the row count of every table the input keeps. Inputs whose
+// With STRATA_FUZZ_REBUILD_CHECK=1 it also checks the plans, both ways: the
+// rendered base -> input migration, applied to a database holding the base,
+// must succeed and leave exactly the input's schema (an empty diff); applied
+// to the base holding rows (a foreign-key child among them), it must either
+// fail on those rows or keep the row count of every table the input keeps.
+// The same for input -> base, the input's tables given rows where SQLite
+// takes DEFAULT VALUES. Inputs whose
 // foreign keys SQLite cannot check (a parent key that is not unique), and
 // those with a table that cannot take a row (a generated column that reads
 // itself: "generated column loop"), are left out of that check: every
@@ -156,52 +158,68 @@ bool IsDataError(const Status& s) {
   return false;
 }
 
-// The same migration on a base that holds rows: it either fails on those
-// rows, or keeps every row of every table that `want` keeps (the 12-step
-// rebuild copies them; with foreign keys on, dropping a parent would
-// cascade-delete its children instead).
-void CheckRowsKept(const std::string& migration, const Schema& want, const std::string& input) {
+// Rows in `from`'s tables: the base's own rows; in an input's tables two
+// rows each wherever SQLite takes DEFAULT VALUES (a table that refuses them,
+// a NOT NULL column without a default, say, stays empty).
+void Seed(strata::driver::Connection& conn, const Schema& from, bool base) {
+  if (base) {
+    if (!Apply(conn, kBaseRows).ok()) Fail("the base rows do not load");
+    return;
+  }
+  for (const auto& table : from.tables) {
+    for (int i = 0; i < 2; ++i) {
+      (void)conn.Query("INSERT INTO " + strata::schema::QuoteIdent(table.name) + " DEFAULT VALUES");
+    }
+  }
+}
+
+// The same migration on `from` holding rows: it either fails on those rows,
+// or keeps every row of every table that `want` keeps (the 12-step rebuild
+// copies them; with foreign keys on, dropping a parent would cascade-delete
+// its children instead).
+void CheckRowsKept(const std::string& migration, std::string_view from_sql, const Schema& from, bool from_base,
+                   const Schema& want, const std::string& what) {
   auto conn = OpenMemory();
   if (!conn.ok()) Fail("cannot open SQLite: " + conn.status().ToString());
-  if (!Apply(**conn, kBase).ok() || !Apply(**conn, kBaseRows).ok()) Fail("the base rows do not load");
+  if (!Apply(**conn, from_sql).ok()) Fail("the schema does not load a second time");
+  Seed(**conn, from, from_base);
   std::vector<std::pair<std::string, long long>> before;
-  for (const auto& table : Base().tables) {
+  for (const auto& table : from.tables) {
     for (const auto& kept : want.tables) {
-      if (Lower(kept.name) == table.name) before.emplace_back(kept.name, CountRows(**conn, table.name));
+      if (Lower(kept.name) == Lower(table.name)) before.emplace_back(kept.name, CountRows(**conn, table.name));
     }
   }
   Status s = Apply(**conn, migration);
   if (!s.ok()) {
     if (IsDataError(s)) return;
-    Fail("the planned migration fails on a base with rows (and not on the rows): " + s.ToString() + "\n--- input\n" +
-         input + "\n--- migration\n" + migration);
+    Fail("the planned migration fails on tables with rows (and not on the rows): " + s.ToString() + what);
   }
   for (const auto& [table, count] : before) {
     long long after = CountRows(**conn, table);
     if (after != count) {
       Fail("the planned migration changed the row count of " + table + " from " + std::to_string(count) + " to " +
-           std::to_string(after) + "\n--- input\n" + input + "\n--- migration\n" + migration);
+           std::to_string(after) + what);
     }
   }
 }
 
-// The rendered migration base -> `want`, applied to the base, must give `want`.
-void CheckPlan(const strata::schema::Diff& diff, const Schema& want, const std::string& input) {
+// The rendered migration `from` -> `want`, applied to `from`, must give
+// `want`, and keep the rows (CheckRowsKept).
+void CheckPlan(const strata::schema::Diff& diff, std::string_view from_sql, const Schema& from, bool from_base,
+               const Schema& want, const std::string& input) {
   auto conn = OpenMemory();
   if (!conn.ok()) Fail("cannot open SQLite: " + conn.status().ToString());
-  if (!Apply(**conn, kBase).ok()) Fail("the base schema does not load");
+  if (!Apply(**conn, from_sql).ok()) Fail("the schema does not load a second time");
   std::string migration = strata::schema::RenderMigration(diff);
+  std::string what = std::string("\n--- direction\n") + (from_base ? "base -> input" : "input -> base") +
+                     "\n--- input\n" + input + "\n--- migration\n" + migration;
   auto got = Load(**conn, migration);
-  if (!got.ok()) {
-    Fail("the planned migration fails: " + got.status().ToString() + "\n--- input\n" + input + "\n--- migration\n" +
-         migration);
-  }
+  if (!got.ok()) Fail("the planned migration fails: " + got.status().ToString() + what);
   auto rest = strata::schema::DiffSchemas(*got, want, strata::schema::Dialect::kSqlite);
   if (!rest.empty()) {
-    Fail("the planned migration leaves a difference:\n" + strata::schema::RenderStatements(rest) + "--- input\n" +
-         input + "\n--- migration\n" + migration);
+    Fail("the planned migration leaves a difference:\n" + strata::schema::RenderStatements(rest) + what);
   }
-  CheckRowsKept(migration, want, input);
+  CheckRowsKept(migration, from_sql, from, from_base, want, what);
 }
 
 // Whether some table of `schema` cannot take a row because a generated
@@ -251,7 +269,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // foreign_key_check, as it should: not a fault of the plan. Nor is a
   // table that refuses every row failing to take the copied rows.
   if (check && (*conn)->Query("PRAGMA foreign_key_check").ok() && !HasGeneratedColumnLoop(**conn, *schema)) {
-    CheckPlan(up, *schema, std::string(sql));
+    std::string input(sql);
+    CheckPlan(up, kBase, Base(), true, *schema, input);
+    CheckPlan(down, sql, *schema, false, Base(), input);
   }
   return 0;
 }
