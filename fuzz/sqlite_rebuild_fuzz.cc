@@ -149,9 +149,13 @@ long long CountRows(strata::driver::Connection& conn, const std::string& table) 
 }
 
 // Whether a failed migration failed on the rows it was given (a new
-// constraint they break, a type a STRICT table refuses), which is the user's
-// to resolve, rather than on its own SQL.
+// constraint they break, a type a STRICT table refuses, the check before
+// COMMIT finding a row that references nothing), which is the user's to
+// resolve, rather than on its own SQL. Not "FOREIGN KEY constraint failed":
+// SQLite says that while foreign keys are on, and a plan that needs them off
+// (a rebuild, a referenced table dropped) turns them off.
 bool IsDataError(const Status& s) {
+  if (s.message().find("FOREIGN KEY constraint failed") != std::string::npos) return false;
   for (const char* what : {"constraint failed", "foreign key violation", "datatype mismatch", "cannot store"}) {
     if (s.message().find(what) != std::string::npos) return true;
   }

@@ -146,8 +146,9 @@ std::string RenderMigration(const Diff& diff) {
   std::string out;
   if (diff.foreign_keys_off) {
     out += "-- strata:foreign-keys-off\n";
-    out += "-- (a table is rebuilt: strata turns foreign keys off around this migration's\n";
-    out += "-- transaction and runs PRAGMA foreign_key_check before it commits)\n";
+    out += "-- (a table is rebuilt or a referenced table dropped: strata turns foreign keys\n";
+    out += "-- off around this migration's transaction and runs PRAGMA foreign_key_check\n";
+    out += "-- before it commits)\n";
   }
   out += RenderComments(diff);
   for (const auto& change : diff.changes) {

@@ -493,7 +493,7 @@ std::vector<const Table*> DropOrder(std::vector<const Table*> tables, bool* cycl
       for (const Table* other : tables) {
         if (other == t) continue;
         for (const auto& fk : other->foreign_keys) {
-          if (fk.ref_table == t->name) return true;
+          if (util::ToLower(fk.ref_table) == util::ToLower(t->name)) return true;
         }
       }
       return false;
@@ -661,12 +661,15 @@ class SqliteDiffer {
     bool cycle = false;
     for (const Table* t : DropOrder(dropped_, &cycle)) {
       Add(Make("drop table " + t->name, {"DROP TABLE " + Q(t->name)}, "drops table " + t->name + " and its rows"));
-      // With foreign keys on, DROP TABLE deletes the rows first, which fails
-      // (or cascades) while a kept table still references them.
+      // With foreign keys on, DROP TABLE deletes the rows first when some
+      // table references them, which cascades into (or fails on) a kept
+      // table's rows; on the table's own references it fails on ON DELETE
+      // RESTRICT (a tree of categories) and on a reference to a missing
+      // table. Names compare as SQLite does: `REFERENCES Users` is users.
       for (const auto& other : from_.tables) {
-        if (&other == t || gone_.count(util::ToLower(other.name))) continue;
+        if (&other != t && gone_.count(util::ToLower(other.name))) continue;
         for (const auto& fk : other.foreign_keys) {
-          if (fk.ref_table == t->name) diff_.foreign_keys_off = true;
+          if (util::ToLower(fk.ref_table) == util::ToLower(t->name)) diff_.foreign_keys_off = true;
         }
       }
     }

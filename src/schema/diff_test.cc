@@ -77,8 +77,9 @@ TEST(RenderMigrationTest, AnnotationSummariesAndDestructiveMarks) {
   diff.changes.push_back({"create table t", {"CREATE TABLE \"t\" (\"id\" INTEGER)", "CREATE INDEX \"i\" ON \"t\" (\"id\")"}});
   EXPECT_EQ(RenderMigration(diff),
             "-- strata:foreign-keys-off\n"
-            "-- (a table is rebuilt: strata turns foreign keys off around this migration's\n"
-            "-- transaction and runs PRAGMA foreign_key_check before it commits)\n"
+            "-- (a table is rebuilt or a referenced table dropped: strata turns foreign keys\n"
+            "-- off around this migration's transaction and runs PRAGMA foreign_key_check\n"
+            "-- before it commits)\n"
             "\n"
             "-- drop table legacy\n"
             "-- DESTRUCTIVE: drops table legacy and its rows\n"

@@ -585,8 +585,9 @@ TEST(LintSizesTest, SmallTablesDowngradeLockingErrorsAndSizesAreShown) {
 // What `strata generate` writes to change a SQLite table (diff_sqlite.cc's
 // Rebuild): copy the rows into new_users, drop users, rename new_users.
 constexpr const char* kRebuild = R"sql(-- strata:foreign-keys-off
--- (a table is rebuilt: strata turns foreign keys off around this migration's
--- transaction and runs PRAGMA foreign_key_check before it commits)
+-- (a table is rebuilt or a referenced table dropped: strata turns foreign keys
+-- off around this migration's transaction and runs PRAGMA foreign_key_check
+-- before it commits)
 
 -- rebuild table users (type of age: INTEGER -> TEXT)
 CREATE TABLE "new_users" (

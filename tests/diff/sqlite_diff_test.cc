@@ -291,6 +291,15 @@ const Case kCases[] = {
      .a = USERS "CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE c (id INT, pid INT REFERENCES p (id));",
      .b = USERS,
      .seed = USERS_SEED "INSERT INTO p VALUES (1), (2); INSERT INTO c VALUES (1, 1), (2, 2);"},
+    // A tree that references itself ON DELETE RESTRICT: with foreign keys on,
+    // DROP TABLE deletes its rows one by one and fails on the first parent.
+    {.name = "drop_self_referencing_tree_with_restrict",
+     .a = "CREATE TABLE keep (x INT);"
+          "CREATE TABLE category (id INTEGER PRIMARY KEY, parent_id INT REFERENCES category (id) ON DELETE RESTRICT);",
+     .b = "CREATE TABLE keep (x INT);",
+     .seed = "INSERT INTO keep VALUES (1); INSERT INTO category VALUES (1, NULL), (2, 1), (3, 2);",
+     .after = {{"SELECT count(*) FROM keep", {"1"}}},
+     .check = [](const Diff& d) { EXPECT_TRUE(d.foreign_keys_off) << schema::RenderMigration(d); }},
     {.name = "drop_tables_in_a_cycle",
      .a = "CREATE TABLE a (id INTEGER PRIMARY KEY, b_id INT REFERENCES b (id));"
           "CREATE TABLE b (id INTEGER PRIMARY KEY, a_id INT REFERENCES a (id)); CREATE TABLE keep (x INT);",
@@ -989,6 +998,29 @@ TEST(SqliteDiff, NotNullColumnWithoutDefaultOnRowsFailsVisibly) {
   ASSERT_TRUE(after.ok());
   EXPECT_TRUE(*after == *a);
   EXPECT_EQ(db.Rows("SELECT count(*) FROM users"), Strings{"3"});
+}
+
+// SQLite's names are case-insensitive: `REFERENCES Users` is users. Dropping
+// users while orders, kept, references it: with foreign keys on, DROP TABLE
+// cascade-deleted every order and the migration passed; with them off (the
+// plan's annotation, as for `REFERENCES users`) the check before COMMIT finds
+// orders pointing at nothing, and the migration fails keeping every row.
+TEST(SqliteDiff, DropParentReferencedInAnotherCaseFailsVisiblyKeepingTheChildRows) {
+  testing::TempDir dir;
+  const char* orders = "CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INT REFERENCES Users (id) ON DELETE CASCADE);";
+  std::string both = std::string("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);") + orders;
+  auto a = LoadAndInspect(dir, "a.db", both);
+  auto b = LoadAndInspect(dir, "b.db", orders);
+  ASSERT_TRUE(a.ok() && b.ok());
+  Diff d = schema::DiffSchemas(*a, *b, schema::Dialect::kSqlite);
+  EXPECT_TRUE(d.foreign_keys_off) << schema::RenderMigration(d);
+  Db db(dir.Path("live.db"));
+  ASSERT_TRUE(db.Exec(both + "INSERT INTO users VALUES (1, 'a'), (2, 'b'); INSERT INTO orders VALUES (1, 1), (2, 2), (3, 1);"));
+  auto applied = db.Apply(d);
+  EXPECT_FALSE(applied);
+  EXPECT_NE(std::string(applied.message()).find("foreign_key_check"), std::string::npos) << applied.message();
+  EXPECT_EQ(db.Rows("SELECT count(*) FROM orders"), Strings{"3"});
+  EXPECT_EQ(db.Rows("SELECT count(*) FROM users"), Strings{"2"});
 }
 
 // The example project's migrations, one step at a time: the diff from the
