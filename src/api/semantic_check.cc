@@ -211,7 +211,7 @@ void CompareColumns(const schema::Table& before, const schema::Table& after, boo
 }
 
 void CompareConstraints(const schema::Schema& before_s, const schema::Table& before, const schema::Schema& after_s,
-                        const schema::Table& after, std::vector<Change>* out) {
+                        const schema::Table& after, bool postgres, std::vector<Change>* out) {
   std::string table = TableName(before);
   std::set<Key> now = UniqueKeys(after_s, after);
   std::set<Key> reported;
@@ -224,17 +224,21 @@ void CompareConstraints(const schema::Schema& before_s, const schema::Table& bef
   for (const auto& u : before.uniques) lost_key(u.columns, "unique constraint");
   for (const auto& k : UniqueKeys(before_s, before)) lost_key(k, "unique index");
 
+  // SQLite's names are case-insensitive: `REFERENCES Users` is users.
+  auto same = [&](const std::string& a, const std::string& b) {
+    return postgres ? a == b : util::ToLower(a) == util::ToLower(b);
+  };
   for (const auto& fk : before.foreign_keys) {
     if (!AllPresent(after, fk.columns)) continue;
     bool kept = std::any_of(after.foreign_keys.begin(), after.foreign_keys.end(), [&](const schema::ForeignKey& f) {
-      return f.columns == fk.columns && f.ref_table == fk.ref_table && f.ref_schema == fk.ref_schema &&
+      return f.columns == fk.columns && same(f.ref_table, fk.ref_table) && f.ref_schema == fk.ref_schema &&
              f.ref_columns == fk.ref_columns;
     });
     if (kept) continue;
     // A referenced table dropped in the same migration takes the key with it
     // (and is reported itself).
     if (!std::any_of(after_s.tables.begin(), after_s.tables.end(),
-                     [&](const schema::Table& t) { return t.name == fk.ref_table; })) {
+                     [&](const schema::Table& t) { return same(t.name, fk.ref_table); })) {
       continue;
     }
     out->push_back({kDropConstraint, table, "",
@@ -294,7 +298,7 @@ std::vector<Change> Compare(const schema::Schema& before, const schema::Schema& 
       continue;
     }
     CompareColumns(t, *now, postgres, &out);
-    CompareConstraints(before, t, after, *now, &out);
+    CompareConstraints(before, t, after, *now, postgres, &out);
   }
   CompareIndexes(before, after, &out);
   return out;

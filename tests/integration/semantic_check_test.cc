@@ -109,6 +109,44 @@ TEST_P(SemanticCheckTest, RebuildThatLosesAUniqueConstraint) {
   EXPECT_EQ(Find(report.migrations[1].findings, "semantic-drop-column"), nullptr);
 }
 
+// SQLite's names are case-insensitive: `REFERENCES Users` references users,
+// and a rebuild that leaves that foreign key out loses it (it was taken for a
+// key to a table the migration dropped, and not reported).
+TEST_P(SemanticCheckTest, RebuildThatLosesAForeignKeyWrittenInAnotherCase) {
+  Write("0001_orders.up.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY);\n"
+        "CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES Users (id));\n");
+  ApplyAll();
+  Write("0002_rebuild.up.sql",
+        "CREATE TABLE orders_new (id integer PRIMARY KEY, user_id integer);\n"
+        "INSERT INTO orders_new SELECT id, user_id FROM orders;\n"
+        "DROP TABLE orders;\n"
+        "ALTER TABLE orders_new RENAME TO orders;\n");
+  PlanReport report = Plan();
+  ASSERT_EQ(report.migrations.size(), 1u);
+  const LintFinding* f = Find(report.migrations[0].findings, "semantic-drop-constraint");
+  ASSERT_NE(f, nullptr) << Rules(report.migrations[0].findings);
+  EXPECT_NE(f->message.find("orders loses its foreign key (user_id)"), std::string::npos) << f->message;
+}
+
+// ... and a rebuild that writes the same key as `REFERENCES users` keeps it.
+TEST_P(SemanticCheckTest, RebuildThatRespellsAForeignKeysTableKeepsIt) {
+  Write("0001_orders.up.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY);\n"
+        "CREATE TABLE orders (id integer PRIMARY KEY, user_id integer REFERENCES Users (id), note text);\n");
+  ApplyAll();
+  Write("0002_rebuild.up.sql",
+        "CREATE TABLE orders_new (id integer PRIMARY KEY, user_id integer REFERENCES users (id));\n"
+        "INSERT INTO orders_new SELECT id, user_id FROM orders;\n"
+        "DROP TABLE orders;\n"
+        "ALTER TABLE orders_new RENAME TO orders;\n");
+  PlanReport report = Plan();
+  ASSERT_EQ(report.migrations.size(), 1u);
+  auto findings = report.migrations[0].findings;
+  ASSERT_NE(Find(findings, "semantic-drop-column"), nullptr) << Rules(findings);  // note: the check ran
+  EXPECT_EQ(Find(findings, "semantic-drop-constraint"), nullptr) << Rules(findings);
+}
+
 TEST_P(SemanticCheckTest, NarrowedVarcharIsFoundWhereNoTextRuleLooks) {
   WriteUsers();
   ApplyAll();
