@@ -89,6 +89,7 @@ class Db {
     Strings violations = Rows("PRAGMA foreign_key_check");
     if (!violations.empty()) {
       (void)conn_->Rollback();
+      (void)conn_->ExecScript("PRAGMA foreign_keys = ON");
       return ::testing::AssertionFailure() << "foreign_key_check: " << violations[0] << "\nmigration:\n"
                                            << schema::RenderMigration(diff);
     }
