@@ -39,6 +39,7 @@
 #include "source/migration.h"
 #include "sql/split.h"
 #include "util/redact_testing.h"
+#include "util/strings.h"
 
 namespace {
 
@@ -135,12 +136,6 @@ INSERT INTO orders (id, user_id, total, status) VALUES (1, 1, 10, 'new'), (2, 1,
   (4, 3, 101, 'paid');
 )sql";
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 long long CountRows(strata::driver::Connection& conn, const std::string& table) {
   auto rows = conn.Query("SELECT count(*) FROM " + strata::schema::QuoteIdent(table));
   if (!rows.ok() || rows->rows.size() != 1 || !rows->rows[0][0]) {
@@ -191,7 +186,7 @@ void CheckRowsKept(const std::string& migration, std::string_view from_sql, cons
   std::vector<std::pair<std::string, long long>> before;
   for (const auto& table : from.tables) {
     for (const auto& kept : want.tables) {
-      if (Lower(kept.name) == Lower(table.name)) before.emplace_back(kept.name, CountRows(**conn, table.name));
+      if (strata::util::ToLower(kept.name) == strata::util::ToLower(table.name)) before.emplace_back(kept.name, CountRows(**conn, table.name));
     }
   }
   Status s = Apply(**conn, migration);
@@ -250,7 +245,7 @@ bool RefusesEveryRow(strata::driver::Connection& conn, const Schema& schema) {
 bool ReferencesSqliteTable(const Schema& schema) {
   for (const auto& table : schema.tables) {
     for (const auto& fk : table.foreign_keys) {
-      if (Lower(fk.ref_table).starts_with("sqlite_")) return true;
+      if (strata::util::ToLower(fk.ref_table).starts_with("sqlite_")) return true;
     }
   }
   return false;

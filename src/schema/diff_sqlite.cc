@@ -51,6 +51,12 @@ std::string Join(const Strings& parts, std::string_view sep) {
   return out;
 }
 
+// Whether `fk` references `table`: SQLite's names are case-insensitive, so
+// `REFERENCES Users` references users.
+bool References(const ForeignKey& fk, const Table& table) {
+  return util::ToLower(fk.ref_table) == util::ToLower(table.name);
+}
+
 // Every identifier a view or trigger mentions (bare, "quoted", [bracketed],
 // `backticked`), lower-cased; string literals and comments skipped. Used to
 // find what a view or trigger depends on; over-matching (a column named like
@@ -493,7 +499,7 @@ std::vector<const Table*> DropOrder(std::vector<const Table*> tables, bool* cycl
       for (const Table* other : tables) {
         if (other == t) continue;
         for (const auto& fk : other->foreign_keys) {
-          if (util::ToLower(fk.ref_table) == util::ToLower(t->name)) return true;
+          if (References(fk, *t)) return true;
         }
       }
       return false;
@@ -665,11 +671,11 @@ class SqliteDiffer {
       // table references them, which cascades into (or fails on) a kept
       // table's rows; on the table's own references it fails on ON DELETE
       // RESTRICT (a tree of categories) and on a reference to a missing
-      // table. Names compare as SQLite does: `REFERENCES Users` is users.
+      // table.
       for (const auto& other : from_.tables) {
         if (&other != t && gone_.count(util::ToLower(other.name))) continue;
         for (const auto& fk : other.foreign_keys) {
-          if (util::ToLower(fk.ref_table) == util::ToLower(t->name)) diff_.foreign_keys_off = true;
+          if (References(fk, *t)) diff_.foreign_keys_off = true;
         }
       }
     }
